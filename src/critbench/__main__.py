@@ -1,0 +1,3 @@
+from critbench.cli import main
+
+main()

@@ -1,0 +1,191 @@
+"""The command line: critbench's own commands, and Criterion's harness flags after ``--``.
+
+``critbench run -p pkg target -- --save-baseline x filter`` reads like
+``cargo bench -p pkg --bench target -- --save-baseline x filter``. Every Criterion flag is also accepted
+before the ``--``, so both spellings work.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from critbench import __version__
+
+_EPILOG_RUN = """\
+examples:
+  critbench run                                  run every benchmark, compare with the previous run
+  critbench run --save-baseline before           save the results as baseline 'before'
+  critbench run --baseline before                compare with 'before'; exit 1 if something regressed
+  critbench run -p llmspell-kernel kernel_performance -- --bench startup
+  critbench run -- --warm-up-time 5 --sample-size 50 'tool_invocation/.*'
+
+exit status: 0 all good, 1 a regression (or a change / missed target, per --fail-on),
+2 bad usage or input, 3 a benchmark failed to run
+"""
+
+
+class UsageError(Exception):
+    """Bad command-line input; reported with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds as a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number strictly between 0 and 1, got {text!r}")
+    return value
+
+
+def _noise(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"the noise threshold must be > 0 and < 1 (0.01 = 1%), got {text!r}")
+    return value
+
+
+def add_harness_options(parser: argparse.ArgumentParser, *, with_filter: bool) -> None:
+    """Criterion's bench-harness flags, with its names and meanings (defaults are SUPPRESSed)."""
+    s = argparse.SUPPRESS
+    if with_filter:
+        parser.add_argument("filter", nargs="?", default=s, metavar="FILTER", help="regex searched in benchmark ids")
+    parser.add_argument("--exact", action="store_true", default=s, help="match FILTER exactly instead")
+    parser.add_argument("-s", "--save-baseline", metavar="NAME", default=s, help="compare with NAME, then save as NAME")
+    parser.add_argument("-b", "--baseline", metavar="NAME", default=s, help="compare with NAME (must exist); gate")
+    parser.add_argument("--baseline-lenient", metavar="NAME", default=s, help="compare with NAME where it has data")
+    parser.add_argument("--load-baseline", metavar="NAME", default=s, help="use NAME as the new data (no measuring)")
+    parser.add_argument("--discard-baseline", action="store_true", default=s, help="save nothing from this run")
+    parser.add_argument("--sample-size", type=_positive_int, metavar="N", default=s)
+    parser.add_argument("--warm-up-time", type=_seconds, metavar="SECONDS", default=s)
+    parser.add_argument("--measurement-time", type=_seconds, metavar="SECONDS", default=s)
+    parser.add_argument("--nresamples", type=_positive_int, metavar="N", default=s)
+    parser.add_argument("--noise-threshold", type=_noise, metavar="FRACTION", default=s)
+    parser.add_argument("--significance-level", type=_fraction, metavar="FRACTION", default=s)
+    parser.add_argument("--confidence-level", type=_fraction, metavar="FRACTION", default=s)
+    parser.add_argument("--quick", action="store_true", default=s, help="stop sampling as soon as timings agree")
+    parser.add_argument("--list", action="store_true", default=s, help="list benchmarks instead of running them")
+    parser.add_argument("--format", choices=["pretty", "terse"], default=s, help="--list format")
+    parser.add_argument("--bench", action="store_true", default=s, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--output-format", choices=["criterion", "bencher", "quiet", "verbose"], default=s, help="report layout"
+    )
+    parser.add_argument("-c", "--color", "--colour", choices=["auto", "always", "never"], default=s, dest="color")
+    parser.add_argument("-v", "--verbose", action="store_true", default=s)
+    parser.add_argument("--quiet", action="store_true", default=s)
+    parser.add_argument("-n", "--noplot", action="store_true", default=s, help=argparse.SUPPRESS)
+    parser.add_argument("--plotting-backend", default=s, help=argparse.SUPPRESS)
+    for ignored in ("--nocapture", "--show-output", "--include-ignored"):
+        parser.add_argument(ignored, action="store_true", default=s, help=argparse.SUPPRESS)
+    parser.add_argument("--ignored", action="store_true", default=s, help=argparse.SUPPRESS)
+    parser.add_argument("--profile-time", default=s, help=argparse.SUPPRESS)
+    parser.add_argument("--test", action="store_true", default=s, help=argparse.SUPPRESS)
+
+
+def _add_locations(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--workspace", metavar="DIR", default=default, help="workspace folder (default: found upwards)")
+    parser.add_argument(
+        "--output-dir", metavar="DIR", default=default, help="output root (default: target/critbench, $CRITBENCH_HOME)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="critbench",
+        description="Statistics-first benchmarking for Python projects and workspaces.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run 'critbench COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"critbench {__version__}")
+    _add_locations(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    listing = commands.add_parser("list", help="list packages, bench targets, benchmarks and saved baselines")
+    _add_locations(listing, suppress=True)
+    listing.add_argument("-p", "--package", action="append", default=[], metavar="PACKAGE")
+    listing.add_argument("target", nargs="?", metavar="TARGET")
+
+    run = commands.add_parser(
+        "run",
+        help="run benchmarks (like cargo bench)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG_RUN,
+        usage="critbench run [-p PACKAGE]... [TARGET] [options] [-- HARNESS-ARGS]",
+    )
+    _add_locations(run, suppress=True)
+    run.add_argument("-p", "--package", action="append", default=[], metavar="PACKAGE", help="only this package")
+    run.add_argument("target", nargs="?", metavar="TARGET", help="only this bench target (benches/TARGET.py)")
+    add_harness_options(run, with_filter=False)
+    run.add_argument("--json", metavar="FILE", help="write machine-readable results (schema: docs/json-format.md)")
+    run.add_argument(
+        "--fail-on",
+        metavar="GATES",
+        help="what exits 1: regression (default), change, target, never; comma-separated",
+    )
+    run.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="per-benchmark timeout")
+    run.add_argument("--seed", type=int, metavar="N", help="seed of the bootstrap (default 0)")
+
+    compare = commands.add_parser("compare", help="compare two stored baselines without measuring")
+    _add_locations(compare, suppress=True)
+    compare.add_argument("base", metavar="BASE")
+    compare.add_argument("new", nargs="?", metavar="NEW", help="default: the last run")
+    compare.add_argument("--json", metavar="FILE")
+    compare.add_argument("--fail-on", metavar="GATES")
+    compare.add_argument("--output-format", choices=["criterion", "bencher", "quiet", "verbose"])
+    compare.add_argument("-c", "--color", "--colour", choices=["auto", "always", "never"], dest="color")
+    compare.add_argument("-v", "--verbose", action="store_true")
+    compare.add_argument("filter", nargs="?", metavar="FILTER")
+
+    baselines = commands.add_parser("baselines", help="list, show or delete saved baselines")
+    _add_locations(baselines, suppress=True)
+    actions = baselines.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.add_parser("list", help="saved baselines (the default)")
+    show = actions.add_parser("show", help="a baseline's run and benchmarks")
+    show.add_argument("name", metavar="NAME")
+    delete = actions.add_parser("delete", help="delete a baseline")
+    delete.add_argument("name", metavar="NAME")
+    return parser
+
+
+def split_harness(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Arguments before the first ``--`` (critbench's) and after it (the harness's)."""
+    if "--" in argv:
+        at = argv.index("--")
+        return argv[:at], argv[at + 1 :]
+    return argv, []
+
+
+def parse_harness(args: list[str]) -> dict[str, Any]:
+    parser = _Parser(prog="critbench run -- (harness arguments)", add_help=False)
+    add_harness_options(parser, with_filter=True)
+    return vars(parser.parse_args(args))

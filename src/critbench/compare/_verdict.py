@@ -1,0 +1,145 @@
+"""From statistics to decisions: Criterion's verdict, the seed's indicator, target status, exit status.
+
+No files, no printing: records in, records and integers out.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+from critbench.model import (
+    ChangeStatistics,
+    Comparison,
+    Indicator,
+    RunSummary,
+    Settings,
+    TargetAssessment,
+    TargetStatus,
+    Verdict,
+)
+
+
+def verdict(change: ChangeStatistics, significance_level: float, noise_threshold: float) -> Verdict:
+    """Criterion's decision: significant by the p-value, then the mean change's CI against ±noise.
+
+    ::
+
+        p >= α                          → No change in performance detected.
+        CI entirely below -noise        → Performance has improved.
+        CI entirely above +noise        → Performance has regressed.
+        otherwise                       → Change within noise threshold.
+    """
+    if not change.p_value < significance_level:
+        return Verdict.NO_CHANGE
+    if change.mean.lower < -noise_threshold and change.mean.upper < -noise_threshold:
+        return Verdict.IMPROVED
+    if change.mean.lower > noise_threshold and change.mean.upper > noise_threshold:
+        return Verdict.REGRESSED
+    return Verdict.WITHIN_NOISE
+
+
+def indicator(change_estimate: float, result: Verdict, warn_threshold: float, fail_threshold: float) -> Indicator:
+    """The seed's ✓ / ⚠ / ✗ on how much slower the estimate is.
+
+    ✓ within ``warn_threshold`` (or faster), ⚠ up to ``fail_threshold``, ✗ beyond it — but ✗ only when the
+    verdict is a regression: a large estimate the test could not confirm is ⚠ ("investigate if consistent
+    across runs"), never a red cross.
+    """
+    if change_estimate <= warn_threshold:
+        return Indicator.OK
+    if change_estimate <= fail_threshold or result is not Verdict.REGRESSED:
+        return Indicator.WARN
+    return Indicator.BAD
+
+
+def judge(
+    change: ChangeStatistics,
+    settings: Settings,
+    baseline: str,
+    *,
+    p_value_adjusted: float | None = None,
+    min_detectable_change: float | None = None,
+) -> Comparison:
+    """A comparison under ``settings``' policy; the adjusted p-value, when given, is the one tested."""
+    tested = change if p_value_adjusted is None else _with_p(change, p_value_adjusted)
+    result = verdict(tested, settings.significance_level, settings.noise_threshold)
+    return Comparison(
+        baseline=baseline,
+        change=change,
+        verdict=result,
+        indicator=indicator(change.mean.point, result, settings.warn_threshold, settings.fail_threshold),
+        significance_level=settings.significance_level,
+        noise_threshold=settings.noise_threshold,
+        p_value_adjusted=p_value_adjusted,
+        min_detectable_change=min_detectable_change,
+    )
+
+
+def _with_p(change: ChangeStatistics, p_value: float) -> ChangeStatistics:
+    return ChangeStatistics(change.mean, change.median, change.t_statistic, p_value)
+
+
+def assess_target(metric: str, target: float, achieved: float) -> TargetAssessment:
+    """The seed's target status: EXCELLENT ≤ 0.5×, MET ≤ 1×, CLOSE ≤ 1.25×, MISS beyond."""
+    ratio = achieved / target
+    if ratio <= 0.5:
+        status = TargetStatus.EXCELLENT
+    elif ratio <= 1.0:
+        status = TargetStatus.MET
+    elif ratio <= 1.25:
+        status = TargetStatus.CLOSE
+    else:
+        status = TargetStatus.MISS
+    return TargetAssessment(metric=metric, target=target, achieved=achieved, status=status)
+
+
+class FailOn(enum.Enum):
+    """What makes a run exit 1 (``--fail-on``)."""
+
+    REGRESSION = "regression"
+    CHANGE = "change"
+    TARGET = "target"
+    NEVER = "never"
+
+
+def parse_fail_on(text: str) -> frozenset[FailOn]:
+    """``"regression"``, ``"change,target"``, ``"never"`` → the set of gates; ValueError on anything else."""
+    gates = set()
+    for word in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            gates.add(FailOn(word))
+        except ValueError:
+            choices = ", ".join(gate.value for gate in FailOn)
+            raise ValueError(f"--fail-on: unknown gate {word!r} (choose from {choices}, comma-separated)") from None
+    if not gates:
+        raise ValueError("--fail-on needs at least one gate")
+    if FailOn.NEVER in gates and len(gates) > 1:
+        raise ValueError("--fail-on never cannot be combined with other gates")
+    return frozenset(gates)
+
+
+EXIT_OK = 0
+EXIT_GATE = 1
+EXIT_USAGE = 2
+EXIT_FAILED = 3
+
+
+def exit_status(summary: RunSummary, gates: Iterable[FailOn], *, gate_changes: bool) -> int:
+    """3 when a benchmark failed to run, 1 when a gate tripped, else 0.
+
+    ``gate_changes`` is False for a plain run, which compares against the previous run for information
+    only and never gates on changes (targets still gate when asked).
+    """
+    gates = frozenset(gates)
+    if summary.failed:
+        return EXIT_FAILED
+    if FailOn.NEVER in gates:
+        return EXIT_OK
+    if gate_changes and FailOn.REGRESSION in gates and summary.regressed:
+        return EXIT_GATE
+    if gate_changes and FailOn.CHANGE in gates and (summary.regressed or summary.improved):
+        return EXIT_GATE
+    if FailOn.TARGET in gates and summary.targets_missed:
+        return EXIT_GATE
+    return EXIT_OK

@@ -1,0 +1,21 @@
+"""Finds workspace packages and bench targets from pyproject files; never imports user code."""
+
+from critbench.discovery._workspace import (
+    DiscoveryError,
+    Workspace,
+    WorkspaceConfig,
+    find_workspace_root,
+    load_workspace,
+    parse_config,
+    select_targets,
+)
+
+__all__ = [
+    "DiscoveryError",
+    "Workspace",
+    "WorkspaceConfig",
+    "find_workspace_root",
+    "load_workspace",
+    "parse_config",
+    "select_targets",
+]

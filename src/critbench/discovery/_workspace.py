@@ -1,0 +1,199 @@
+"""Finding a workspace's packages, bench targets and ``[tool.critbench]`` settings from pyproject files.
+
+Nothing here imports user code: a package is known by its ``pyproject.toml`` and its ``benches/`` folder,
+a bench target by its file name. What a target declares is read later, by a worker process.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from critbench.model import BenchTarget, Package, SettingsLayer, settings_layer
+
+_SKIPPED_DIRS = {"node_modules", "target", "build", "dist", "site-packages", "__pycache__", "venv", "env"}
+_MAX_DEPTH = 4
+_OWN_KEYS = {"members", "output-dir", "fail-on", "store", "exclude"}
+
+
+class DiscoveryError(Exception):
+    """The workspace or its configuration cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class WorkspaceConfig:
+    """``[tool.critbench]`` of the workspace root, checked."""
+
+    settings: SettingsLayer = field(default_factory=dict)
+    members: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    output_dir: str | None = None
+    fail_on: str | None = None
+    store: str | None = None
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    config: WorkspaceConfig
+    packages: tuple[Package, ...]
+
+    def package(self, name: str) -> Package:
+        for package in self.packages:
+            if package.name == name:
+                return package
+        known = ", ".join(p.name for p in self.packages) or "none"
+        raise DiscoveryError(f"no package named {name!r} in {self.root} (packages: {known})")
+
+
+def _read_pyproject(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise DiscoveryError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise DiscoveryError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def find_workspace_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` whose pyproject.toml has ``[tool.critbench]``, else ``start``."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = _read_pyproject(pyproject)
+            except DiscoveryError:
+                continue
+            if "critbench" in data.get("tool", {}):
+                return folder
+    return start
+
+
+def _strings(value: Any, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise DiscoveryError(f"[tool.critbench] {key} must be a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def parse_config(table: Any, where: str) -> WorkspaceConfig:
+    """Check ``[tool.critbench]``; unknown keys and bad values are errors naming the key."""
+    if not isinstance(table, dict):
+        raise DiscoveryError(f"{where}: [tool.critbench] must be a table")
+    own = {key: value for key, value in table.items() if key in _OWN_KEYS}
+    try:
+        layer = settings_layer({k: v for k, v in table.items() if k not in _OWN_KEYS}, source=where)
+    except ValueError as exc:
+        raise DiscoveryError(str(exc)) from None
+    for key in ("output-dir", "fail-on", "store"):
+        if key in own and not isinstance(own[key], str):
+            raise DiscoveryError(f"{where}: {key} must be a string, got {own[key]!r}")
+    return WorkspaceConfig(
+        settings=layer,
+        members=_strings(own["members"], "members") if "members" in own else None,
+        exclude=_strings(own.get("exclude", []), "exclude"),
+        output_dir=own.get("output-dir"),
+        fail_on=own.get("fail-on"),
+        store=own.get("store"),
+    )
+
+
+def _candidate_dirs(root: Path) -> list[Path]:
+    found = []
+
+    def walk(folder: Path, depth: int) -> None:
+        if (folder / "pyproject.toml").is_file() and (folder / "benches").is_dir():
+            found.append(folder)
+        if depth == _MAX_DEPTH:
+            return
+        try:
+            children = sorted(child for child in folder.iterdir() if child.is_dir())
+        except OSError:
+            return
+        for child in children:
+            if child.name.startswith(".") or child.name in _SKIPPED_DIRS:
+                continue
+            walk(child, depth + 1)
+
+    walk(root, 0)
+    return found
+
+
+def _member_dirs(root: Path, patterns: tuple[str, ...]) -> list[Path]:
+    folders: list[Path] = []
+    for pattern in patterns:
+        matches = sorted(path for path in root.glob(pattern) if path.is_dir())
+        if not matches:
+            raise DiscoveryError(f"[tool.critbench] members: {pattern!r} matches no folder under {root}")
+        for folder in matches:
+            if not (folder / "pyproject.toml").is_file():
+                raise DiscoveryError(f"[tool.critbench] members: {folder} has no pyproject.toml")
+            if folder not in folders:
+                folders.append(folder)
+    return folders
+
+
+def _import_root(package_root: Path) -> Path:
+    src = package_root / "src"
+    return src if src.is_dir() else package_root
+
+
+def _bench_files(package_root: Path) -> list[Path]:
+    benches = package_root / "benches"
+    if not benches.is_dir():
+        return []
+    return sorted(path for path in benches.glob("*.py") if path.is_file() and not path.name.startswith(("_", ".")))
+
+
+def load_workspace(root: Path) -> Workspace:
+    """Read the workspace at ``root``: its config, its packages and their bench targets."""
+    root = root.resolve()
+    if not root.is_dir():
+        raise DiscoveryError(f"workspace folder {root} does not exist")
+    pyproject = root / "pyproject.toml"
+    data = _read_pyproject(pyproject) if pyproject.is_file() else {}
+    config = parse_config(data.get("tool", {}).get("critbench", {}), f"{pyproject} [tool.critbench]")
+    folders = _member_dirs(root, config.members) if config.members is not None else _candidate_dirs(root)
+    excluded = {(root / pattern).resolve() for pattern in config.exclude}
+    folders = [folder for folder in folders if folder.resolve() not in excluded]
+
+    import_roots = tuple(str(_import_root(folder)) for folder in folders)
+    packages = []
+    names: dict[str, Path] = {}
+    for folder in folders:
+        project = _read_pyproject(folder / "pyproject.toml").get("project", {})
+        name = project.get("name") if isinstance(project.get("name"), str) else folder.name
+        if name in names:
+            raise DiscoveryError(f"two packages are named {name!r}: {names[name]} and {folder}")
+        names[name] = folder
+        own_root = str(_import_root(folder))
+        paths = (own_root, *(path for path in import_roots if path != own_root))
+        targets = tuple(
+            BenchTarget(
+                package=name,
+                name=path.stem,
+                path=path,
+                package_root=folder,
+                import_paths=(str(path.parent), *paths),
+            )
+            for path in _bench_files(folder)
+        )
+        description = project.get("description", "") if isinstance(project.get("description"), str) else ""
+        packages.append(Package(name=name, root=folder, targets=targets, description=description))
+    return Workspace(root=root, config=config, packages=tuple(packages))
+
+
+def select_targets(workspace: Workspace, packages: list[str], target: str | None) -> list[BenchTarget]:
+    """Targets of the named packages (all when none are named), optionally only the one called ``target``."""
+    chosen = [workspace.package(name) for name in packages] if packages else list(workspace.packages)
+    targets = [t for package in chosen for t in package.targets]
+    if target is not None:
+        matching = [t for t in targets if t.name == target]
+        if not matching:
+            known = ", ".join(sorted({t.name for t in targets})) or "none"
+            raise DiscoveryError(f"no bench target named {target!r} (targets: {known})")
+        return matching
+    return targets

@@ -1,0 +1,226 @@
+"""The timing ``Bencher`` that worker processes hand to benchmark functions.
+
+Each ``iter*`` method reduces its routine to one function, ``run(iters) -> nanoseconds``, and lets the
+shared sampler (``_sampling``) decide how many iterations to ask for. Timing loops are kept as bare as
+Python allows (``for _ in repeat(None, n)``) so the harness adds as little as possible to each iteration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+import zlib
+from collections.abc import Awaitable, Callable, Generator
+from dataclasses import dataclass
+from itertools import repeat
+from time import perf_counter_ns
+from typing import Any, Protocol
+
+from critbench.api import BatchSize, Bencher
+from critbench.api._bencher import I
+from critbench.engine import _sampling
+from critbench.engine._sampling import SampledRun
+from critbench.model import BenchmarkId, Settings
+
+
+class BencherMisuse(Exception):
+    """The benchmark function used its Bencher in a way that cannot produce a measurement."""
+
+
+class Progress(Protocol):
+    def warming_up(self, seconds: float) -> None: ...
+    def collecting(self, samples: int, expected_ns: float, iterations: int) -> None: ...
+    def warning(self, text: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class FakeTimer:
+    """A deterministic stand-in for the clock, for golden-output tests of the whole pipeline.
+
+    Each timed call still runs the routine once (so the benchmark's code is exercised), but reports
+    ``iters × cost_ns`` scaled by a small seeded jitter instead of the real elapsed time.
+    """
+
+    cost_ns: float
+    key: str
+
+    def timer(self) -> Callable[[int], float]:
+        rng = random.Random(zlib.crc32(self.key.encode()))
+
+        def fake_time(iters: int) -> float:
+            return iters * self.cost_ns * (1.0 + 0.02 * rng.gauss(0.0, 1.0))
+
+        return fake_time
+
+
+def _measurement(settings: Settings, progress: Progress) -> Generator[int, float, SampledRun]:
+    if settings.quick:
+        return (yield from _sampling.quick(settings))
+    progress.warming_up(settings.warm_up_time)
+    warm_iters, warm_ns = yield from _sampling.warm_up(settings)
+    plan = _sampling.plan_samples(settings, warm_ns / warm_iters)
+    if plan.warning:
+        progress.warning(plan.warning)
+    progress.collecting(len(plan.iters), plan.expected_ns, sum(plan.iters))
+    times = yield from _sampling.sample(settings, plan)
+    return SampledRun(plan.mode, plan.iters, times, warm_iters, warm_ns, plan.warning)
+
+
+def _check_time(ns: float) -> float:
+    if not math.isfinite(ns) or ns < 0:
+        raise BencherMisuse(f"a timing must be a finite, non-negative number of nanoseconds, got {ns!r}")
+    return ns
+
+
+def _batch_size(batch_size: BatchSize, iters: int) -> int:
+    if batch_size == "small":
+        return math.ceil(iters / 10)
+    if batch_size == "large":
+        return math.ceil(iters / 1000)
+    if batch_size == "per_iteration":
+        return 1
+    if isinstance(batch_size, int) and not isinstance(batch_size, bool) and batch_size > 0:
+        return batch_size
+    raise BencherMisuse(f"batch_size must be 'small', 'large', 'per_iteration' or a positive int, got {batch_size!r}")
+
+
+class _Done:
+    """The awaitable ``iter_async`` returns when it already measured synchronously."""
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return
+        yield
+
+
+class TimingBencher(Bencher):
+    def __init__(
+        self, benchmark_id: BenchmarkId, settings: Settings, progress: Progress, fake: FakeTimer | None = None
+    ) -> None:
+        self._id = benchmark_id
+        self._settings = settings
+        self._progress = progress
+        self._fake = fake
+        self._method: str | None = None
+        self._pending: Any = None
+        self.result: SampledRun | None = None
+
+    @property
+    def id(self) -> BenchmarkId:
+        return self._id
+
+    def _claim(self, method: str) -> None:
+        if self._method is not None:
+            raise BencherMisuse(
+                f"the benchmark called {method}() after {self._method}(); call exactly one iter* method"
+            )
+        self._method = method
+
+    def _drive(self, run: Callable[[int], float]) -> None:
+        gen = _measurement(self._settings, self._progress)
+        if self._fake is not None:
+            run = self._faked(run)
+        try:
+            iters = next(gen)
+            while True:
+                iters = gen.send(_check_time(run(iters)))
+        except StopIteration as stop:
+            self.result = stop.value
+
+    def _faked(self, run: Callable[[int], float]) -> Callable[[int], float]:
+        fake_time = self._fake.timer() if self._fake is not None else None
+
+        def run_once_report_fake(iters: int) -> float:
+            run(1)
+            assert fake_time is not None
+            return fake_time(iters)
+
+        return run_once_report_fake
+
+    def iter(self, routine: Callable[[], object]) -> None:
+        self._claim("iter")
+
+        def run(iters: int) -> float:
+            start = perf_counter_ns()
+            for _ in repeat(None, iters):
+                routine()
+            return perf_counter_ns() - start
+
+        self._drive(run)
+
+    def iter_batched(
+        self, setup: Callable[[], I], routine: Callable[[I], object], batch_size: BatchSize = "small"
+    ) -> None:
+        self._claim("iter_batched")
+        _batch_size(batch_size, 1)
+
+        def run(iters: int) -> float:
+            size = _batch_size(batch_size, iters)
+            elapsed = 0
+            remaining = iters
+            while remaining > 0:
+                inputs = [setup() for _ in range(min(size, remaining))]
+                start = perf_counter_ns()
+                outputs = list(map(routine, inputs))
+                elapsed += perf_counter_ns() - start
+                remaining -= len(inputs)
+                del outputs, inputs
+            return elapsed
+
+        self._drive(run)
+
+    def iter_custom(self, routine: Callable[[int], float]) -> None:
+        self._claim("iter_custom")
+
+        def run(iters: int) -> float:
+            elapsed = routine(iters)
+            if isinstance(elapsed, bool) or not isinstance(elapsed, int | float):
+                raise BencherMisuse(f"iter_custom's routine must return nanoseconds, got {elapsed!r}")
+            return float(elapsed)
+
+        self._drive(run)
+
+    def iter_async(self, routine: Callable[[], Awaitable[object]]) -> Awaitable[None]:
+        self._claim("iter_async")
+
+        async def timed(iters: int) -> float:
+            start = perf_counter_ns()
+            for _ in repeat(None, iters):
+                await routine()
+            return perf_counter_ns() - start
+
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            with asyncio.Runner() as runner:
+                self._drive(lambda iters: runner.run(timed(iters)))
+            return _Done()
+        self._pending = self._drive_async(timed)
+        return self._pending  # type: ignore[no-any-return]
+
+    async def _drive_async(self, timed: Callable[[int], Awaitable[float]]) -> None:
+        self._pending = None
+        gen = _measurement(self._settings, self._progress)
+        fake_time = self._fake.timer() if self._fake is not None else None
+        try:
+            iters = next(gen)
+            while True:
+                if fake_time is not None:
+                    await timed(1)
+                    elapsed = fake_time(iters)
+                else:
+                    elapsed = await timed(iters)
+                iters = gen.send(_check_time(elapsed))
+        except StopIteration as stop:
+            self.result = stop.value
+
+    def finish(self) -> SampledRun:
+        """The measurement, once the benchmark function returned; BencherMisuse if there is none."""
+        if self._pending is not None:
+            self._pending.close()
+            raise BencherMisuse("iter_async() was called inside an async benchmark but never awaited")
+        if self._method is None:
+            raise BencherMisuse("the benchmark returned without calling an iter* method of its Bencher")
+        if self.result is None:
+            raise BencherMisuse(f"{self._method}() did not complete its measurement")
+        return self.result

@@ -1,0 +1,139 @@
+"""Criterion's measurement method: warm-up by doubling, then a linear or flat sampling plan.
+
+The method is written once, as generators that *ask* for a number of iterations and are *sent* the
+nanoseconds those iterations took. A synchronous loop, an asynchronous loop and a fake clock all drive the
+same generators, so the rules below exist in one place::
+
+    warm-up:  iters = 1, 2, 4, ... until the summed time exceeds warm_up_time; met = time / iters
+    linear:   d = max(1, ceil(T / met / (n(n+1)/2)));  sample i runs i·d iterations, i = 1..n
+    flat:     k = max(1, ceil(T / n / met));           every sample runs k iterations
+    auto:     linear, unless its expected time n(n+1)/2 · d · met exceeds 2T, then flat
+    quick:    time n, 2n, 4n, ... until two successive timings agree (Criterion's --quick)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from dataclasses import dataclass
+
+from critbench.model import SamplingMode, Settings
+
+Sampler = Generator[int, float, "SampledRun"]
+"""Yields an iteration count, is sent the nanoseconds it took, returns the finished run."""
+
+
+@dataclass(frozen=True)
+class SamplingPlan:
+    mode: SamplingMode
+    iters: tuple[int, ...]
+    expected_ns: float
+    warning: str | None
+
+
+@dataclass(frozen=True)
+class SampledRun:
+    mode: SamplingMode
+    iters: tuple[int, ...]
+    times_ns: tuple[float, ...]
+    warm_up_iters: int
+    warm_up_ns: float
+    warning: str | None
+
+
+def format_duration(ns: float) -> str:
+    """A duration as Rust's ``{:.1?}`` prints it: ``5.0s``, ``500.0ms``, ``12.3µs``, ``7.0ns``."""
+    if ns >= 1e9:
+        return f"{ns / 1e9:.1f}s"
+    if ns >= 1e6:
+        return f"{ns / 1e6:.1f}ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.1f}µs"
+    return f"{ns:.1f}ns"
+
+
+def _round_sample_size(size: float) -> int:
+    return max(10, int(size) // 10 * 10)
+
+
+def plan_samples(settings: Settings, met_ns: float) -> SamplingPlan:
+    """The iteration count of every sample, from the mean execution time found by the warm-up."""
+    n = settings.sample_size
+    target_ns = settings.measurement_time * 1e9
+    met_ns = max(met_ns, 1e-3)
+    triangle = n * (n + 1) / 2
+    d = max(1, math.ceil(target_ns / met_ns / triangle))
+    linear_expected = triangle * d * met_ns
+    mode = settings.sampling_mode
+    if mode is SamplingMode.AUTO:
+        mode = SamplingMode.FLAT if linear_expected > 2 * target_ns else SamplingMode.LINEAR
+
+    budget = format_duration(target_ns)
+    if mode is SamplingMode.LINEAR:
+        iters = tuple(d * i for i in range(1, n + 1))
+        expected = linear_expected
+        warning = None
+        if d == 1:
+            recommended = _round_sample_size((-1 + math.sqrt(4 * target_ns / met_ns)) / 2)
+            advice = (
+                f", enable flat sampling, or reduce sample count to {recommended}."
+                if recommended != n
+                else " or enable flat sampling."
+            )
+            warning = (
+                f"Warning: Unable to complete {n} samples in {budget}. "
+                f"You may wish to increase target time to {format_duration(expected)}{advice}"
+            )
+        return SamplingPlan(mode, iters, expected, warning)
+
+    k = max(1, math.ceil(target_ns / n / met_ns))
+    expected = n * k * met_ns
+    warning = None
+    if k == 1:
+        recommended = _round_sample_size(target_ns / met_ns)
+        advice = f", or reduce sample count to {recommended}." if recommended != n else "."
+        warning = (
+            f"Warning: Unable to complete {n} samples in {budget}. "
+            f"You may wish to increase target time to {format_duration(expected)}{advice}"
+        )
+    return SamplingPlan(SamplingMode.FLAT, (k,) * n, expected, warning)
+
+
+def warm_up(settings: Settings) -> Generator[int, float, tuple[int, float]]:
+    """Doubling warm-up; returns (iterations run, nanoseconds taken)."""
+    limit_ns = settings.warm_up_time * 1e9
+    total_iters, total_ns, n = 0, 0.0, 1
+    while True:
+        total_ns += yield n
+        total_iters += n
+        if total_ns > limit_ns:
+            return total_iters, total_ns
+        n *= 2
+
+
+def sample(settings: Settings, plan: SamplingPlan) -> Generator[int, float, tuple[float, ...]]:
+    """Run the plan; returns the total time of every sample."""
+    times = []
+    for iters in plan.iters:
+        times.append((yield iters))
+    return tuple(times)
+
+
+def quick(settings: Settings) -> Sampler:
+    """Criterion's ``--quick``: double until two timings agree to the significance level, then stop.
+
+    Two samples (n and 2n iterations) are kept and analysed like a linear run.
+    """
+    limit_ns = settings.measurement_time * 1e9
+    n = 1
+    t_prev = yield n
+    elapsed = t_prev
+    while True:
+        t_now = yield 2 * n
+        elapsed += t_now
+        t = (t_prev + 2 * t_now) / 5
+        spread = math.sqrt((t_prev - t) ** 2 + (t_now - 2 * t) ** 2)
+        if (spread < settings.significance_level * t and elapsed > 1e8) or elapsed > limit_ns:
+            return SampledRun(SamplingMode.LINEAR, (n, 2 * n), (t_prev, t_now), 0, 0.0, None)
+        n *= 2
+        t_prev = t_now

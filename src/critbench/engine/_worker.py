@@ -1,0 +1,187 @@
+"""The worker process: imports one bench target, measures the selected benchmarks, reports over a pipe.
+
+Run as ``python -m critbench.engine._worker --fd N --job FILE``. Everything it says goes to file
+descriptor N as protocol messages; the benchmark's own stdout and stderr go wherever the runner pointed
+them. This is the only place user code is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import inspect
+import json
+import os
+import re
+import sys
+import traceback
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from critbench.api import BenchInstance, collecting
+from critbench.engine._bencher_impl import FakeTimer, TimingBencher
+from critbench.engine._job import Job
+from critbench.engine._protocol import encode
+from critbench.model import BenchmarkInfo, Samples, from_data, to_data
+
+
+class _Channel:
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+
+    def send(self, message_type: str, **data: Any) -> None:
+        payload = memoryview(encode(message_type, **data))
+        while payload:
+            written = os.write(self._fd, payload)
+            payload = payload[written:]
+
+
+class _ProgressToChannel:
+    def __init__(self, channel: _Channel, benchmark_id: str) -> None:
+        self._channel = channel
+        self._id = benchmark_id
+
+    def warming_up(self, seconds: float) -> None:
+        self._channel.send("warmup", id=self._id, seconds=seconds)
+
+    def collecting(self, samples: int, expected_ns: float, iterations: int) -> None:
+        self._channel.send(
+            "collecting", id=self._id, samples=samples, expected_s=expected_ns / 1e9, iterations=iterations
+        )
+
+    def warning(self, text: str) -> None:
+        self._channel.send("warning", id=self._id, text=text)
+
+
+def _import_target(path: Path, package: str) -> None:
+    module_name = "critbench_target_" + re.sub(r"\W", "_", f"{package}_{path.stem}")
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    spec.loader.exec_module(module)
+
+
+def _describe(instance: BenchInstance, job: Job) -> BenchmarkInfo:
+    spec = instance.spec
+    settings = job.settings.apply(spec.group_settings).apply(spec.bench_settings)
+    return BenchmarkInfo(
+        id=instance.id,
+        description=spec.description,
+        target_ns=spec.target_ns,
+        memory_target_bytes=spec.memory_target_bytes,
+        throughput=instance.throughput,
+        settings=settings,
+        package=job.package,
+        bench_target=job.target,
+        source=spec.source,
+    )
+
+
+def _selected(full_id: str, job: Job) -> bool:
+    if full_id in job.skip:
+        return False
+    if job.pattern is None:
+        return True
+    if job.exact:
+        return full_id == job.pattern
+    return re.search(job.pattern, full_id) is not None
+
+
+def _error_reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"raised {type(exc).__name__}" + (f": {text[0]}" if text else "")
+
+
+def _measure(instance: BenchInstance, info: BenchmarkInfo, job: Job, channel: _Channel) -> Samples:
+    full_id = info.id.full_id
+    fake = None
+    if job.fake_costs_ns is not None:
+        cost = job.fake_costs_ns.get(full_id, job.fake_costs_ns.get("default", 1000.0))
+        fake = FakeTimer(cost, f"{full_id}#{job.process_index}")
+    bencher = TimingBencher(info.id, info.settings, _ProgressToChannel(channel, full_id), fake)
+    args: tuple[Any, ...] = (bencher, instance.parameter) if instance.has_parameter else (bencher,)
+    function = instance.spec.function
+    if inspect.iscoroutinefunction(function):
+        asyncio.run(function(*args))
+    else:
+        returned = function(*args)
+        if inspect.isawaitable(returned):
+            asyncio.run(_await(returned))
+    run = bencher.finish()
+    return Samples(
+        mode=run.mode,
+        iters=tuple(float(n) for n in run.iters),
+        times_ns=run.times_ns,
+        process=(job.process_index,) * len(run.iters),
+    )
+
+
+async def _await(awaitable: Any) -> None:
+    await awaitable
+
+
+def run_job(job: Job, channel: _Channel) -> int:
+    channel.send("hello", pid=os.getpid())
+    for entry in reversed(job.sys_path):
+        if entry not in sys.path:
+            sys.path.insert(0, entry)
+    try:
+        with collecting() as specs:
+            _import_target(Path(job.target_path), job.package)
+        instances = [instance for spec in specs for instance in spec.instances(job.target)]
+        infos = [_describe(instance, job) for instance in instances]
+    except Exception as exc:
+        channel.send("fatal", reason=f"could not load the target: {_error_reason(exc)}", detail=traceback.format_exc())
+        return 1
+    seen: set[str] = set()
+    for info in infos:
+        if info.id.full_id in seen:
+            channel.send("fatal", reason=f"two benchmarks have the id {info.id.full_id!r}", detail="")
+            return 1
+        seen.add(info.id.full_id)
+
+    chosen = [(inst, info) for inst, info in zip(instances, infos, strict=True) if _selected(info.id.full_id, job)]
+    channel.send(
+        "benchmarks",
+        infos=[to_data(info) for info in infos],
+        selected=[info.id.full_id for _, info in chosen],
+    )
+    if not job.list_only:
+        for instance, info in chosen:
+            full_id = info.id.full_id
+            channel.send("start", id=full_id)
+            try:
+                samples = _measure(instance, info, job, channel)
+            except Exception as exc:
+                channel.send(
+                    "failed",
+                    id=full_id,
+                    kind="error",
+                    reason=_error_reason(exc),
+                    detail=traceback.format_exc(),
+                )
+                continue
+            channel.send("measured", id=full_id, samples=to_data(samples))
+    channel.send("done")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="critbench-worker")
+    parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--job", required=True)
+    args = parser.parse_args(argv)
+    with open(args.job, encoding="utf-8") as handle:
+        job_data = json.load(handle)
+    job = from_data(Job, job_data)
+    if job.list_only:
+        job = replace(job, skip=())
+    return run_job(job, _Channel(args.fd))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""What a run produces: raw samples, estimates, comparisons, verdicts, target status, failures.
+
+Every record is frozen and holds plain numbers; times are nanoseconds, changes are fractions (0.05 = +5%).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from critbench.model._ids import BenchmarkId, Throughput
+from critbench.model._settings import SamplingMode, Settings
+
+
+@dataclass(frozen=True)
+class BenchmarkInfo:
+    """What the author declared about one benchmark, as reported by a worker that imported the target."""
+
+    id: BenchmarkId
+    description: str = ""
+    target_ns: float | None = None
+    memory_target_bytes: int | None = None
+    throughput: Throughput | None = None
+    settings: Settings = field(default_factory=Settings)
+    """The settings this benchmark is measured with, after every layer was applied."""
+    package: str = ""
+    bench_target: str = ""
+    source: str = ""
+    """``file:line`` of the benchmark's function."""
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Raw measurements: sample ``i`` ran ``iters[i]`` iterations in ``times_ns[i]`` nanoseconds in total.
+
+    ``process[i]`` is the index of the worker process that took the sample, so tests can treat the
+    process, not the sample, as the unit when processes differ.
+    """
+
+    mode: SamplingMode
+    iters: tuple[float, ...]
+    times_ns: tuple[float, ...]
+    process: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if self.mode is SamplingMode.AUTO:
+            raise ValueError("samples are taken in linear or flat mode, never auto")
+        if not len(self.iters) == len(self.times_ns) == len(self.process):
+            raise ValueError("iters, times_ns and process must have one entry per sample")
+        if len(self.iters) < 2:
+            raise ValueError("at least two samples are needed")
+        if any(n <= 0 for n in self.iters):
+            raise ValueError("every sample must have run at least one iteration")
+
+    @property
+    def per_iteration_ns(self) -> tuple[float, ...]:
+        return tuple(t / n for t, n in zip(self.times_ns, self.iters, strict=True))
+
+    @property
+    def total_iterations(self) -> float:
+        return sum(self.iters)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A point estimate with its bootstrap confidence interval and standard error."""
+
+    point: float
+    lower: float
+    upper: float
+    standard_error: float
+    confidence_level: float
+
+
+@dataclass(frozen=True)
+class Estimates:
+    """Criterion's statistics of the per-iteration times; ``slope`` only in linear sampling."""
+
+    mean: Estimate
+    median: Estimate
+    median_abs_dev: Estimate
+    std_dev: Estimate
+    slope: Estimate | None = None
+
+    @property
+    def typical(self) -> Estimate:
+        """The headline time: the slope when sampled linearly, else the mean (as Criterion prints)."""
+        return self.slope if self.slope is not None else self.mean
+
+
+@dataclass(frozen=True)
+class TukeyFences:
+    """Tukey's fences: ``Q1 - 3 IQR``, ``Q1 - 1.5 IQR``, ``Q3 + 1.5 IQR``, ``Q3 + 3 IQR``."""
+
+    low_severe: float
+    low_mild: float
+    high_mild: float
+    high_severe: float
+
+
+@dataclass(frozen=True)
+class OutlierCounts:
+    low_severe: int
+    low_mild: int
+    high_mild: int
+    high_severe: int
+    sample_count: int
+
+    @property
+    def total(self) -> int:
+        return self.low_severe + self.low_mild + self.high_mild + self.high_severe
+
+
+@dataclass(frozen=True)
+class SampleAnalysis:
+    """Everything computed from one benchmark's samples alone."""
+
+    estimates: Estimates
+    fences: TukeyFences
+    outliers: OutlierCounts
+    slope_r_squared: tuple[float, float] | None = None
+    """R² of the fits at the slope's lower and upper bounds (linear sampling only)."""
+
+
+class Verdict(enum.Enum):
+    """Criterion's four explanations of a comparison, with its exact wording."""
+
+    NO_CHANGE = "No change in performance detected."
+    WITHIN_NOISE = "Change within noise threshold."
+    IMPROVED = "Performance has improved."
+    REGRESSED = "Performance has regressed."
+
+    @property
+    def message(self) -> str:
+        return self.value
+
+
+class Indicator(enum.Enum):
+    """The seed's status indicator on the size of a change estimate."""
+
+    OK = "✓"
+    WARN = "⚠"
+    BAD = "✗"
+
+
+@dataclass(frozen=True)
+class ChangeStatistics:
+    """The comparison of new samples with a baseline's: relative changes and Welch's bootstrap test."""
+
+    mean: Estimate
+    median: Estimate
+    t_statistic: float
+    p_value: float
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A change with the verdict and indicator it earned under the run's policy."""
+
+    baseline: str
+    change: ChangeStatistics
+    verdict: Verdict
+    indicator: Indicator
+    significance_level: float
+    noise_threshold: float
+    p_value_adjusted: float | None = None
+    """The p-value after the suite-wide false-discovery adjustment, when one was made."""
+    min_detectable_change: float | None = None
+    """The smallest relative change this comparison could have told apart from noise."""
+
+
+class TargetStatus(enum.Enum):
+    """How an estimate stands against a declared upper bound (the seed's performance targets)."""
+
+    EXCELLENT = "EXCELLENT"
+    MET = "MET"
+    CLOSE = "CLOSE"
+    MISS = "MISS"
+
+    @property
+    def is_met(self) -> bool:
+        return self in (TargetStatus.EXCELLENT, TargetStatus.MET)
+
+
+@dataclass(frozen=True)
+class TargetAssessment:
+    """An achieved figure against its target. ``ratio`` is achieved / target (below 1 is better)."""
+
+    metric: str
+    """``"time"`` or ``"memory"``."""
+    target: float
+    achieved: float
+    status: TargetStatus
+
+    @property
+    def ratio(self) -> float:
+        return self.achieved / self.target
+
+    @property
+    def ratio_text(self) -> str:
+        """``"55.0x better"`` when under the target, ``"1.19x over"`` when above it."""
+        if self.achieved <= self.target:
+            better = self.target / self.achieved if self.achieved > 0 else float("inf")
+            return f"{better:.1f}x better"
+        return f"{self.ratio:.2f}x over"
+
+
+class FailureKind(enum.Enum):
+    ERROR = "error"
+    """The benchmark raised."""
+    TIMEOUT = "timeout"
+    """It ran past its timeout and its worker was stopped."""
+    CRASH = "crash"
+    """Its worker process died (``os._exit``, a signal, an interpreter abort)."""
+    PROTOCOL = "protocol"
+    """Its worker sent something the runner could not read."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: FailureKind
+    reason: str
+    """One line saying what went wrong, e.g. ``"raised ValueError: bad input"``."""
+    detail: str = ""
+    """The traceback or the worker's last output, when there is one."""
+
+
+@dataclass(frozen=True)
+class BenchmarkResult:
+    """One benchmark's outcome in a run: measured and analysed, or failed."""
+
+    info: BenchmarkInfo
+    samples: Samples | None = None
+    analysis: SampleAnalysis | None = None
+    comparison: Comparison | None = None
+    time_target: TargetAssessment | None = None
+    memory_target: TargetAssessment | None = None
+    failure: Failure | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> BenchmarkId:
+        return self.info.id
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None

@@ -1,0 +1,111 @@
+"""A whole run: where it ran, what it compared with, and what came of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from critbench.model._results import BenchmarkResult, TargetStatus, Verdict
+
+
+@dataclass(frozen=True)
+class Environment:
+    """The machine and code a run measured, recorded so comparisons across them can be flagged."""
+
+    python: str = ""
+    implementation: str = ""
+    platform: str = ""
+    machine: str = ""
+    cpu_model: str = ""
+    cpu_count: int = 0
+    hostname: str = ""
+    git_commit: str | None = None
+    git_branch: str | None = None
+    git_dirty: bool | None = None
+    critbench_version: str = ""
+
+    COMPARABLE_FIELDS = ("python", "implementation", "platform", "machine", "cpu_model", "cpu_count")
+
+    def differences(self, other: Environment) -> list[str]:
+        """``"python: 3.11.7 → 3.12.1"`` for each field that makes timings incomparable."""
+        diffs = []
+        for name in self.COMPARABLE_FIELDS:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if mine and theirs and mine != theirs:
+                diffs.append(f"{name}: {theirs} → {mine}")
+        return diffs
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The counts the end-of-run summary prints and the exit status is decided from."""
+
+    regressed: tuple[str, ...] = ()
+    improved: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    not_compared: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+    targets_met: tuple[str, ...] = ()
+    targets_close: tuple[str, ...] = ()
+    targets_missed: tuple[str, ...] = ()
+    discoveries_removed: int = 0
+    """Significant changes the suite-wide false-discovery adjustment turned back into "no change"."""
+
+    @classmethod
+    def of(cls, results: list[BenchmarkResult] | tuple[BenchmarkResult, ...]) -> RunSummary:
+        buckets: dict[str, list[str]] = {
+            "regressed": [],
+            "improved": [],
+            "unchanged": [],
+            "not_compared": [],
+            "failed": [],
+            "targets_met": [],
+            "targets_close": [],
+            "targets_missed": [],
+        }
+        removed = 0
+        for result in results:
+            name = result.id.full_id
+            if result.failure is not None:
+                buckets["failed"].append(name)
+                continue
+            comparison = result.comparison
+            if comparison is None:
+                buckets["not_compared"].append(name)
+            elif comparison.verdict is Verdict.REGRESSED:
+                buckets["regressed"].append(name)
+            elif comparison.verdict is Verdict.IMPROVED:
+                buckets["improved"].append(name)
+            else:
+                buckets["unchanged"].append(name)
+            if (
+                comparison is not None
+                and comparison.p_value_adjusted is not None
+                and comparison.change.p_value < comparison.significance_level <= comparison.p_value_adjusted
+            ):
+                removed += 1
+            for target in (result.time_target, result.memory_target):
+                if target is None:
+                    continue
+                label = f"{name} ({target.metric})"
+                if target.status.is_met:
+                    buckets["targets_met"].append(label)
+                elif target.status is TargetStatus.CLOSE:
+                    buckets["targets_close"].append(label)
+                else:
+                    buckets["targets_missed"].append(label)
+        return cls(**{key: tuple(value) for key, value in buckets.items()}, discoveries_removed=removed)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """The metadata of a run, stored with every baseline and history entry."""
+
+    started_at: str
+    """ISO 8601 UTC."""
+    finished_at: str
+    environment: Environment
+    command: str = ""
+    saved_as: str | None = None
+    compared_with: str | None = None
+    settings: dict[str, object] = field(default_factory=dict)
+    """The run-wide settings (after config and command line), for the record."""

@@ -1,0 +1,147 @@
+"""Measurement and analysis settings, and how partial settings layer over each other.
+
+Precedence follows Criterion: built-in defaults < ``[tool.critbench]`` < command line < group < benchmark.
+Each layer is a :class:`SettingsLayer` (only the keys it sets); :meth:`Settings.apply` folds one in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+class SamplingMode(enum.Enum):
+    """How iteration counts grow across samples (Criterion's ``SamplingMode``)."""
+
+    AUTO = "auto"
+    LINEAR = "linear"
+    FLAT = "flat"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that decides how one benchmark is measured and judged.
+
+    Times are in seconds; levels and thresholds are fractions (0.05 means 5%).
+    """
+
+    sample_size: int = 100
+    warm_up_time: float = 3.0
+    measurement_time: float = 5.0
+    nresamples: int = 100_000
+    noise_threshold: float = 0.01
+    confidence_level: float = 0.95
+    significance_level: float = 0.05
+    sampling_mode: SamplingMode = SamplingMode.AUTO
+    quick: bool = False
+    timeout: float | None = None
+    """Seconds a benchmark may take before it is stopped; None derives it from the measurement plan."""
+    seed: int = 0
+    """Seed of the bootstrap's random generator, so a re-analysis prints the same numbers."""
+    processes: int = 1
+    """Worker processes each benchmark's samples are spread over."""
+    warn_threshold: float = 0.05
+    """A change estimate beyond this is shown with ⚠ (the seed's 5%)."""
+    fail_threshold: float = 0.10
+    """A change estimate beyond this is shown with ✗ (the seed's 10%)."""
+
+    def __post_init__(self) -> None:
+        problems = validate_settings(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    def apply(self, layer: SettingsLayer) -> Settings:
+        """These settings with ``layer``'s keys taking precedence."""
+        if not layer:
+            return self
+        return dataclasses.replace(self, **dict(layer))
+
+    def as_layer(self) -> SettingsLayer:
+        return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
+
+
+SettingsLayer = Mapping[str, Any]
+"""A partial set of settings: the keys one source (config file, command line, group, benchmark) sets."""
+
+SETTING_NAMES: frozenset[str] = frozenset(field.name for field in dataclasses.fields(Settings))
+
+
+def validate_settings(settings: Settings) -> list[str]:
+    """Every problem with ``settings``, worded for the user (Criterion's bounds, plus ours)."""
+    problems: list[str] = []
+    if not isinstance(settings.sample_size, int) or settings.sample_size < 2:
+        problems.append(f"sample_size must be an integer of at least 2, got {settings.sample_size!r}")
+    for name in ("warm_up_time", "measurement_time"):
+        value = getattr(settings, name)
+        if not isinstance(value, int | float) or not value > 0:
+            problems.append(f"{name} must be a positive number of seconds, got {value!r}")
+    if settings.timeout is not None and not settings.timeout > 0:
+        problems.append(f"timeout must be a positive number of seconds, got {settings.timeout!r}")
+    if not isinstance(settings.nresamples, int) or settings.nresamples < 10:
+        problems.append(f"nresamples must be an integer of at least 10, got {settings.nresamples!r}")
+    if not 0 <= settings.noise_threshold < 1:
+        problems.append(f"noise_threshold must be in [0, 1), got {settings.noise_threshold!r}")
+    for name in ("confidence_level", "significance_level"):
+        value = getattr(settings, name)
+        if not 0 < value < 1:
+            problems.append(f"{name} must be strictly between 0 and 1, got {value!r}")
+    if not isinstance(settings.processes, int) or settings.processes < 1:
+        problems.append(f"processes must be a positive integer, got {settings.processes!r}")
+    if not 0 <= settings.warn_threshold <= settings.fail_threshold:
+        problems.append("warn_threshold must be between 0 and fail_threshold")
+    if not isinstance(settings.sampling_mode, SamplingMode):
+        problems.append(f"sampling_mode must be auto, linear or flat, got {settings.sampling_mode!r}")
+    return problems
+
+
+_DURATION_SETTINGS = ("warm_up_time", "measurement_time", "timeout")
+_INT_SETTINGS = ("sample_size", "nresamples", "seed", "processes")
+_FLOAT_SETTINGS = (
+    "noise_threshold",
+    "confidence_level",
+    "significance_level",
+    "warn_threshold",
+    "fail_threshold",
+)
+
+
+def settings_layer(values: Mapping[str, Any], *, source: str) -> SettingsLayer:
+    """Check and normalise user-written settings (``"10s"`` → 10.0, ``"flat"`` → FLAT, ``-`` → ``_``).
+
+    ``source`` names where the values came from, for the error message ("[tool.critbench]", "group 'x'").
+    Raises ValueError listing the accepted names when a key is unknown or a value has the wrong type.
+    """
+    from critbench.model._units import parse_duration_ns
+
+    layer: dict[str, Any] = {}
+    for raw_key, value in values.items():
+        key = raw_key.replace("-", "_")
+        if key not in SETTING_NAMES:
+            accepted = ", ".join(sorted(SETTING_NAMES))
+            raise ValueError(f"{source}: unknown setting {raw_key!r} (accepted: {accepted})")
+        try:
+            if key in _DURATION_SETTINGS:
+                value = None if value is None and key == "timeout" else parse_duration_ns(value) / 1e9
+            elif key in _INT_SETTINGS:
+                if isinstance(value, bool) or not isinstance(value, int):
+                    raise ValueError(f"expected an integer, got {value!r}")
+            elif key in _FLOAT_SETTINGS:
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise ValueError(f"expected a number, got {value!r}")
+                value = float(value)
+            elif key == "sampling_mode":
+                value = value if isinstance(value, SamplingMode) else SamplingMode(str(value).lower())
+            elif key == "quick" and not isinstance(value, bool):
+                raise ValueError(f"expected true or false, got {value!r}")
+        except ValueError as exc:
+            raise ValueError(f"{source}: {raw_key}: {exc}") from None
+        layer[key] = value
+    # Build once so range errors (sample_size < 2, levels outside (0, 1)) surface here, naming the source.
+    try:
+        Settings().apply(layer)
+    except ValueError as exc:
+        raise ValueError(f"{source}: {exc}") from None
+    return layer

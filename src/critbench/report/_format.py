@@ -1,0 +1,96 @@
+"""Criterion's number formatting (``format.rs``): four significant-ish digits, each value scaled alone."""
+
+from __future__ import annotations
+
+from critbench.model import Throughput, ThroughputKind
+
+MINUS = "\u2212"
+
+
+def short(n: float) -> str:
+    """4, 3, 2, 1 or 0 decimals for values below 10, 100, 1000, 10000 and above."""
+    if n < 10.0:
+        return f"{n:.4f}"
+    if n < 100.0:
+        return f"{n:.3f}"
+    if n < 1000.0:
+        return f"{n:.2f}"
+    if n < 10000.0:
+        return f"{n:.1f}"
+    return f"{n:.0f}"
+
+
+def signed_short(n: float) -> str:
+    sign = "+" if n >= 0 else MINUS
+    return sign + short(abs(n))
+
+
+def time(ns: float) -> str:
+    """``"{:>6} {unit}"`` with ps, ns, µs, ms or s."""
+    if ns < 1.0:
+        return f"{short(ns * 1e3):>6} ps"
+    if ns < 1e3:
+        return f"{short(ns):>6} ns"
+    if ns < 1e6:
+        return f"{short(ns / 1e3):>6} µs"
+    if ns < 1e9:
+        return f"{short(ns / 1e6):>6} ms"
+    return f"{short(ns / 1e9):>6} s"
+
+
+def change(fraction: float) -> str:
+    """A relative change as a signed percentage with U+2212 for minus: ``+2.5012%``, ``−1.2034%``."""
+    return f"{signed_short(fraction * 1e2):>6}%"
+
+
+def percent(fraction: float) -> str:
+    return f"{short(fraction * 1e2):>6}%"
+
+
+_UNITS: dict[ThroughputKind, tuple[float, tuple[str, ...]]] = {
+    ThroughputKind.BYTES: (1024.0, ("  B/s", "KiB/s", "MiB/s", "GiB/s")),
+    ThroughputKind.BYTES_DECIMAL: (1000.0, (" B/s", "KB/s", "MB/s", "GB/s")),
+    ThroughputKind.ELEMENTS: (1000.0, (" elem/s", "Kelem/s", "Melem/s", "Gelem/s")),
+    ThroughputKind.BITS: (1000.0, ("  b/s", "Kb/s", "Mb/s", "Gb/s")),
+}
+
+
+def throughput(spec: Throughput, ns_per_iteration: float) -> str:
+    """The rate ``spec.amount`` per iteration makes at ``ns_per_iteration``, scaled to its unit."""
+    step, units = _UNITS[spec.kind]
+    rate = spec.amount * 1e9 / ns_per_iteration
+    for unit in units[:-1]:
+        if rate < step:
+            return f"{short(rate):>6} {unit}"
+        rate /= step
+    return f"{short(rate):>6} {units[-1]}"
+
+
+def bytes_size(n: float) -> str:
+    """A memory size in binary units: ``"12.3 MiB"``."""
+    value = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024.0 or unit == "GiB":
+            return f"{value:.1f} {unit}" if unit != "B" else f"{value:.0f} B"
+        value /= 1024.0
+    raise AssertionError("unreachable")
+
+
+def thousands(n: float) -> str:
+    """An integer with comma thousands separators, as the bencher format prints."""
+    return f"{round(n):,}"
+
+
+def iterations(count: int, *, exact: bool) -> str:
+    """Criterion's abbreviated iteration count: ``5050 iterations``, ``12k iterations``, ``1.5M``."""
+    if exact or count < 10_000:
+        return f"{count} iterations"
+    if count < 1_000_000:
+        return f"{count / 1e3:.0f}k iterations"
+    if count < 10_000_000:
+        return f"{count / 1e6:.1f}M iterations"
+    if count < 1_000_000_000:
+        return f"{count / 1e6:.0f}M iterations"
+    if count < 10_000_000_000:
+        return f"{count / 1e9:.1f}B iterations"
+    return f"{count / 1e9:.0f}B iterations"

@@ -1,0 +1,45 @@
+"""The ``--json`` results document (its format is described in docs/json-format.md).
+
+Everything a program needs to act on a run: each benchmark's id, estimates, raw samples, change, verdict,
+indicator, target status and failure, plus the run's environment and summary. Times are nanoseconds,
+changes are fractions (0.05 = +5%). ``schema_version`` changes only when a field changes meaning or goes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from critbench.model import BenchmarkResult, RunRecord, RunSummary, to_data
+
+RESULTS_SCHEMA_VERSION = 1
+
+
+def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": result.id.full_id,
+        "group": result.id.group,
+        "function": result.id.function,
+        "parameter": result.id.parameter,
+        "package": result.info.package,
+        "target": result.info.bench_target,
+        "description": result.info.description,
+        "status": "ok" if result.failure is None else "failed",
+    }
+    data.update(to_data(result))
+    if result.analysis is not None:
+        data["typical"] = to_data(result.analysis.estimates.typical)
+    if result.comparison is not None:
+        comparison = data["comparison"]
+        comparison["verdict"] = result.comparison.verdict.name.lower()
+        comparison["verdict_text"] = result.comparison.verdict.message
+    return data
+
+
+def results_document(run: RunRecord, summary: RunSummary, results: list[BenchmarkResult]) -> dict[str, Any]:
+    return {
+        "schema_version": RESULTS_SCHEMA_VERSION,
+        "kind": "critbench-results",
+        "run": to_data(run),
+        "summary": {key: list(value) if isinstance(value, tuple) else value for key, value in to_data(summary).items()},
+        "benchmarks": [_benchmark(result) for result in results],
+    }

@@ -1,0 +1,302 @@
+"""The terminal report in Criterion's layout, plus the seed's indicators, targets and a closing summary.
+
+Renderers take finished records and return text; they decide nothing and print nothing.
+
+::
+
+    group/function          time:   [20.512 µs 20.601 µs 20.700 µs]
+                            thrpt:  [48.309 Kelem/s 48.541 Kelem/s 48.752 Kelem/s]
+                            change: [+1.2034% +2.5012% +3.9876%] (p = 0.00 < 0.05) ✓
+                            Change within noise threshold.
+                            target: 1.0000 ms  EXCELLENT (48.5x better)
+    Found 3 outliers among 100 measurements (3.00%)
+      2 (2.00%) high mild
+      1 (1.00%) high severe
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from critbench.model import (
+    BenchmarkResult,
+    Comparison,
+    Estimate,
+    Indicator,
+    RunSummary,
+    TargetAssessment,
+    TargetStatus,
+    Verdict,
+)
+from critbench.report import _format as fmt
+
+INDENT = " " * 24
+
+
+class OutputFormat(enum.Enum):
+    CRITERION = "criterion"
+    VERBOSE = "verbose"
+    QUIET = "quiet"
+    BENCHER = "bencher"
+
+
+@dataclass(frozen=True)
+class Style:
+    """ANSI styling, or none at all when output is not a terminal."""
+
+    color: bool = False
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+
+    def green(self, text: str) -> str:
+        return self._wrap("32", text)
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def faint(self, text: str) -> str:
+        return self._wrap("2", text)
+
+    def yellow(self, text: str) -> str:
+        return self._wrap("33", text)
+
+    def red(self, text: str) -> str:
+        return self._wrap("31", text)
+
+    def bold_green(self, text: str) -> str:
+        return self._wrap("1;32", text)
+
+    def bold_red(self, text: str) -> str:
+        return self._wrap("1;31", text)
+
+
+def _title(full_id: str, style: Style) -> list[str]:
+    """The id padded to 24 columns, or on its own line when longer than 23 characters."""
+    if len(full_id) > 23:
+        return [style.green(full_id), INDENT]
+    return [style.green(full_id) + " " * (24 - len(full_id))]
+
+
+def _interval(estimate: Estimate, style: Style) -> str:
+    return (
+        f"[{style.faint(fmt.time(estimate.lower))} {style.bold(fmt.time(estimate.point))} "
+        f"{style.faint(fmt.time(estimate.upper))}]"
+    )
+
+
+def _throughput_line(result: BenchmarkResult, typical: Estimate, style: Style) -> str | None:
+    spec = result.info.throughput
+    if spec is None:
+        return None
+    # Faster time is higher throughput, so the bounds swap places.
+    return (
+        f"thrpt:  [{style.faint(fmt.throughput(spec, typical.upper))} "
+        f"{style.bold(fmt.throughput(spec, typical.point))} {style.faint(fmt.throughput(spec, typical.lower))}]"
+    )
+
+
+def _change_percentages(comparison: Comparison, verdict_kind: Verdict, style: Style) -> str:
+    mean = comparison.change.mean
+    point = fmt.change(mean.point)
+    if verdict_kind is Verdict.IMPROVED:
+        point = style.bold_green(point)
+    elif verdict_kind is Verdict.REGRESSED:
+        point = style.bold_red(point)
+    else:
+        point = style.bold(point)
+    return f"[{style.faint(fmt.change(mean.lower))} {point} {style.faint(fmt.change(mean.upper))}]"
+
+
+def _p_clause(comparison: Comparison) -> str:
+    p = comparison.p_value_adjusted if comparison.p_value_adjusted is not None else comparison.change.p_value
+    relation = "<" if p < comparison.significance_level else ">"
+    label = "p" if comparison.p_value_adjusted is None else "q"
+    return f"({label} = {p:.2f} {relation} {comparison.significance_level:.2f})"
+
+
+def _explanation(comparison: Comparison, style: Style) -> str:
+    text = comparison.verdict.message
+    if comparison.verdict is Verdict.IMPROVED:
+        return text.replace("improved", style.green("improved"))
+    if comparison.verdict is Verdict.REGRESSED:
+        return text.replace("regressed", style.red("regressed"))
+    return text
+
+
+def _indicator(indicator: Indicator, style: Style) -> str:
+    if indicator is Indicator.BAD:
+        return style.bold_red(indicator.value)
+    if indicator is Indicator.WARN:
+        return style.yellow(indicator.value)
+    return style.green(indicator.value)
+
+
+def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style) -> list[str]:
+    percentages = _change_percentages(comparison, comparison.verdict, style)
+    tested = f"{_p_clause(comparison)} {_indicator(comparison.indicator, style)}"
+    lines = []
+    if result.info.throughput is None:
+        lines.append(f"{INDENT}change: {percentages} {tested}")
+    else:
+        mean = comparison.change.mean
+
+        def inverse(fraction: float) -> str:
+            return fmt.change(1 / (1 + fraction) - 1)
+
+        lines.append(" " * 17 + "change:")
+        lines.append(f"{INDENT}time:   {percentages} {tested}")
+        lines.append(
+            f"{INDENT}thrpt:  [{style.faint(inverse(mean.upper))} {style.bold(inverse(mean.point))} "
+            f"{style.faint(inverse(mean.lower))}]"
+        )
+    lines.append(f"{INDENT}{_explanation(comparison, style)}")
+    if comparison.min_detectable_change is not None:
+        lines.append(f"{INDENT}could detect changes ≥ {fmt.short(comparison.min_detectable_change * 100).strip()}%")
+    return lines
+
+
+def _status(status: TargetStatus, style: Style) -> str:
+    if status is TargetStatus.MISS:
+        return style.bold_red(status.value)
+    if status is TargetStatus.CLOSE:
+        return style.yellow(status.value)
+    return style.green(status.value)
+
+
+def target_line(target: TargetAssessment, style: Style) -> str:
+    shown = fmt.time(target.target).strip() if target.metric == "time" else fmt.bytes_size(target.target)
+    label = "target:" if target.metric == "time" else "memory target:"
+    return f"{INDENT}{label} {shown}  {_status(target.status, style)} ({target.ratio_text})"
+
+
+def _outlier_lines(result: BenchmarkResult, style: Style) -> list[str]:
+    assert result.analysis is not None
+    outliers = result.analysis.outliers
+    if outliers.total == 0:
+        return []
+    n = outliers.sample_count
+    lines = [style.yellow(f"Found {outliers.total} outliers among {n} measurements ({100 * outliers.total / n:.2f}%)")]
+    for label, count in (
+        ("low severe", outliers.low_severe),
+        ("low mild", outliers.low_mild),
+        ("high mild", outliers.high_mild),
+        ("high severe", outliers.high_severe),
+    ):
+        if count:
+            lines.append(f"  {count} ({100 * count / n:.2f}%) {label}")
+    return lines
+
+
+def _verbose_lines(result: BenchmarkResult, style: Style) -> list[str]:
+    assert result.analysis is not None
+    estimates = result.analysis.estimates
+
+    def bounds(estimate: Estimate) -> str:
+        return f"[{fmt.time(estimate.lower)} {fmt.time(estimate.upper)}]"
+
+    lines = []
+    if estimates.slope is not None:
+        r2 = result.analysis.slope_r_squared or (float("nan"), float("nan"))
+        lines.append(f"{'slope':<7}{bounds(estimates.slope)} {'R^2':<15}[{r2[0]:0.7f} {r2[1]:0.7f}]")
+    lines.append(f"{'mean':<7}{bounds(estimates.mean)} {'std. dev.':<15}{bounds(estimates.std_dev)}")
+    lines.append(f"{'median':<7}{bounds(estimates.median)} {'med. abs. dev.':<15}{bounds(estimates.median_abs_dev)}")
+    return lines
+
+
+def _failure_lines(result: BenchmarkResult, style: Style, verbose: bool) -> list[str]:
+    assert result.failure is not None
+    lines = _title(result.id.full_id, style)
+    lines[-1] += style.bold_red("FAILED") + f": {result.failure.reason}"
+    if verbose and result.failure.detail:
+        lines.extend(INDENT + line for line in result.failure.detail.rstrip().splitlines())
+    return lines
+
+
+def render_result(result: BenchmarkResult, output: OutputFormat, style: Style) -> str:
+    """One benchmark's block of lines (with a trailing newline)."""
+    if output is OutputFormat.BENCHER:
+        return render_bencher(result)
+    if result.failure is not None:
+        return "\n".join(_failure_lines(result, style, output is OutputFormat.VERBOSE)) + "\n"
+    assert result.analysis is not None
+    typical = result.analysis.estimates.typical
+    lines = _title(result.id.full_id, style)
+    lines[-1] += f"time:   {_interval(typical, style)}"
+    thrpt = _throughput_line(result, typical, style)
+    if thrpt is not None:
+        lines.append(INDENT + thrpt)
+    if output is OutputFormat.QUIET:
+        return "\n".join(lines) + "\n"
+    if result.comparison is not None:
+        lines.extend(_change_lines(result, result.comparison, style))
+    for target in (result.time_target, result.memory_target):
+        if target is not None:
+            lines.append(target_line(target, style))
+    lines.extend(_outlier_lines(result, style))
+    if output is OutputFormat.VERBOSE:
+        lines.extend(_verbose_lines(result, style))
+    return "\n".join(lines) + "\n"
+
+
+def render_bencher(result: BenchmarkResult) -> str:
+    """libtest's bencher line: ``test {id} ... bench: {median:>11} ns/iter (+/- {std_dev})``."""
+    if result.failure is not None:
+        return f"test {result.id.full_id} ... FAILED: {result.failure.reason}\n"
+    assert result.analysis is not None
+    estimates = result.analysis.estimates
+    median = fmt.thousands(estimates.median.point)
+    spread = fmt.thousands(estimates.std_dev.point)
+    return f"test {result.id.full_id} ... bench: {median:>11} ns/iter (+/- {spread})\n"
+
+
+def _names(items: tuple[str, ...], limit: int = 8) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f", … ({len(items) - limit} more)" if len(items) > limit else "")
+
+
+def render_summary(
+    summary: RunSummary,
+    results: list[BenchmarkResult],
+    style: Style,
+    *,
+    compared_with: str | None,
+    saved_to: str | None,
+) -> str:
+    """The closing summary: counts, the names behind them, targets, and where results went."""
+    total = len(results)
+    by_id = {r.id.full_id: r for r in results}
+    lines = ["", style.bold(f"Summary: {total} benchmark{'s' if total != 1 else ''}")]
+    if compared_with is not None:
+        lines.append(
+            f"  vs {compared_with}: {len(summary.regressed)} regressed, {len(summary.improved)} improved, "
+            f"{len(summary.unchanged)} unchanged"
+            + (f", {len(summary.not_compared)} new" if summary.not_compared else "")
+        )
+    for name in summary.regressed:
+        comparison = by_id[name].comparison
+        assert comparison is not None
+        mark = _indicator(comparison.indicator, style)
+        lines.append(f"    {style.red('regressed')} {name} ({fmt.change(comparison.change.mean.point).strip()} {mark})")
+    for name in summary.improved:
+        comparison = by_id[name].comparison
+        assert comparison is not None
+        lines.append(f"    {style.green('improved')}  {name} ({fmt.change(comparison.change.mean.point).strip()})")
+    if summary.discoveries_removed:
+        lines.append(
+            f"  {summary.discoveries_removed} change(s) significant alone were not counted after the "
+            "false-discovery adjustment across the suite"
+        )
+    failed = len(summary.failed)
+    lines.append(f"  failed: {failed}" + (f" ({_names(summary.failed)})" if failed else ""))
+    n_targets = len(summary.targets_met) + len(summary.targets_close) + len(summary.targets_missed)
+    if n_targets:
+        line = f"  targets: {len(summary.targets_met)} met, {len(summary.targets_close)} close, "
+        line += f"{len(summary.targets_missed)} missed"
+        lines.append(line)
+        for label in summary.targets_close + summary.targets_missed:
+            lines.append(f"    {style.yellow('not met')} {label}")
+    if saved_to is not None:
+        lines.append(f"  results saved to {saved_to}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,36 @@
+"""Criterion's statistics, reproducible: pure functions from numpy arrays to frozen ``critbench.model`` records.
+
+Nothing here does I/O or keeps state; randomness comes from a :class:`numpy.random.Generator` the caller
+passes in (see :func:`make_rng`). This package imports only numpy, the standard library and
+``critbench.model``.
+
+- :func:`analyze_samples` — one benchmark's estimates, outliers and slope (Criterion §2).
+- :func:`compare_samples` — new against baseline: Welch's bootstrap test and relative change (§3).
+- :func:`benjamini_hochberg` — false-discovery-rate adjustment across a suite.
+- :func:`tukey_fences`, :func:`classify_outliers`, :func:`welch_t`, :func:`percentile_interval`,
+  :func:`gaussian_kde` — the building blocks, for reports and tests.
+"""
+
+from critbench.stats._bootstrap import percentile_interval
+from critbench.stats._change_statistics import compare_samples, welch_t
+from critbench.stats._fdr import benjamini_hochberg
+from critbench.stats._kde import gaussian_kde, silverman_bandwidth
+from critbench.stats._sample_analysis import MAD_NORMAL_SCALE, analyze_samples, through_origin_r_squared
+from critbench.stats._seeding import make_rng
+from critbench.stats._tukey import OutlierClass, classify_outliers, tukey_fences
+
+__all__ = [
+    "MAD_NORMAL_SCALE",
+    "OutlierClass",
+    "analyze_samples",
+    "benjamini_hochberg",
+    "classify_outliers",
+    "compare_samples",
+    "gaussian_kde",
+    "make_rng",
+    "percentile_interval",
+    "silverman_bandwidth",
+    "through_origin_r_squared",
+    "tukey_fences",
+    "welch_t",
+]

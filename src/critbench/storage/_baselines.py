@@ -1,0 +1,192 @@
+"""Named baselines in the output root, baseline first: ``ROOT/<name>/run.json`` and one folder per benchmark.
+
+::
+
+    ROOT/
+      <name>/run.json                          the run that last saved it, and an index id → folder
+      <name>/<group>/<function>[/<param>]/     benchmark.json, sample.json, estimates.json
+      .last/                                   the previous run, which a plain run compares against
+      report/                                  the HTML report
+
+Anything the tool keeps besides baselines and ``report/`` is dot-named, so ``ls ROOT`` shows exactly the
+saved baselines and the report. A baseline is written in full to a hidden temporary folder and then swapped
+in with renames while SIGINT is held, so an interrupted run leaves the old baseline or the new one, never a
+mix. Saving merges: benchmarks this run did not measure keep their stored data (as Criterion's per-id
+folders do), so saving one package's results does not erase another's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from critbench.model import BenchmarkInfo, RunRecord, SampleAnalysis, Samples, from_data, to_data
+from critbench.storage._files import StorageError, read_document, signals_deferred, write_document
+
+LAST_RUN = ".last"
+"""Where every measured run is kept for the next plain run to compare against (Criterion's ``base``)."""
+
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
+_RESERVED = {"report"}
+_UNSAFE_CHARS = re.compile(r'[?"/\\*<>:|^\x00-\x1f]')
+
+
+class InvalidBaselineName(StorageError):
+    pass
+
+
+class BaselineNotFound(StorageError):
+    def __init__(self, name: str, available: list[str]) -> None:
+        self.name = name
+        self.available = available
+        listing = ", ".join(available) if available else "none saved yet"
+        super().__init__(
+            f"Baseline '{name}' must exist before comparison is allowed; try --save-baseline {name} "
+            f"(saved baselines: {listing})"
+        )
+
+
+def check_baseline_name(name: str) -> str:
+    """``name`` if it is a valid baseline name; InvalidBaselineName (never a path outside the root) if not."""
+    if not _NAME.fullmatch(name):
+        raise InvalidBaselineName(
+            f"invalid baseline name {name!r}: use only letters, digits, '-' and '_' (e.g. phase10-final)"
+        )
+    if name in _RESERVED:
+        raise InvalidBaselineName(f"{name!r} is reserved for the HTML report; pick another baseline name")
+    return name
+
+
+@dataclass(frozen=True)
+class StoredBenchmark:
+    info: BenchmarkInfo
+    samples: Samples
+    analysis: SampleAnalysis
+
+
+@dataclass(frozen=True)
+class StoredBaseline:
+    name: str
+    run: RunRecord
+    benchmarks: dict[str, StoredBenchmark]
+
+
+def _part(text: str) -> str:
+    cleaned = _UNSAFE_CHARS.sub("_", text).strip() or "_"
+    if cleaned in (".", ".."):
+        cleaned = cleaned.replace(".", "_")
+    return cleaned.encode()[:64].decode(errors="ignore") or "_"
+
+
+def _folder_for(info: BenchmarkInfo, taken: set[str]) -> str:
+    parts = [info.id.group, info.id.function]
+    if info.id.parameter is not None:
+        parts.append(info.id.parameter)
+    base = "/".join(_part(part) for part in parts)
+    folder, suffix = base, 2
+    while folder in taken:
+        folder = f"{base}_{suffix}"
+        suffix += 1
+    taken.add(folder)
+    return folder
+
+
+class BaselineStore:
+    """Reads and writes the baselines under one output root."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _recover(self, name: str) -> None:
+        """Finish a swap that was cut off: bring back the old copy if the new one never landed."""
+        target = self.root / name
+        leftovers = sorted(self.root.glob(f".old-{name}-*")) if self.root.is_dir() else []
+        if not target.exists() and leftovers:
+            leftovers[-1].rename(target)
+            leftovers = leftovers[:-1]
+        for leftover in leftovers:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+    def names(self) -> list[str]:
+        """Saved baselines (not the hidden last run), sorted."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            path.name
+            for path in self.root.iterdir()
+            if path.is_dir() and _NAME.fullmatch(path.name) and (path / "run.json").is_file()
+        )
+
+    def exists(self, name: str) -> bool:
+        self._recover(name)
+        return (self.root / name / "run.json").is_file()
+
+    def load(self, name: str) -> StoredBaseline:
+        self._recover(name)
+        folder = self.root / name
+        if not (folder / "run.json").is_file():
+            raise BaselineNotFound(name, self.names())
+        document = read_document(folder / "run.json", "baseline")
+        try:
+            run = from_data(RunRecord, document["run"])
+            benchmarks = {}
+            for full_id, sub in document["benchmarks"].items():
+                bench_folder = folder / sub
+                benchmarks[full_id] = StoredBenchmark(
+                    info=from_data(BenchmarkInfo, read_document(bench_folder / "benchmark.json", "benchmark")["info"]),
+                    samples=from_data(Samples, read_document(bench_folder / "sample.json", "sample")["samples"]),
+                    analysis=from_data(
+                        SampleAnalysis, read_document(bench_folder / "estimates.json", "estimates")["analysis"]
+                    ),
+                )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise StorageError(f"baseline {name!r} in {folder} is damaged: {exc}") from None
+        return StoredBaseline(name, run, benchmarks)
+
+    def save(self, name: str, run: RunRecord, measured: list[StoredBenchmark]) -> None:
+        """Save ``measured`` as baseline ``name``, keeping stored benchmarks this run did not measure."""
+        if name != LAST_RUN:
+            check_baseline_name(name)
+        merged: dict[str, StoredBenchmark] = {}
+        if self.exists(name):
+            with contextlib.suppress(StorageError):
+                merged.update(self.load(name).benchmarks)
+        merged.update({item.info.id.full_id: item for item in measured})
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = self.root / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
+        try:
+            taken: set[str] = set()
+            index = {}
+            for full_id, item in sorted(merged.items()):
+                sub = _folder_for(item.info, taken)
+                index[full_id] = sub
+                bench_folder = staging / sub
+                write_document(bench_folder / "benchmark.json", "benchmark", {"info": to_data(item.info)})
+                write_document(bench_folder / "sample.json", "sample", {"samples": to_data(item.samples)})
+                write_document(bench_folder / "estimates.json", "estimates", {"analysis": to_data(item.analysis)})
+            write_document(staging / "run.json", "baseline", {"run": to_data(run), "benchmarks": index})
+            self._swap_in(name, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _swap_in(self, name: str, staging: Path) -> None:
+        target = self.root / name
+        old = self.root / f".old-{name}-{uuid.uuid4().hex[:8]}"
+        with signals_deferred():
+            if target.exists():
+                target.rename(old)
+            staging.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def delete(self, name: str) -> None:
+        check_baseline_name(name)
+        if not self.exists(name):
+            raise BaselineNotFound(name, self.names())
+        doomed = self.root / f".old-{name}-{uuid.uuid4().hex[:8]}"
+        (self.root / name).rename(doomed)
+        shutil.rmtree(doomed, ignore_errors=True)
