@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -53,7 +55,7 @@ def test_chunks_cover_every_resample_once() -> None:
     ranges = list(chunk_rows(100_000, 100))
     assert ranges[0] == (0, CHUNK_ELEMENTS // 100)
     assert ranges[-1][1] == 100_000
-    assert all(stop == next_start for (_, stop), (next_start, _) in zip(ranges, ranges[1:], strict=False))
+    assert all(stop == next_start for (_, stop), (next_start, _) in itertools.pairwise(ranges))
     assert list(chunk_rows(3, 10 * CHUNK_ELEMENTS)) == [(0, 1), (1, 2), (2, 3)]
 
 
@@ -102,8 +104,6 @@ def test_mean_interval_covers_the_true_mean_about_as_often_as_its_level() -> Non
     covered = 0
     for _ in range(datasets):
         x = rng.normal(10.0, 1.0, size=50)
-        analysis = analyze_samples(
-            np.ones(50), x, linear=False, nresamples=2000, confidence_level=0.95, rng=rng
-        )
+        analysis = analyze_samples(np.ones(50), x, linear=False, nresamples=2000, confidence_level=0.95, rng=rng)
         covered += analysis.estimates.mean.lower <= 10.0 <= analysis.estimates.mean.upper
     assert 0.93 <= covered / datasets <= 0.97

@@ -52,7 +52,7 @@ def test_point_estimates_match_numpy_and_scipy() -> None:
     )
 
 
-def _naive_distributions(x: np.ndarray, iters: np.ndarray, times: np.ndarray, nresamples: int, seed: int):  # type: ignore[no-untyped-def]
+def _naive_distributions(x: np.ndarray, iters: np.ndarray, times: np.ndarray, nresamples: int, seed: int) -> np.ndarray:
     """The five bootstrap distributions, row by row with plain numpy, from the same stream of resamples."""
     rng = make_rng(seed, "g/f")
     order = np.argsort(x, kind="stable")
@@ -63,9 +63,7 @@ def _naive_distributions(x: np.ndarray, iters: np.ndarray, times: np.ndarray, nr
             r = xs[row]
             med = np.median(r)
             slope = np.sum(its[row] * ts[row]) / np.sum(its[row] ** 2)
-            rows.append(
-                (r.mean(), r.std(ddof=1), med, MAD_NORMAL_SCALE * np.median(np.abs(r - med)), slope)
-            )
+            rows.append((r.mean(), r.std(ddof=1), med, MAD_NORMAL_SCALE * np.median(np.abs(r - med)), slope))
     return np.array(rows).T
 
 
@@ -195,7 +193,7 @@ def test_bad_samples_are_rejected_with_a_clear_message(iters: list[float], times
 
 @pytest.mark.parametrize(("nresamples", "level"), [(1, 0.95), (0, 0.95), (100, 0.0), (100, 1.0)])
 def test_bad_bootstrap_settings_are_rejected(nresamples: int, level: float) -> None:
-    with pytest.raises(ValueError, match="nresamples|confidence_level"):
+    with pytest.raises(ValueError, match=r"nresamples|confidence_level"):
         analyze_samples(
             [1, 2], [3, 4], linear=False, nresamples=nresamples, confidence_level=level, rng=make_rng(0, "k")
         )

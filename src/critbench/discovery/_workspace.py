@@ -6,6 +6,7 @@ a bench target by its file name. What a target declares is read later, by a work
 
 from __future__ import annotations
 
+import glob
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,7 +126,9 @@ def _candidate_dirs(root: Path) -> list[Path]:
 def _member_dirs(root: Path, patterns: tuple[str, ...]) -> list[Path]:
     folders: list[Path] = []
     for pattern in patterns:
-        matches = sorted(path for path in root.glob(pattern) if path.is_dir())
+        matches = sorted(
+            (root / match).resolve() for match in glob.glob(pattern, root_dir=root) if (root / match).is_dir()
+        )
         if not matches:
             raise DiscoveryError(f"[tool.critbench] members: {pattern!r} matches no folder under {root}")
         for folder in matches:

@@ -36,10 +36,15 @@ def welch_t(a: npt.ArrayLike, b: npt.ArrayLike) -> float:
     a_arr = as_sample(a, "a")
     b_arr = as_sample(b, "b")
     difference = float(np.mean(a_arr) - np.mean(b_arr))
-    scale = math.sqrt(float(np.var(a_arr, ddof=1)) / a_arr.size + float(np.var(b_arr, ddof=1)) / b_arr.size)
+    scale = math.sqrt(_variance(a_arr) / a_arr.size + _variance(b_arr) / b_arr.size)
     if scale == 0:
         return 0.0 if difference == 0 else math.copysign(math.inf, difference)
     return difference / scale
+
+
+def _variance(sample: FloatArray) -> float:
+    """The ``n - 1`` variance, exactly zero for a constant sample (``np.var`` may leave rounding dust)."""
+    return 0.0 if np.ptp(sample) == 0 else float(np.var(sample, ddof=1))
 
 
 def compare_samples(

@@ -31,5 +31,5 @@ def benjamini_hochberg(p_values: npt.ArrayLike) -> npt.NDArray[np.float64]:
     scaled = p[order] * m / np.arange(1, m + 1)
     stepped = np.minimum.accumulate(scaled[::-1])[::-1]
     adjusted = np.empty(m)
-    adjusted[order] = np.minimum(stepped, 1.0)
+    adjusted[order] = np.minimum(stepped, 1.0)  # a guard: the step-up already ends at p_(m) <= 1
     return adjusted

@@ -37,4 +37,5 @@ __all__ = [
     "decode",
     "embedded_kernel",
     "encode",
+    "parse_config",
 ]

@@ -44,8 +44,14 @@ class KernelConfig:
 
 
 def _positive(key: str, value: Any, kind: type) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float) or (kind is int and not isinstance(value, int)):
-        raise ConfigError(f"limits.{key} must be {'an integer' if kind is int else 'a number'}, got {value!r}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (kind is int and not isinstance(value, int))
+    ):
+        raise ConfigError(
+            f"limits.{key} must be {'an integer' if kind is int else 'a number'}, got {value!r}"
+        )
     if value <= 0:
         raise ConfigError(f"limits.{key} must be positive, got {value!r}")
     return kind(value)
@@ -58,7 +64,12 @@ def _limits(raw: Any) -> Limits:
     unknown = sorted(set(raw) - set(known))
     if unknown:
         raise ConfigError(f"unknown limit {unknown[0]!r} (known: {', '.join(known)})")
-    return Limits(**{key: _positive(key, value, float if key == "request_timeout" else int) for key, value in raw.items()})
+    return Limits(
+        **{
+            key: _positive(key, value, float if key == "request_timeout" else int)
+            for key, value in raw.items()
+        }
+    )
 
 
 def _categories(raw: Any) -> tuple[str, ...] | None:
@@ -91,4 +102,6 @@ def parse_config(source: Mapping[str, Any] | str) -> KernelConfig:
     name = raw.get("name", "llmspell")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"name must be a non-empty string, got {name!r}")
-    return KernelConfig(name=name, tool_categories=_categories(raw.get("tools")), limits=_limits(raw.get("limits", {})))
+    return KernelConfig(
+        name=name, tool_categories=_categories(raw.get("tools")), limits=_limits(raw.get("limits", {}))
+    )

@@ -25,7 +25,7 @@ from llmspell_tools import Json, ToolError, ToolNotFound, ToolRegistry, Validati
 from llmspell_kernel._config import KernelConfig, parse_config
 from llmspell_kernel._messages import Envelope, MessageError, decode, encode
 from llmspell_kernel._state import RuntimeState
-from llmspell_kernel._transport import InProcessTransport, KernelClient, KernelClosed
+from llmspell_kernel._transport import InProcessTransport, KernelClient
 
 ConfigSource = KernelConfig | Mapping[str, Any] | str
 
@@ -78,7 +78,9 @@ class Kernel:
         self.config = config
         self.registry = registry
         self.state = RuntimeState(config.name, config.limits.history_size)
-        self.transport = InProcessTransport(config.limits.max_pending_requests, config.limits.max_message_bytes)
+        self.transport = InProcessTransport(
+            config.limits.max_pending_requests, config.limits.max_message_bytes
+        )
         self._handlers: dict[str, Callable[[dict[str, Json]], dict[str, Json]]] = {
             "kernel_info": self._kernel_info,
             "list": self._list,
@@ -92,7 +94,9 @@ class Kernel:
         self.malformed_messages = 0
 
     @classmethod
-    async def start_embedded(cls, config: ConfigSource | None = None, *, cache: StartupCache | None = None) -> Kernel:
+    async def start_embedded(
+        cls, config: ConfigSource | None = None, *, cache: StartupCache | None = None
+    ) -> Kernel:
         """Start a kernel in this event loop and wait until it answers; see the module docstring."""
         cache = _SHARED_CACHE if cache is None else cache
         parsed = cache.config({} if config is None else config)
@@ -152,7 +156,9 @@ class Kernel:
         reply = self._answer(request)
         self.state.record(request.type, not reply.is_error)
         if len(encode(reply)) > self.config.limits.max_message_bytes:
-            return request.error("too_large", f"the reply exceeds {self.config.limits.max_message_bytes} bytes")
+            return request.error(
+                "too_large", f"the reply exceeds {self.config.limits.max_message_bytes} bytes"
+            )
         return reply
 
     def _answer(self, request: Envelope) -> Envelope:
@@ -170,7 +176,7 @@ class Kernel:
             return request.error("invalid_params", str(exc))
         except ToolError as exc:
             return request.error("tool_error", str(exc))
-        except Exception as exc:  # noqa: BLE001 - a failing request must not stop the server loop
+        except Exception as exc:  # a failing request must not stop the server loop
             return request.error("internal", f"{type(exc).__name__}: {exc}")
 
     def _kernel_info(self, payload: dict[str, Json]) -> dict[str, Json]:
@@ -180,7 +186,7 @@ class Kernel:
             "tools": len(self.registry),
             "categories": list(self.registry.categories()),
             "execution_count": self.state.execution_count,
-            "variables": sorted(self.state.variables),
+            "variables": list[Json](sorted(self.state.variables)),
         }
 
     def _list(self, payload: dict[str, Json]) -> dict[str, Json]:
@@ -232,5 +238,3 @@ async def embedded_kernel(
         yield kernel
     finally:
         await kernel.shutdown()
-
-

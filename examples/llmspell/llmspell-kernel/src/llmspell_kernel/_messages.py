@@ -36,7 +36,9 @@ class Envelope:
         return Envelope(f"{self.type}_reply", f"{self.id}>", self.client, payload, reply_to=self.id)
 
     def error(self, kind: str, message: str) -> Envelope:
-        return Envelope("error", f"{self.id}>", self.client, {"kind": kind, "message": message}, reply_to=self.id)
+        return Envelope(
+            "error", f"{self.id}>", self.client, {"kind": kind, "message": message}, reply_to=self.id
+        )
 
 
 def encode(envelope: Envelope) -> bytes:

@@ -9,6 +9,7 @@ from llmspell_tools._errors import CalculationError, ToolError, ToolNotFound, Va
 from llmspell_tools._registry import SearchHit, ToolRegistry, create_tool, default_registry, tool_categories
 from llmspell_tools._schema import Json, Param, Schema
 from llmspell_tools._tool import Tool, ToolDefinition
+from llmspell_tools.builtin.data import parse_path, query
 
 __all__ = [
     "CalculationError",
@@ -25,5 +26,7 @@ __all__ = [
     "create_tool",
     "default_registry",
     "evaluate",
+    "parse_path",
+    "query",
     "tool_categories",
 ]

@@ -137,9 +137,9 @@ def _check_result(value: Number) -> Number:
 
 
 def _power(base: Number, exponent: Number) -> Number:
-    if isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and abs(base) > 1:
-        if exponent * math.log2(abs(base)) > MAX_RESULT_BITS:
-            raise CalculationError(f"result is too large: {base} ** {exponent}")
+    ints = isinstance(base, int) and isinstance(exponent, int)
+    if ints and exponent > 0 and abs(base) > 1 and exponent * math.log2(abs(base)) > MAX_RESULT_BITS:
+        raise CalculationError(f"result is too large: {base} ** {exponent}")
     try:
         result = base**exponent
     except ZeroDivisionError:

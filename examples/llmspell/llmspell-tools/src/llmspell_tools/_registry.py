@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import re
 from collections.abc import Iterable, Iterator
@@ -60,7 +61,7 @@ class ToolRegistry:
         except KeyError:
             raise ToolNotFound(name, difflib.get_close_matches(name, self._tools, n=3)) from None
 
-    def categories(self) -> list[str]:
+    def categories(self) -> builtins.list[str]:
         return sorted(self._by_category)
 
     def list(self, category: str | None = None) -> list[Tool]:
@@ -73,7 +74,7 @@ class ToolRegistry:
         """The description and parameter schema of one tool, as JSON."""
         return self.get(name).info()
 
-    def search(self, query: str, limit: int = 10) -> list[SearchHit]:
+    def search(self, query: str, limit: int = 10) -> builtins.list[SearchHit]:
         """Tools whose name, category or description match ``query``'s keywords, best first.
 
         Each keyword scores where it is found (whole name > a word of the name > part of the name > category > a word of the

@@ -13,7 +13,7 @@ from typing import Literal, TypeAlias
 
 from llmspell_tools._errors import ValidationError
 
-Json: TypeAlias = None | bool | int | float | str | list["Json"] | dict[str, "Json"]
+Json: TypeAlias = bool | int | float | str | list["Json"] | dict[str, "Json"] | None
 """A JSON value: what tools take as parameters and return as results."""
 
 ParamType = Literal["string", "integer", "number", "boolean", "array", "object"]

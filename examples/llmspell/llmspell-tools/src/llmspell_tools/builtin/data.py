@@ -53,7 +53,9 @@ def query(value: Json, path: str) -> Json:
         where = ".".join(walked) or "the document"
         if isinstance(part, int) and isinstance(current, list):
             if not -len(current) <= part < len(current):
-                raise ToolError(f"path {path!r}: index {part} out of range in {where} (length {len(current)})")
+                raise ToolError(
+                    f"path {path!r}: index {part} out of range in {where} (length {len(current)})"
+                )
             current = current[part]
         elif isinstance(current, dict) and str(part) in current:
             current = current[str(part)]
@@ -138,4 +140,4 @@ def json_keys(source: str, path: str) -> Json:
     value = query(_parse(source, "json_keys"), path)
     if not isinstance(value, dict):
         raise ToolError(f"json_keys: the value at {path or 'the document'!r} is not an object")
-    return list(value)  # type: ignore[return-value]
+    return list(value)

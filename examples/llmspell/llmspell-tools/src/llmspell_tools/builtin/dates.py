@@ -49,7 +49,11 @@ def _iso(value: datetime) -> str:
     return value.isoformat().replace("+00:00", "Z")
 
 
-@catalog.tool("datetime_parse", "Parse an ISO 8601 date-time into its parts (year ... second, weekday, offset)", _INSTANT)
+@catalog.tool(
+    "datetime_parse",
+    "Parse an ISO 8601 date-time into its parts (year ... second, weekday, offset)",
+    _INSTANT,
+)
 def datetime_parse(instant: str) -> Json:
     value = parse_instant(instant)
     offset = value.utcoffset()

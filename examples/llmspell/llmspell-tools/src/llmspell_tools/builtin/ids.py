@@ -31,7 +31,9 @@ def uuid_generate(version: int, namespace: str, name: str | None) -> Json:
         try:
             space = uuid.UUID(namespace)
         except ValueError:
-            raise ToolError(f"uuid_generate: namespace {namespace!r} is not dns, url, oid or a UUID") from None
+            raise ToolError(
+                f"uuid_generate: namespace {namespace!r} is not dns, url, oid or a UUID"
+            ) from None
     return str(uuid.uuid5(space, name))
 
 

@@ -75,7 +75,8 @@ def list_stats(numbers: list[float]) -> Json:
     Param("descending", "boolean", "Largest first", default=False),
 )
 def list_sort(numbers: list[float], descending: bool) -> Json:
-    return sorted(numbers, reverse=descending)  # type: ignore[return-value]
+    ordered: list[Json] = sorted(numbers, reverse=descending)
+    return ordered
 
 
 @catalog.tool(

@@ -113,7 +113,8 @@ def text_replace(text: str, old: str, new: str) -> Json:
 def text_split(text: str, separator: str | None) -> Json:
     if separator == "":
         raise ToolError("text_split: the separator must not be empty")
-    return text.split(separator)  # type: ignore[return-value]
+    parts: list[Json] = list(text.split(separator))
+    return parts
 
 
 @catalog.tool(
@@ -166,9 +167,11 @@ def regex_match(text: str, pattern: str) -> Json:
     }
 
 
-@catalog.tool("regex_find_all", "Every non-overlapping match of a regular expression in text", _TEXT, _PATTERN)
+@catalog.tool(
+    "regex_find_all", "Every non-overlapping match of a regular expression in text", _TEXT, _PATTERN
+)
 def regex_find_all(text: str, pattern: str) -> Json:
-    return [match.group() for match in _compile(pattern).finditer(text)]  # type: ignore[misc]
+    return [match.group() for match in _compile(pattern).finditer(text)]
 
 
 @catalog.tool(

@@ -1,0 +1,137 @@
+"""The seed's workflow end to end, with the real command in a temporary two-package workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.conftest import Workspace
+
+SYNC_TARGET = '''
+from critbench import Bencher, bench, group
+
+def work(n: int) -> int:
+    return sum(i * i for i in range(n))
+
+SLOWDOWN = 1
+
+@bench(target="10s")
+def squares(b: Bencher) -> None:
+    """Sum of squares below 2000."""
+    b.iter(lambda: work(2000 * SLOWDOWN))
+
+@bench(params=[10, 100])
+def squares_param(b: Bencher, n: int) -> None:
+    """Sum of squares, one benchmark per size."""
+    b.iter(lambda: work(n))
+
+small = group("small_group", sample_size=10)
+
+@small.bench
+def grouped(b: Bencher) -> None:
+    """A benchmark in a group with its own sample size."""
+    b.iter(lambda: work(50))
+'''
+
+ASYNC_TARGET = '''
+import asyncio
+from critbench import Bencher, bench
+
+@bench
+async def async_echo(b: Bencher) -> None:
+    """Awaits a queue round trip inside one event loop."""
+    queue: asyncio.Queue[int] = asyncio.Queue()
+
+    async def roundtrip() -> int:
+        await queue.put(1)
+        return await queue.get()
+
+    await b.iter_async(roundtrip)
+
+@bench
+def batched_sort(b: Bencher) -> None:
+    """Sorts a fresh reversed list; making the list is not timed."""
+    b.iter_batched(lambda: list(range(200, 0, -1)), sorted)
+'''
+
+
+@pytest.fixture
+def workspace(make_workspace: Callable[[str], Workspace]) -> Workspace:
+    ws = make_workspace()
+    ws.package("alpha", "alpha", {"compute": SYNC_TARGET})
+    ws.package("beta", "beta", {"io": ASYNC_TARGET})
+    return ws
+
+
+def test_list_shows_every_benchmark_with_description_and_target(workspace: Workspace) -> None:
+    result = workspace.critbench("list")
+    assert result.returncode == 0, result.stderr
+    for expected in (
+        "alpha",
+        "beta",
+        "compute/squares  [target < 10.000 s]",
+        "Sum of squares below 2000.",
+        "compute/squares_param/10",
+        "compute/squares_param/100",
+        "small_group/grouped",
+        "io/async_echo",
+        "Awaits a queue round trip inside one event loop.",
+        "io/batched_sort",
+        "Saved baselines in target/critbench: none",
+    ):
+        assert expected in result.stdout
+
+
+def test_save_then_regression_gates_and_fail_on_never_does_not(workspace: Workspace) -> None:
+    saved = workspace.critbench("run", "--save-baseline", "before")
+    assert saved.returncode == 0, saved.stdout + saved.stderr
+    assert "time:   [" in saved.stdout
+    assert "small_group/grouped" in saved.stdout
+    assert "target: 10.000 s  EXCELLENT" in saved.stdout
+    assert (workspace.output_root / "before" / "run.json").is_file()
+
+    source = workspace.root / "alpha" / "benches" / "compute.py"
+    source.write_text(source.read_text().replace("SLOWDOWN = 1", "SLOWDOWN = 2"))
+
+    compared = workspace.critbench("run", "--baseline", "before", "--", "squares$")
+    assert compared.returncode == 1, compared.stdout + compared.stderr
+    block = compared.stdout.split("compute/squares", 1)[1].split("\n\n")[0]
+    assert "Performance has regressed." in block
+    assert "✗" in block.splitlines()[1]
+    assert "regressed compute/squares" in compared.stdout
+
+    not_gated = workspace.critbench("run", "--baseline", "before", "--fail-on", "never", "--", "squares$")
+    assert not_gated.returncode == 0, not_gated.stdout + not_gated.stderr
+    assert "Performance has regressed." in not_gated.stdout
+
+
+def test_unknown_baseline_exits_2_and_names_the_saved_ones(workspace: Workspace) -> None:
+    assert workspace.critbench("run", "--save-baseline", "first", "--", "--exact", "io/batched_sort").returncode == 0
+    result = workspace.critbench("run", "--baseline", "nope")
+    assert result.returncode == 2
+    assert "nope" in result.stderr
+    assert "saved baselines: first" in result.stderr
+
+
+def test_invalid_baseline_name_exits_2_and_writes_nothing(workspace: Workspace) -> None:
+    result = workspace.critbench("run", "--save-baseline", "../x")
+    assert result.returncode == 2
+    assert "invalid baseline name" in result.stderr
+    assert not workspace.output_root.exists()
+    assert not (workspace.root / "target" / "x").exists()
+    assert not (workspace.root / "x").exists()
+
+
+def test_plain_runs_compare_with_the_previous_run_and_never_gate(workspace: Workspace) -> None:
+    first = workspace.critbench("run", "--", "--exact", "compute/squares")
+    assert first.returncode == 0
+    assert "change:" not in first.stdout
+    source = workspace.root / "alpha" / "benches" / "compute.py"
+    source.write_text(source.read_text().replace("SLOWDOWN = 1", "SLOWDOWN = 3"))
+    second = workspace.critbench("run", "--", "--exact", "compute/squares")
+    assert second.returncode == 0, "a plain run must never gate"
+    assert "change:" in second.stdout
+    assert "Performance has regressed." in second.stdout
+    assert "vs the previous run" in second.stdout
+    assert [p.name for p in workspace.output_root.iterdir() if not p.name.startswith(".")] == []

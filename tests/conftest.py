@@ -1,0 +1,74 @@
+"""Shared test helpers: temporary workspaces and running the real ``critbench`` command in them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+FAST_CONFIG = """\
+[tool.critbench]
+warm-up-time = 0.05
+measurement-time = 0.1
+sample-size = 20
+nresamples = 2000
+"""
+
+
+@dataclass
+class Completed:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+class Workspace:
+    """A temporary workspace on disk; ``critbench(...)`` runs the real command line in it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, relative: str, text: str) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def package(self, folder: str, name: str, benches: dict[str, str]) -> None:
+        self.write(f"{folder}/pyproject.toml", f'[project]\nname = "{name}"\nversion = "0.1"\n')
+        for target, source in benches.items():
+            self.write(f"{folder}/benches/{target}.py", source)
+
+    def critbench(self, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> Completed:
+        full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+        full_env.pop("CRITBENCH_HOME", None)
+        completed = subprocess.run(
+            [sys.executable, "-m", "critbench", *args],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
+            check=False,
+        )
+        return Completed(completed.returncode, completed.stdout, completed.stderr)
+
+    @property
+    def output_root(self) -> Path:
+        return self.root / "target" / "critbench"
+
+
+@pytest.fixture
+def make_workspace(tmp_path: Path) -> Callable[[str], Workspace]:
+    def make(config: str = FAST_CONFIG) -> Workspace:
+        workspace = Workspace(tmp_path / "ws")
+        workspace.write("pyproject.toml", '[project]\nname = "ws"\nversion = "0.1"\n\n' + config)
+        return workspace
+
+    return make
