@@ -30,7 +30,7 @@ def _run(*args: str | Path, cwd: Path = ROOT) -> int:
 
 
 def ensure_environment() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py must explain itself on an old Python
         sys.exit(f"critbench needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.is_file() and STAMP.read_text() == wanted and PYTHON.exists():

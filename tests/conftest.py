@@ -65,7 +65,7 @@ class Workspace:
 
 
 @pytest.fixture
-def make_workspace(tmp_path: Path) -> Callable[[str], Workspace]:
+def make_workspace(tmp_path: Path) -> Callable[..., Workspace]:
     def make(config: str = FAST_CONFIG) -> Workspace:
         workspace = Workspace(tmp_path / "ws")
         workspace.write("pyproject.toml", '[project]\nname = "ws"\nversion = "0.1"\n\n' + config)

@@ -52,13 +52,14 @@ def after(b: Bencher) -> None:
 '''
 
 
-def test_failures_are_isolated_reported_and_exit_3(make_workspace: Callable[[str], Workspace]) -> None:
+def test_failures_are_isolated_reported_and_exit_3(make_workspace: Callable[..., Workspace]) -> None:
     ws = make_workspace()
     ws.package("pkg", "pkg", {"trouble": TROUBLE})
     result = ws.critbench("run", "--save-baseline", "mixed", "--json", "out.json")
     assert result.returncode == 3, result.stdout + result.stderr
     out = result.stdout
-    assert "trouble/raises" in out and "FAILED: raised ValueError: bad input" in out
+    assert "trouble/raises" in out
+    assert "FAILED: raised ValueError: bad input" in out
     assert "FAILED: timed out after 1s" in out
     assert "FAILED: its worker process exited with status 3" in out
     assert "FAILED: its worker process was killed by SIGKILL" in out
@@ -79,7 +80,7 @@ def test_failures_are_isolated_reported_and_exit_3(make_workspace: Callable[[str
     assert sorted(saved["benchmarks"]) == ["trouble/after", "trouble/before", "trouble/prints_forgery"]
 
 
-def test_sigint_leaves_existing_baselines_intact_and_no_partial_one(make_workspace: Callable[[str], Workspace]) -> None:
+def test_sigint_leaves_existing_baselines_intact_and_no_partial_one(make_workspace: Callable[..., Workspace]) -> None:
     ws = make_workspace()
     ws.package(
         "pkg", "pkg", {"steady": "from critbench import bench\n\n@bench\ndef quick(b):\n    b.iter(lambda: None)\n"}

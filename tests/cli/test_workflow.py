@@ -57,7 +57,7 @@ def batched_sort(b: Bencher) -> None:
 
 
 @pytest.fixture
-def workspace(make_workspace: Callable[[str], Workspace]) -> Workspace:
+def workspace(make_workspace: Callable[..., Workspace]) -> Workspace:
     ws = make_workspace()
     ws.package("alpha", "alpha", {"compute": SYNC_TARGET})
     ws.package("beta", "beta", {"io": ASYNC_TARGET})

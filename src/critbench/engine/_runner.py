@@ -343,7 +343,11 @@ def _job(target: BenchTarget, settings: Settings, selection: Selection, list_onl
 
 
 def _fake_costs() -> dict[str, float] | None:
-    """The fake timer's costs from ``CRITBENCH_FAKE_TIMER`` (a test hook, JSON: {"default": ns, id: ns})."""
+    """The fake timer from ``CRITBENCH_FAKE_TIMER``, a test hook: JSON ``{"default": ns, "<id>": ns, "seed": n}``.
+
+    Each benchmark then reports ``iters × cost`` with a jitter seeded by (seed, id), so a whole run's output
+    is the same every time: golden-file tests of the terminal report rely on it.
+    """
     raw = os.environ.get("CRITBENCH_FAKE_TIMER")
     if not raw:
         return None

@@ -101,7 +101,8 @@ def _measure(instance: BenchInstance, info: BenchmarkInfo, job: Job, channel: _C
     fake = None
     if job.fake_costs_ns is not None:
         cost = job.fake_costs_ns.get(full_id, job.fake_costs_ns.get("default", 1000.0))
-        fake = FakeTimer(cost, f"{full_id}#{job.process_index}")
+        salt = job.fake_costs_ns.get("seed", 0.0)
+        fake = FakeTimer(cost, f"{salt:g}:{full_id}#{job.process_index}")
     bencher = TimingBencher(info.id, info.settings, _ProgressToChannel(channel, full_id), fake)
     args: tuple[Any, ...] = (bencher, instance.parameter) if instance.has_parameter else (bencher,)
     function = instance.spec.function

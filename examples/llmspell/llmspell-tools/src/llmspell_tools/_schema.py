@@ -7,6 +7,7 @@ validation needs (required names, allowed names, per-parameter checks) so each c
 from __future__ import annotations
 
 import copy
+import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
@@ -27,7 +28,12 @@ _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),
 }
 
-_MISSING = object()
+
+class _Missing(enum.Enum):
+    MISSING = enum.auto()
+
+
+_MISSING = _Missing.MISSING
 
 
 def type_name(value: object) -> str:
@@ -56,7 +62,7 @@ class Param:
     name: str
     type: ParamType
     description: str
-    default: Json | object = _MISSING
+    default: Json | _Missing = _MISSING
     enum: tuple[Json, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
@@ -75,7 +81,7 @@ class Param:
 
     @property
     def has_default(self) -> bool:
-        return self.default is not _MISSING
+        return not isinstance(self.default, _Missing)
 
     @property
     def required(self) -> bool:
@@ -83,8 +89,8 @@ class Param:
 
     def json_schema(self) -> dict[str, Json]:
         schema: dict[str, Json] = {"type": self.type, "description": self.description}
-        if self.has_default:
-            schema["default"] = copy.deepcopy(self.default)  # type: ignore[assignment]
+        if not isinstance(self.default, _Missing):
+            schema["default"] = copy.deepcopy(self.default)
         if self.enum is not None:
             schema["enum"] = list(self.enum)
         if self.minimum is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from llmspell_tools import Json
 
@@ -19,13 +20,17 @@ def _contains(container: Json, item: Json) -> bool:
     raise WorkflowError(f"'contains' needs a string, list or object on the left, got {container!r}")
 
 
+def _is_number(value: Json) -> TypeGuard[int | float]:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _ordered(compare: Callable[[float | str, float | str], bool]) -> Callable[[Json, Json], bool]:
     def check(left: Json, right: Json) -> bool:
-        both_numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
-        both_strings = isinstance(left, str) and isinstance(right, str)
-        if not (both_numbers or both_strings):
-            raise WorkflowError(f"cannot order {left!r} and {right!r}: both must be numbers or both strings")
-        return compare(left, right)  # type: ignore[arg-type]
+        if isinstance(left, str) and isinstance(right, str):
+            return compare(left, right)
+        if _is_number(left) and _is_number(right):
+            return compare(left, right)
+        raise WorkflowError(f"cannot order {left!r} and {right!r}: both must be numbers or both strings")
 
     return check
 

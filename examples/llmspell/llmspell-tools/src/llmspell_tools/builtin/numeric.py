@@ -75,8 +75,7 @@ def list_stats(numbers: list[float]) -> Json:
     Param("descending", "boolean", "Largest first", default=False),
 )
 def list_sort(numbers: list[float], descending: bool) -> Json:
-    ordered: list[Json] = sorted(numbers, reverse=descending)
-    return ordered
+    return list[Json](sorted(numbers, reverse=descending))
 
 
 @catalog.tool(
