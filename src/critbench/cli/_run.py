@@ -195,7 +195,9 @@ def publish(
     ctx.stdout.flush()
     if options.get("json"):
         document = results_document(record, summary, results)
-        write_bytes_atomic(Path(options["json"]), json.dumps(document, indent=2, ensure_ascii=False).encode() + b"\n")
+        write_bytes_atomic(
+            Path(options["json"]), json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False).encode() + b"\n"
+        )
 
 
 def parse_gates(ctx: Context, options: dict[str, Any]) -> Any:

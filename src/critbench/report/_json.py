@@ -7,6 +7,7 @@ changes are fractions (0.05 = +5%). ``schema_version`` changes only when a field
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from critbench.model import BenchmarkResult, RunRecord, RunSummary, to_data
@@ -35,11 +36,26 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
     return data
 
 
+def _finite(value: Any) -> Any:
+    """Non-finite numbers (a t statistic of ±inf when samples do not vary) become null: JSON has no inf."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
 def results_document(run: RunRecord, summary: RunSummary, results: list[BenchmarkResult]) -> dict[str, Any]:
-    return {
-        "schema_version": RESULTS_SCHEMA_VERSION,
-        "kind": "critbench-results",
-        "run": to_data(run),
-        "summary": {key: list(value) if isinstance(value, tuple) else value for key, value in to_data(summary).items()},
-        "benchmarks": [_benchmark(result) for result in results],
-    }
+    return _finite(
+        {
+            "schema_version": RESULTS_SCHEMA_VERSION,
+            "kind": "critbench-results",
+            "run": to_data(run),
+            "summary": {
+                key: list(value) if isinstance(value, tuple) else value for key, value in to_data(summary).items()
+            },
+            "benchmarks": [_benchmark(result) for result in results],
+        }
+    )

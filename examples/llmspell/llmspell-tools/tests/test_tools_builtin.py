@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import re
 
 import pytest
 
@@ -70,12 +71,19 @@ def test_text_tools() -> None:
 
 def test_regex_tools() -> None:
     match = call("regex_match", text="order 42 shipped", pattern=r"(?P<id>\d+)")
-    assert match == {"matched": True, "match": "42", "start": 6, "end": 8, "groups": ["42"], "named": {"id": "42"}}
+    assert match == {
+        "matched": True,
+        "match": "42",
+        "start": 6,
+        "end": 8,
+        "groups": ["42"],
+        "named": {"id": "42"},
+    }
     assert call("regex_match", text="none", pattern=r"\d") == {"matched": False}
     assert call("regex_find_all", text="a1b22c333", pattern=r"\d+") == ["1", "22", "333"]
-    assert call("regex_replace", text="2024-03-01", pattern=r"(\d+)-(\d+)-(\d+)", replacement=r"\3/\2/\1") == (
-        "01/03/2024"
-    )
+    assert call(
+        "regex_replace", text="2024-03-01", pattern=r"(\d+)-(\d+)-(\d+)", replacement=r"\3/\2/\1"
+    ) == ("01/03/2024")
     with pytest.raises(ToolError, match="invalid regular expression"):
         call("regex_match", text="x", pattern="(")
 
@@ -116,7 +124,7 @@ def test_json_tools() -> None:
 )
 def test_json_query_errors_name_the_failing_step(path: str, message: str) -> None:
     doc = json.dumps({"users": [{"name": "ada"}], "count": 1})
-    with pytest.raises(ToolError, match=message.replace("[", r"\[")):
+    with pytest.raises(ToolError, match=re.escape(message)):
         call("json_query", source=doc, path=path)
 
 
@@ -131,7 +139,9 @@ def test_hashing_tools_match_hashlib() -> None:
     assert call("hash_md5", text=text) == hashlib.md5(data).hexdigest()
     assert call("hash_sha1", text=text) == hashlib.sha1(data).hexdigest()
     assert call("hash_sha256", text=text) == hashlib.sha256(data).hexdigest()
-    assert call("hash_blake2b", text=text, digest_size=16) == hashlib.blake2b(data, digest_size=16).hexdigest()
+    assert (
+        call("hash_blake2b", text=text, digest_size=16) == hashlib.blake2b(data, digest_size=16).hexdigest()
+    )
     signature = call("hmac_sign", text="msg", key="k")
     assert signature == hmac.new(b"k", b"msg", "sha256").hexdigest()
     assert call("hash_verify", text=text, expected=hashlib.sha256(data).hexdigest().upper()) is True
@@ -174,7 +184,10 @@ def test_datetime_tools_are_deterministic() -> None:
     assert parts["iso"] == "2024-02-29T13:45:30+02:00"
     assert call("datetime_add", instant="2024-02-28T23:30:00Z", duration="1d45m") == "2024-03-01T00:15:00Z"
     assert call("datetime_add", instant="2024-01-01", duration="-1w") == "2023-12-25T00:00:00Z"
-    assert call("datetime_format", instant="2024-03-01T09:05:00Z", pattern="%d/%m/%Y %H:%M") == "01/03/2024 09:05"
+    assert (
+        call("datetime_format", instant="2024-03-01T09:05:00Z", pattern="%d/%m/%Y %H:%M")
+        == "01/03/2024 09:05"
+    )
     assert call("datetime_diff", start="2024-01-01T00:00:00Z", end="2024-01-02T01:02:03Z") == {
         "seconds": 90123.0,
         "days": 1,

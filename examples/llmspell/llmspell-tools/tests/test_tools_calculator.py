@@ -53,7 +53,7 @@ def test_integer_results_stay_exact() -> None:
         ("os.system('ls')", "unknown name 'os'"),
         ("x + 1", "unknown name 'x'"),
         ("(1).__class__", "unexpected character '.'"),
-        ("'a' * 3", "unexpected character \"'\""),
+        ("'a' * 3", 'unexpected character "\'"'),
         ("[1, 2]", "unexpected character '['"),
         ("1 +", "expected a number at position 3, found end of input"),
         ("(1 + 2", "expected ')' at position 6"),

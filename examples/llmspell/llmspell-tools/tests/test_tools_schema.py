@@ -83,7 +83,12 @@ def test_json_schema_export() -> None:
         "minimum": 0,
         "maximum": 10,
     }
-    assert properties["tags"] == {"type": "array", "description": "Tags", "default": [], "items": {"type": "string"}}
+    assert properties["tags"] == {
+        "type": "array",
+        "description": "Tags",
+        "default": [],
+        "items": {"type": "string"},
+    }
 
 
 def test_declaration_mistakes_are_caught_when_the_tool_is_made() -> None:

@@ -18,6 +18,7 @@ from llmspell_tools import Json, ToolError, query
 RESERVED_NAMES = frozenset({"input", "loop"})
 
 _REFERENCE = re.compile(r"\$\{([^{}]+)\}")
+_ROOT = re.compile(r"([A-Za-z_]\w*)((?:[.\[].*)?)$")
 
 
 class WorkflowError(Exception):
@@ -49,7 +50,10 @@ class WorkflowContext:
 
     def lookup(self, reference: str) -> Json:
         """The value a reference (the text inside ``${}``) points at."""
-        root, _, path = reference.strip().partition(".")
+        match = _ROOT.match(reference.strip())
+        if match is None:
+            raise UnresolvedReference(f"${{{reference}}}: a reference starts with a step name, input or loop")
+        root, path = match.group(1), match.group(2).removeprefix(".")
         value: Json
         if root == "input":
             value = self.inputs

@@ -12,7 +12,7 @@ from llmspell_tools._tool import Catalog
 catalog = Catalog("json")
 
 _SOURCE = Param("source", "string", "JSON text")
-_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(-?\d+)\]")
 
 
 def _parse(source: str, tool: str) -> Json:
@@ -24,7 +24,7 @@ def _parse(source: str, tool: str) -> Json:
 
 
 def parse_path(path: str) -> list[str | int]:
-    """``"a.b[0].c"`` or ``"a.b.0.c"`` → ``["a", "b", 0, "c"]`` (digits address list items)."""
+    """``"a.b[0].c"`` or ``"a.b.0.c"`` → ``["a", "b", 0, "c"]``; digits address list items, ``[-1]`` the last."""
     if not path:
         return []
     parts: list[str | int] = []

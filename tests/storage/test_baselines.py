@@ -1,0 +1,138 @@
+"""Baselines on disk: names, the baseline-first layout, merging, atomic swaps and schema versions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from critbench.model import (
+    BenchmarkId,
+    BenchmarkInfo,
+    Environment,
+    Estimate,
+    Estimates,
+    OutlierCounts,
+    RunRecord,
+    SampleAnalysis,
+    Samples,
+    SamplingMode,
+    TukeyFences,
+)
+from critbench.storage import (
+    LAST_RUN,
+    BaselineNotFound,
+    BaselineStore,
+    InvalidBaselineName,
+    StorageError,
+    StoredBenchmark,
+    check_baseline_name,
+)
+
+
+def _stored(full_id: str, value: float = 100.0) -> StoredBenchmark:
+    estimate = Estimate(value, value - 1, value + 1, 0.5, 0.95)
+    return StoredBenchmark(
+        info=BenchmarkInfo(id=BenchmarkId.parse(full_id)),
+        samples=Samples(SamplingMode.FLAT, (10.0, 10.0), (10 * value, 10 * value), (0, 0)),
+        analysis=SampleAnalysis(
+            estimates=Estimates(estimate, estimate, estimate, estimate),
+            fences=TukeyFences(0, 1, 2, 3),
+            outliers=OutlierCounts(0, 0, 0, 0, 2),
+        ),
+    )
+
+
+RUN = RunRecord(
+    started_at="2026-01-01T00:00:00+00:00", finished_at="2026-01-01T00:01:00+00:00", environment=Environment()
+)
+
+
+@pytest.mark.parametrize("name", ["../x", "a/b", "", "a b", ".last", "x.y", "report", "ü"])
+def test_invalid_names_are_refused(name: str) -> None:
+    with pytest.raises(InvalidBaselineName):
+        check_baseline_name(name)
+
+
+def test_valid_names_pass() -> None:
+    for name in ("phase10-final", "before_optimization", "v2"):
+        assert check_baseline_name(name) == name
+
+
+def test_save_load_round_trip_and_layout(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path)
+    store.save("before", RUN, [_stored("g/f"), _stored("g/f/<script>/x", 5.0)])
+    loaded = store.load("before")
+    assert loaded.run == RUN
+    assert loaded.benchmarks["g/f"] == _stored("g/f")
+    assert loaded.benchmarks["g/f/<script>/x"] == _stored("g/f/<script>/x", 5.0)
+    assert (tmp_path / "before" / "g" / "f" / "sample.json").is_file()
+    assert (tmp_path / "before" / "g" / "f" / "_script>_x" / "estimates.json").is_file() is False
+    assert (tmp_path / "before" / "g" / "f" / "_script__x" / "estimates.json").is_file()
+    assert store.names() == ["before"]
+
+
+def test_saving_merges_with_what_the_baseline_already_holds(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path)
+    store.save("b", RUN, [_stored("a/one", 1.0), _stored("a/two", 2.0)])
+    store.save("b", RUN, [_stored("a/two", 20.0), _stored("a/three", 3.0)])
+    loaded = store.load("b").benchmarks
+    assert {key: item.analysis.estimates.mean.point for key, item in loaded.items()} == {
+        "a/one": 1.0,
+        "a/two": 20.0,
+        "a/three": 3.0,
+    }
+
+
+def test_the_last_run_is_hidden_from_names(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path)
+    store.save(LAST_RUN, RUN, [_stored("a/b")])
+    store.save("kept", RUN, [_stored("a/b")])
+    assert store.names() == ["kept"]
+    assert store.exists(LAST_RUN)
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["kept"]
+
+
+def test_missing_baseline_names_the_saved_ones(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path)
+    store.save("one", RUN, [_stored("a/b")])
+    with pytest.raises(BaselineNotFound, match=r"saved baselines: one"):
+        store.load("two")
+
+
+def test_an_interrupted_swap_is_recovered(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path)
+    store.save("b", RUN, [_stored("a/b", 7.0)])
+    # Simulate a crash between the two renames of a swap: the old copy moved aside, the new one not in place.
+    (tmp_path / "b").rename(tmp_path / ".old-b-12345678")
+    assert store.load("b").benchmarks["a/b"].analysis.estimates.mean.point == 7.0
+    assert not list(tmp_path.glob(".old-*"))
+
+
+def test_newer_schema_versions_are_refused_with_advice(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path)
+    store.save("b", RUN, [_stored("a/b")])
+    run_json = tmp_path / "b" / "run.json"
+    document = json.loads(run_json.read_text())
+    document["schema_version"] = 99
+    run_json.write_text(json.dumps(document))
+    with pytest.raises(StorageError, match="upgrade critbench"):
+        store.load("b")
+
+
+def test_damaged_files_are_reported_not_crashed_on(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path)
+    store.save("b", RUN, [_stored("a/b")])
+    (tmp_path / "b" / "a" / "b" / "sample.json").write_text("{not json")
+    with pytest.raises(StorageError, match="cannot be read"):
+        store.load("b")
+
+
+def test_delete(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path)
+    store.save("b", RUN, [_stored("a/b")])
+    store.delete("b")
+    assert store.names() == []
+    with pytest.raises(BaselineNotFound):
+        store.delete("b")
