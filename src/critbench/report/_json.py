@@ -48,7 +48,7 @@ def _finite(value: Any) -> Any:
 
 
 def results_document(run: RunRecord, summary: RunSummary, results: list[BenchmarkResult]) -> dict[str, Any]:
-    return _finite(
+    document: dict[str, Any] = _finite(
         {
             "schema_version": RESULTS_SCHEMA_VERSION,
             "kind": "critbench-results",
@@ -59,3 +59,4 @@ def results_document(run: RunRecord, summary: RunSummary, results: list[Benchmar
             "benchmarks": [_benchmark(result) for result in results],
         }
     )
+    return document

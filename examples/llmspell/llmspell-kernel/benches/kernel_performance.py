@@ -53,7 +53,7 @@ startup = group("kernel_startup", sample_size=10, measurement_time="10s")
 
 @startup.bench(target="2s")
 def embedded_cold_start(b: Bencher) -> None:
-    """Start an embedded kernel from nothing: parse the TOML config, build all 49 tools, start the server.
+    """Start an embedded kernel from nothing: parse the TOML config, build every built-in tool, start the server.
 
     Each start gets an empty StartupCache, so nothing from an earlier start is reused (Python's module
     imports stay cached by the interpreter, as they would in a long-lived host process).
@@ -76,7 +76,7 @@ messages = group("message_handling")
 
 @messages.bench(target="5ms")
 async def inprocess_tool_list_roundtrip(b: Bencher) -> None:
-    """A `list` request and its reply (all 49 tools described) through the in-process transport."""
+    """A `list` request and its reply (every built-in tool described) through the in-process transport."""
     await _roundtrips(b, CONFIG, "list")
 
 
