@@ -4,6 +4,7 @@
     python3 dev.py bench   # set up, then run the example workspace's benchmarks and print the report's path
     python3 dev.py test    # set up, then run the test suite
     python3 dev.py lint    # set up, then ruff, mypy --strict and the layers contract
+    python3 dev.py setup   # only set up
 
 The first call creates .venv/ and installs critbench with its development tools; later calls reuse it and
 reinstall only when pyproject.toml changed.
@@ -61,7 +62,11 @@ def lint(args: list[str]) -> int:
     return status
 
 
-COMMANDS = {"bench": bench, "test": test, "lint": lint}
+def setup(args: list[str]) -> int:
+    return 0
+
+
+COMMANDS = {"setup": setup, "bench": bench, "test": test, "lint": lint}
 
 
 def main() -> int:

@@ -117,6 +117,12 @@ def _add_locations(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     parser.add_argument(
         "--output-dir", metavar="DIR", default=default, help="output root (default: target/critbench, $CRITBENCH_HOME)"
     )
+    parser.add_argument(
+        "--store",
+        metavar="URL",
+        default=default,
+        help="history database, any SQLAlchemy URL (default: SQLite in the output root; $CRITBENCH_STORE)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,6 +180,14 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("name", metavar="NAME")
     delete = actions.add_parser("delete", help="delete a baseline")
     delete.add_argument("name", metavar="NAME")
+    history = commands.add_parser("history", help="a benchmark's typical time over the stored runs")
+    _add_locations(history, suppress=True)
+    history.add_argument("id", nargs="?", metavar="ID", help="benchmark id (without: list the stored runs)")
+    history.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="last N runs (default 20)")
+
+    report = commands.add_parser("report", help="regenerate the HTML report, or write the Markdown targets table")
+    _add_locations(report, suppress=True)
+    report.add_argument("--markdown", metavar="FILE", help="write the seed's performance-baseline tables to FILE")
     return parser
 
 

@@ -16,6 +16,8 @@ from critbench.report import OutputFormat, Style
 class Context:
     workspace: Workspace
     output_root: Path
+    store_url: str
+    """The history database: ``--store``, ``$CRITBENCH_STORE``, ``[tool.critbench] store``, else SQLite in the root."""
     stdout: TextIO
     stderr: TextIO
 
@@ -32,7 +34,13 @@ def make_context(options: dict[str, Any], stdout: TextIO = sys.stdout, stderr: T
         output_root = (workspace.root / workspace.config.output_dir).resolve()
     else:
         output_root = workspace.root / "target" / "critbench"
-    return Context(workspace, output_root, stdout, stderr)
+    store_url = (
+        options.get("store")
+        or os.environ.get("CRITBENCH_STORE")
+        or workspace.config.store
+        or f"sqlite:///{output_root / '.history.sqlite'}"
+    )
+    return Context(workspace, output_root, store_url, stdout, stderr)
 
 
 def style_for(choice: str | None, stream: TextIO) -> Style:

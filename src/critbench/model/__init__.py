@@ -20,7 +20,7 @@ from critbench.model._results import (
     TukeyFences,
     Verdict,
 )
-from critbench.model._run import Environment, RunRecord, RunSummary
+from critbench.model._run import Environment, HistoryPoint, RunRecord, RunSummary
 from critbench.model._settings import (
     SETTING_NAMES,
     SamplingMode,
@@ -45,6 +45,7 @@ __all__ = [
     "Estimates",
     "Failure",
     "FailureKind",
+    "HistoryPoint",
     "Indicator",
     "OutlierCounts",
     "Package",

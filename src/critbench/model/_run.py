@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from critbench.model._results import BenchmarkResult, TargetStatus, Verdict
+from critbench.model._results import BenchmarkResult, Estimate, TargetStatus, Verdict
 
 
 @dataclass(frozen=True)
@@ -109,3 +109,21 @@ class RunRecord:
     compared_with: str | None = None
     settings: dict[str, object] = field(default_factory=dict)
     """The run-wide settings (after config and command line), for the record."""
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """One benchmark's typical time in one stored run: a point of its history chart."""
+
+    run_id: int
+    started_at: str
+    """ISO 8601 UTC."""
+    git_commit: str | None
+    git_branch: str | None
+    git_dirty: bool | None
+    typical: Estimate
+    saved_as: str | None = None
+    """The baseline the run was saved as, so charts can mark baselines."""
+    compared_with: str | None = None
+    verdict: Verdict | None = None
+    memory_peak_bytes: int | None = None

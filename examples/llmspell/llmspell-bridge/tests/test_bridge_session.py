@@ -30,7 +30,7 @@ def test_artifacts_are_hashed() -> None:
 
 def test_attach_refuses_to_overwrite_unless_asked() -> None:
     session = populated()
-    with pytest.raises(SessionError, match="already has an artifact 'report.md'"):
+    with pytest.raises(SessionError, match=r"already has an artifact 'report\.md'"):
         session.attach_artifact("report.md", "new")
     replaced = session.attach_artifact("report.md", "new", replace=True)
     assert session.artifact("report.md") is replaced

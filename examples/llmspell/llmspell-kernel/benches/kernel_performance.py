@@ -12,10 +12,9 @@ import asyncio
 from collections.abc import Callable
 from time import perf_counter_ns
 
+from critbench import Bencher, group
 from llmspell_kernel import Kernel, StartupCache, embedded_kernel
 from llmspell_tools import Json, default_registry
-
-from critbench import Bencher, group
 
 # The configuration every kernel here starts from: TOML text, as a user's kernel.toml would hold it.
 CONFIG = """
@@ -26,7 +25,7 @@ tools = "all"
 request_timeout = 30
 """
 
-IDLE_CONFIG = {"name": "idle", "tools": []}
+IDLE_CONFIG: dict[str, Json] = {"name": "idle", "tools": []}
 
 
 async def _timed_starts(iters: int, cache_for_start: Callable[[], StartupCache]) -> float:

@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 
 from llmspell_kernel import ConfigError, KernelConfig, Limits, parse_config
@@ -47,7 +49,7 @@ def test_from_json_and_all_tools() -> None:
         ("{not json", "cannot parse the kernel configuration"),
     ],
 )
-def test_errors_name_the_key(source: object, message: str) -> None:
+def test_errors_name_the_key(source: Any, message: str) -> None:
     with pytest.raises(ConfigError) as error:
-        parse_config(source)  # type: ignore[arg-type]
+        parse_config(source)
     assert message in str(error.value)

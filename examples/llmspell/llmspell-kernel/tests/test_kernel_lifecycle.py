@@ -1,7 +1,8 @@
 """The kernel end to end: start, every message type over the in-process transport, errors, shutdown."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import pytest
 
@@ -15,10 +16,18 @@ from llmspell_kernel import (
     encode,
 )
 from llmspell_kernel._messages import Envelope
+from llmspell_tools import Json, query
 
 
-def run(test: Callable[[], Awaitable[None]]) -> None:
-    asyncio.run(test())  # type: ignore[arg-type]
+def run(test: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    asyncio.run(test())
+
+
+def pluck(reply: dict[str, Json], key: str, path: str) -> list[Json]:
+    """``path`` inside every item of the list ``reply[key]``."""
+    items = reply[key]
+    assert isinstance(items, list)
+    return [query(item, path) for item in items]
 
 
 def only_current_task_left() -> bool:
@@ -41,13 +50,13 @@ def test_start_answer_every_message_type_and_shut_down_cleanly() -> None:
         assert isinstance(tools, list)
         assert len(tools) == info["tools"]
         filtered = await client.request("list", category="hash")
-        assert {tool["category"] for tool in filtered["tools"]} == {"hash"}  # type: ignore[index, union-attr]
+        assert set(pluck(filtered, "tools", "category")) == {"hash"}
 
         tool_info = await client.request("info", tool="calculator")
         assert tool_info["category"] == "math"
 
         found = await client.request("search", query="base64", limit=2)
-        assert [hit["name"] for hit in found["results"]] == ["base64_decode", "base64_encode"]  # type: ignore[index, union-attr]
+        assert pluck(found, "results", "name") == ["base64_decode", "base64_encode"]
 
         result = await client.request(
             "invoke", tool="calculator", params={"expression": "(10 + 5) * 3 - 8 / 2"}
@@ -92,17 +101,17 @@ def test_start_answer_every_message_type_and_shut_down_cleanly() -> None:
     ],
 )
 def test_errors_come_back_as_error_replies(
-    msg_type: str, payload: dict[str, object], kind: str, message: str
+    msg_type: str, payload: dict[str, Json], kind: str, message: str
 ) -> None:
     async def scenario() -> None:
         async with embedded_kernel({"tools": ["math"]}) as kernel:
             client = kernel.client()
-            reply = await client.request_envelope(msg_type, **payload)  # type: ignore[arg-type]
+            reply = await client.request_envelope(msg_type, **payload)
             assert reply.is_error
             assert reply.payload["kind"] == kind
             assert message in str(reply.payload["message"])
             with pytest.raises(KernelRequestError) as error:
-                await client.request(msg_type, **payload)  # type: ignore[arg-type]
+                await client.request(msg_type, **payload)
             assert error.value.kind == kind
             # the server loop survived and still answers
             assert (await client.request("invoke", tool="calculator", params={"expression": "2 + 2"}))["tool"]
@@ -133,7 +142,7 @@ def test_concurrent_requests_get_their_own_replies() -> None:
                 for n in range(50)
             ]
             replies = await asyncio.gather(*requests)
-            assert [reply["result"]["result"] for reply in replies] == [n * n for n in range(50)]  # type: ignore[index, call-overload]
+            assert [query(reply, "result.result") for reply in replies] == [n * n for n in range(50)]
 
     run(scenario)
 
@@ -152,7 +161,7 @@ def test_shutdown_answers_queued_requests_first() -> None:
         assert kernel.transport.inbox.qsize() > 0
         await kernel.shutdown()
         replies = await asyncio.gather(*tasks)
-        assert [reply["result"]["result"] for reply in replies] == [n + 1 for n in range(20)]  # type: ignore[index, call-overload]
+        assert [query(reply, "result.result") for reply in replies] == [n + 1 for n in range(20)]
         assert only_current_task_left()
 
     run(scenario)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from llmspell_tools import create_tool
-
 from critbench import Bencher, Throughput, bench
+from llmspell_tools import create_tool
 
 EXPRESSIONS = {
     "simple": "2 + 2",

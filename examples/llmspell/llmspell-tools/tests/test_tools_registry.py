@@ -53,7 +53,7 @@ def test_get_suggests_close_names() -> None:
         registry.get("calculater")
     assert error.value.suggestions[0] == "calculator"
     assert "did you mean 'calculator'" in str(error.value)
-    with pytest.raises(ToolNotFound, match="no tool named 'zzz'$"):
+    with pytest.raises(ToolNotFound, match=r"no tool named 'zzz'$"):
         create_tool("zzz")
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from llmspell_tools import Json, Param, Tool, ToolDefinition, ToolRegistry, default_registry
+from llmspell_tools import Json, Param, Tool, ToolDefinition, ToolRegistry, default_registry, query
 from llmspell_workflows import (
     Condition,
     Conditional,
@@ -81,8 +81,7 @@ def test_parallel_with_threads_runs_tools_off_the_event_loop() -> None:
 
 def test_parallel_respects_max_concurrency_and_reports_failures() -> None:
     result = run(Parallel("fan", [calc("a", "1"), calc("b", "2"), calc("c", "3")], max_concurrency=1))
-    assert result.output == {"a": {"expression": "1", "result": 1}, "b": {"expression": "2", "result": 2},
-                             "c": {"expression": "3", "result": 3}}  # fmt: skip
+    assert result.output == {name: {"expression": str(n), "result": n} for n, name in enumerate("abc", 1)}
     with pytest.raises(
         WorkflowError, match=r"parallel block 'fan': step 'bad' \(calculator\): division by zero"
     ):
@@ -118,7 +117,10 @@ def test_conditional_without_else_outputs_null_and_accepts_functions() -> None:
 def test_loop_over_items() -> None:
     flow = Loop("squares", calc("square", "${loop.item} ** 2 + ${loop.index}"), over="${input.numbers}")
     result = run(flow, {"numbers": [1, 2, 3]})
-    assert [entry["result"] for entry in result.output] == [1, 5, 11]  # type: ignore[call-overload, index, union-attr]
+    assert query(result.output, "[2].result") == 11
+    assert result.output == [
+        {"expression": f"{n} ** 2 + {i}", "result": n * n + i} for i, n in enumerate([1, 2, 3])
+    ]
     assert result.steps_run == 3
 
 

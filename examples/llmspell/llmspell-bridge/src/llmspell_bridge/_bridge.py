@@ -19,6 +19,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from llmspell_bridge._session import Session
 from llmspell_tools import Json, ToolRegistry, default_registry
 from llmspell_workflows import (
     Condition,
@@ -32,8 +33,6 @@ from llmspell_workflows import (
     WorkflowDefinitionError,
     WorkflowResult,
 )
-
-from llmspell_bridge._session import Session
 
 _KEYS: dict[str, frozenset[str]] = {
     "tool": frozenset({"name", "type", "tool", "params"}),

@@ -20,12 +20,11 @@ import json
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
-from llmspell_tools import Json, ToolError, ToolNotFound, ToolRegistry, ValidationError, default_registry
-
 from llmspell_kernel._config import KernelConfig, parse_config
 from llmspell_kernel._messages import Envelope, MessageError, decode, encode
 from llmspell_kernel._state import RuntimeState
 from llmspell_kernel._transport import InProcessTransport, KernelClient
+from llmspell_tools import Json, ToolError, ToolNotFound, ToolRegistry, ValidationError, default_registry
 
 ConfigSource = KernelConfig | Mapping[str, Any] | str
 

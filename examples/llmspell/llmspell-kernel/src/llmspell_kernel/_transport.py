@@ -11,9 +11,8 @@ import asyncio
 import contextlib
 import itertools
 
-from llmspell_tools import Json
-
 from llmspell_kernel._messages import Envelope, MessageError, decode, encode
+from llmspell_tools import Json
 
 
 class KernelClosed(RuntimeError):

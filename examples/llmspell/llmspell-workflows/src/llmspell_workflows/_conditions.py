@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import TypeGuard
 
 from llmspell_tools import Json
-
 from llmspell_workflows._context import WorkflowContext, WorkflowError
 
 

@@ -14,7 +14,6 @@ import contextvars
 from collections.abc import Iterator, Sequence
 
 from llmspell_tools import Json, ToolError, ToolRegistry
-
 from llmspell_workflows._conditions import Predicate, holds
 from llmspell_workflows._context import WorkflowContext, WorkflowError
 

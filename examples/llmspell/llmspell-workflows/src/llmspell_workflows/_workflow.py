@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from llmspell_tools import Json, ToolRegistry
-
 from llmspell_workflows._context import RESERVED_NAMES, WorkflowContext
 from llmspell_workflows._nodes import Node, ToolStep
 
