@@ -120,6 +120,17 @@ def test_errors_come_back_as_error_replies(
     run(scenario)
 
 
+def test_a_result_json_cannot_carry_becomes_an_error_reply() -> None:
+    async def scenario() -> None:
+        async with embedded_kernel({"tools": ["math"]}) as kernel:
+            with pytest.raises(KernelRequestError, match=r"internal: .*payload is not JSON"):
+                await kernel.request("invoke", tool="list_sum", params={"numbers": [1e308, 1e308]})
+            reply = await kernel.request("invoke", tool="list_sum", params={"numbers": [1, 2]})
+            assert reply["result"] == 3
+
+    run(scenario)
+
+
 def test_malformed_bytes_are_counted_not_fatal() -> None:
     async def scenario() -> None:
         async with embedded_kernel({"tools": []}) as kernel:

@@ -142,23 +142,29 @@ class Kernel:
             try:
                 reply = self._handle(data)
                 if reply is not None:
-                    self.transport.deliver(reply)
+                    self.transport.deliver(*reply)
             finally:
                 inbox.task_done()
 
-    def _handle(self, data: bytes) -> Envelope | None:
+    def _handle(self, data: bytes) -> tuple[str, bytes] | None:
+        """The client to answer and the encoded reply; None for bytes that name no client."""
         try:
             request = decode(data)
         except MessageError:
             self.malformed_messages += 1
-            return None  # no client id to answer to
+            return None
         reply = self._answer(request)
+        try:
+            encoded = encode(reply)
+        except MessageError as exc:  # e.g. a tool result of inf, which JSON cannot carry
+            reply = request.error("internal", str(exc))
+            encoded = encode(reply)
+        limit = self.config.limits.max_message_bytes
+        if len(encoded) > limit:
+            reply = request.error("too_large", f"the {len(encoded)}-byte reply exceeds {limit} bytes")
+            encoded = encode(reply)
         self.state.record(request.type, not reply.is_error)
-        if len(encode(reply)) > self.config.limits.max_message_bytes:
-            return request.error(
-                "too_large", f"the reply exceeds {self.config.limits.max_message_bytes} bytes"
-            )
-        return reply
+        return request.client, encoded
 
     def _answer(self, request: Envelope) -> Envelope:
         handler = self._handlers.get(request.type)

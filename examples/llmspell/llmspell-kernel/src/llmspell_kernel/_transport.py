@@ -59,12 +59,12 @@ class InProcessTransport:
             raise KernelClosed("the kernel is shutting down")
         await self.inbox.put(data)
 
-    def deliver(self, reply: Envelope) -> bool:
-        """Put ``reply`` in its client's outbox; False if that client is gone."""
-        outbox = self._outboxes.get(reply.client)
+    def deliver(self, client_id: str, reply: bytes) -> bool:
+        """Put an encoded reply in its client's outbox; False if that client is gone."""
+        outbox = self._outboxes.get(client_id)
         if outbox is None:
             return False
-        outbox.put_nowait(encode(reply))
+        outbox.put_nowait(reply)
         return True
 
 
