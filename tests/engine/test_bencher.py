@@ -37,7 +37,18 @@ def test_iter_calls_the_routine_once_per_iteration() -> None:
     run = bencher.finish()
     assert run.mode is SamplingMode.LINEAR
     assert len(run.iters) == 5
-    assert len(calls) == run.warm_up_iters + sum(run.iters)
+    # ...plus three untimed calls of the memory pass
+    assert len(calls) == run.warm_up_iters + sum(run.iters) + 3
+    assert run.allocated_per_iteration_bytes is not None
+    assert run.overhead_ns > 0
+
+
+def test_memory_pass_sees_what_one_iteration_allocates() -> None:
+    bencher = _bencher()
+    bencher.iter(lambda: bytearray(1_000_000))
+    run = bencher.finish()
+    assert run.allocated_per_iteration_bytes is not None
+    assert 1_000_000 <= run.allocated_per_iteration_bytes < 1_100_000
 
 
 def test_iter_batched_times_only_the_routine_and_feeds_fresh_inputs() -> None:
@@ -51,8 +62,9 @@ def test_iter_batched_times_only_the_routine_and_feeds_fresh_inputs() -> None:
 
     bencher.iter_batched(setup, seen.append, batch_size="per_iteration")
     run = bencher.finish()
-    assert len(seen) == len(made) == run.warm_up_iters + sum(run.iters)
-    assert seen == sorted(set(seen)), "every input is used once"
+    # ...plus three inputs for the untimed memory pass
+    assert len(seen) == len(made) == run.warm_up_iters + sum(run.iters) + 3
+    assert len(set(seen)) == len(seen), "every input is used once"
 
 
 def test_iter_custom_uses_the_routines_own_timing() -> None:

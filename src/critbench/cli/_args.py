@@ -160,6 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="per-benchmark timeout")
     run.add_argument("--seed", type=int, metavar="N", help="seed of the bootstrap (default 0)")
+    run.add_argument(
+        "--processes", type=_positive_int, metavar="N", help="worker processes each benchmark's samples are spread over"
+    )
 
     compare = commands.add_parser("compare", help="compare two stored baselines without measuring")
     _add_locations(compare, suppress=True)

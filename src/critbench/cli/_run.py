@@ -39,6 +39,7 @@ _CLI_SETTINGS = {
     "quick": "quick",
     "timeout": "timeout",
     "seed": "seed",
+    "processes": "processes",
 }
 
 
@@ -134,7 +135,7 @@ class _Observers:
 
 
 def _measure(ctx: Context, options: dict[str, Any], settings: Settings, verbose: bool) -> list[BenchmarkResult]:
-    from critbench.engine import Selection, run_target
+    from critbench.engine import Selection, run_suite
     from critbench.report import ProgressReporter
 
     targets = select_targets(ctx.workspace, options.get("package") or [], options.get("target"))
@@ -147,13 +148,10 @@ def _measure(ctx: Context, options: dict[str, Any], settings: Settings, verbose:
         verbose=verbose,
         style=style_for(options.get("color"), ctx.stderr),
     )
-    results: list[BenchmarkResult] = []
     try:
-        for target in targets:
-            results.extend(run_target(target, settings, Selection(pattern, exact), progress))
+        return run_suite(targets, settings, Selection(pattern, exact), progress)
     finally:
         progress.finish()
-    return results
 
 
 def _environment_warning(env: Environment, baseline_env: Environment, name: str) -> str | None:

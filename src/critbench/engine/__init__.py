@@ -8,7 +8,7 @@ from critbench.engine._runner import (
     TargetListing,
     list_target,
     load_failure_id,
-    run_target,
+    run_suite,
 )
 
 __all__ = [
@@ -19,5 +19,5 @@ __all__ = [
     "capture_environment",
     "list_target",
     "load_failure_id",
-    "run_target",
+    "run_suite",
 ]

@@ -8,10 +8,13 @@ Python allows (``for _ in repeat(None, n)``) so the harness adds as little as po
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import math
 import random
+import statistics
+import tracemalloc
 import zlib
-from collections.abc import Awaitable, Callable, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from dataclasses import dataclass
 from itertools import repeat
 from time import perf_counter_ns
@@ -67,6 +70,120 @@ def _measurement(settings: Settings, progress: Progress) -> Generator[int, float
     return SampledRun(plan.mode, plan.iters, times, warm_iters, warm_ns, plan.warning)
 
 
+_CALIBRATED: dict[str, float] = {}
+"""Harness overhead per iteration, per timing method, measured once per worker process."""
+
+_CALIBRATION_MIN_NS = 2e5
+_CALIBRATION_SAMPLES = 11
+
+
+def _noop() -> None:
+    pass
+
+
+def _noop_input(_: object) -> None:
+    pass
+
+
+async def _async_noop() -> None:
+    pass
+
+
+def calibrate(run: Callable[[int], float]) -> float:
+    """Per-iteration cost of ``run`` driving an empty routine: the median of 11 timings of ≥ 0.2 ms each."""
+    iters = 1000
+    while run(iters) < _CALIBRATION_MIN_NS and iters < 10_000_000:
+        iters *= 4
+    return statistics.median(run(iters) / iters for _ in range(_CALIBRATION_SAMPLES))
+
+
+def _calibrated(method: str, run: Callable[[int], float]) -> float:
+    if method not in _CALIBRATED:
+        _CALIBRATED[method] = calibrate(run)
+    return _CALIBRATED[method]
+
+
+def traced_peak_bytes(one_iteration: Callable[[], object]) -> int:
+    """Peak memory tracemalloc sees during one iteration, above what was allocated before it.
+
+    Three tries, the smallest kept: the first call may fill caches that later iterations reuse.
+    """
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        peaks = []
+        for _ in range(3):
+            tracemalloc.reset_peak()
+            before, _ = tracemalloc.get_traced_memory()
+            result = one_iteration()
+            _, peak = tracemalloc.get_traced_memory()
+            del result
+            peaks.append(max(0, peak - before))
+        return min(peaks)
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+
+
+async def traced_peak_bytes_async(routine: Callable[[], Awaitable[object]]) -> int:
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        peaks = []
+        for _ in range(3):
+            tracemalloc.reset_peak()
+            before, _ = tracemalloc.get_traced_memory()
+            result = await routine()
+            _, peak = tracemalloc.get_traced_memory()
+            del result
+            peaks.append(max(0, peak - before))
+        return min(peaks)
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+
+
+def _iter_runner(routine: Callable[[], object]) -> Callable[[int], float]:
+    def run(iters: int) -> float:
+        start = perf_counter_ns()
+        for _ in repeat(None, iters):
+            routine()
+        return perf_counter_ns() - start
+
+    return run
+
+
+def _batched_runner(
+    setup: Callable[[], I], routine: Callable[[I], object], batch_size: BatchSize
+) -> Callable[[int], float]:
+    def run(iters: int) -> float:
+        size = _batch_size(batch_size, iters)
+        elapsed = 0
+        remaining = iters
+        while remaining > 0:
+            inputs = [setup() for _ in range(min(size, remaining))]
+            start = perf_counter_ns()
+            outputs = list(map(routine, inputs))
+            elapsed += perf_counter_ns() - start
+            remaining -= len(inputs)
+            del outputs, inputs
+        return elapsed
+
+    return run
+
+
+def _async_timer(routine: Callable[[], Awaitable[object]]) -> Callable[[int], Coroutine[Any, Any, float]]:
+    async def timed(iters: int) -> float:
+        start = perf_counter_ns()
+        for _ in repeat(None, iters):
+            await routine()
+        return perf_counter_ns() - start
+
+    return timed
+
+
 def _check_time(ns: float) -> float:
     if not math.isfinite(ns) or ns < 0:
         raise BencherMisuse(f"a timing must be a finite, non-negative number of nanoseconds, got {ns!r}")
@@ -83,6 +200,10 @@ def _batch_size(batch_size: BatchSize, iters: int) -> int:
     if isinstance(batch_size, int) and not isinstance(batch_size, bool) and batch_size > 0:
         return batch_size
     raise BencherMisuse(f"batch_size must be 'small', 'large', 'per_iteration' or a positive int, got {batch_size!r}")
+
+
+async def _await_once(routine: Callable[[], Awaitable[object]]) -> object:
+    return await routine()
 
 
 class _Done:
@@ -116,16 +237,21 @@ class TimingBencher(Bencher):
             )
         self._method = method
 
-    def _drive(self, run: Callable[[int], float]) -> None:
+    def _drive(
+        self, run: Callable[[int], float], overhead_ns: float, one_iteration: Callable[[], object] | None
+    ) -> None:
         gen = _measurement(self._settings, self._progress)
         if self._fake is not None:
             run = self._faked(run)
+            overhead_ns = 0.0
         try:
             iters = next(gen)
             while True:
                 iters = gen.send(_check_time(run(iters)))
         except StopIteration as stop:
-            self.result = stop.value
+            result: SampledRun = stop.value
+        allocated = traced_peak_bytes(one_iteration) if one_iteration is not None and self._fake is None else None
+        self.result = dataclasses.replace(result, overhead_ns=overhead_ns, allocated_per_iteration_bytes=allocated)
 
     def _faked(self, run: Callable[[int], float]) -> Callable[[int], float]:
         fake_time = self._fake.timer() if self._fake is not None else None
@@ -139,35 +265,21 @@ class TimingBencher(Bencher):
 
     def iter(self, routine: Callable[[], object]) -> None:
         self._claim("iter")
-
-        def run(iters: int) -> float:
-            start = perf_counter_ns()
-            for _ in repeat(None, iters):
-                routine()
-            return perf_counter_ns() - start
-
-        self._drive(run)
+        overhead = _calibrated("iter", _iter_runner(_noop))
+        self._drive(_iter_runner(routine), overhead, routine)
 
     def iter_batched(
         self, setup: Callable[[], I], routine: Callable[[I], object], batch_size: BatchSize = "small"
     ) -> None:
         self._claim("iter_batched")
         _batch_size(batch_size, 1)
-
-        def run(iters: int) -> float:
-            size = _batch_size(batch_size, iters)
-            elapsed = 0
-            remaining = iters
-            while remaining > 0:
-                inputs = [setup() for _ in range(min(size, remaining))]
-                start = perf_counter_ns()
-                outputs = list(map(routine, inputs))
-                elapsed += perf_counter_ns() - start
-                remaining -= len(inputs)
-                del outputs, inputs
-            return elapsed
-
-        self._drive(run)
+        overhead = _calibrated(f"iter_batched:{batch_size}", _batched_runner(_noop, _noop_input, batch_size))
+        self._drive(_batched_runner(setup, routine, batch_size), overhead, None)
+        # Memory of the routine alone: inputs are made before tracing starts, as they are made untimed.
+        inputs = [setup() for _ in range(3)]
+        assert self.result is not None
+        allocated = traced_peak_bytes(lambda: routine(inputs.pop()))
+        self.result = dataclasses.replace(self.result, allocated_per_iteration_bytes=allocated)
 
     def iter_custom(self, routine: Callable[[int], float]) -> None:
         self._claim("iter_custom")
@@ -178,30 +290,38 @@ class TimingBencher(Bencher):
                 raise BencherMisuse(f"iter_custom's routine must return nanoseconds, got {elapsed!r}")
             return float(elapsed)
 
-        self._drive(run)
+        self._drive(run, 0.0, lambda: routine(1))
 
     def iter_async(self, routine: Callable[[], Awaitable[object]]) -> Awaitable[None]:
         self._claim("iter_async")
-
-        async def timed(iters: int) -> float:
-            start = perf_counter_ns()
-            for _ in repeat(None, iters):
-                await routine()
-            return perf_counter_ns() - start
-
         try:
             asyncio.get_running_loop()
         except RuntimeError:
             with asyncio.Runner() as runner:
-                self._drive(lambda iters: runner.run(timed(iters)))
+                empty = _async_timer(_async_noop)
+                overhead = _calibrated("iter_async", lambda iters: runner.run(empty(iters)))
+                timed = _async_timer(routine)
+                self._drive(lambda iters: runner.run(timed(iters)), overhead, lambda: runner.run(_await_once(routine)))
             return _Done()
-        self._pending = self._drive_async(timed)
+        self._pending = self._drive_async(routine)
         return self._pending  # type: ignore[no-any-return]
 
-    async def _drive_async(self, timed: Callable[[int], Awaitable[float]]) -> None:
+    async def _drive_async(self, routine: Callable[[], Awaitable[object]]) -> None:
         self._pending = None
         gen = _measurement(self._settings, self._progress)
+        timed = _async_timer(routine)
         fake_time = self._fake.timer() if self._fake is not None else None
+        if fake_time is None:
+            empty = _async_timer(_async_noop)
+            overhead = _CALIBRATED.get("iter_async")
+            if overhead is None:
+                iters = 1000
+                while await empty(iters) < _CALIBRATION_MIN_NS and iters < 10_000_000:
+                    iters *= 4
+                overhead = statistics.median([await empty(iters) / iters for _ in range(_CALIBRATION_SAMPLES)])
+                _CALIBRATED["iter_async"] = overhead
+        else:
+            overhead = 0.0
         try:
             iters = next(gen)
             while True:
@@ -212,7 +332,9 @@ class TimingBencher(Bencher):
                     elapsed = await timed(iters)
                 iters = gen.send(_check_time(elapsed))
         except StopIteration as stop:
-            self.result = stop.value
+            result: SampledRun = stop.value
+        allocated = await traced_peak_bytes_async(routine)
+        self.result = dataclasses.replace(result, overhead_ns=overhead, allocated_per_iteration_bytes=allocated)
 
     def finish(self) -> SampledRun:
         """The measurement, once the benchmark function returned; BencherMisuse if there is none."""

@@ -22,5 +22,11 @@ class Job:
     skip: tuple[str, ...] = ()
     list_only: bool = False
     process_index: int = 0
+    """Which of a benchmark's worker processes this is; each measures its share of the samples."""
+    only: tuple[str, ...] | None = None
+    """Measure just these ids: benchmarks with a memory target each get a worker of their own, so the peak
+    RSS they are judged by is theirs, not what earlier benchmarks in the same process left behind."""
+    modes: dict[str, str] | None = None
+    """Sampling mode per benchmark id, fixed by its first process so every process samples alike."""
     fake_costs_ns: dict[str, float] | None = None
     """Test hook: benchmark id (or "default") → fake cost per iteration; replaces the clock."""

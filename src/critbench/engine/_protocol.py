@@ -7,8 +7,8 @@ that are not JSON objects of the current version, so stray bytes can never be ta
 Worker → runner messages, in order:
 
 - ``hello``        ``{pid}``: the worker is up.
-- ``benchmarks``   ``{infos: [BenchmarkInfo...], selected: [id...]}``: what the target declares, and which
-  of those this run will measure.
+- ``benchmarks``   ``{infos: [BenchmarkInfo...], matched: [id...], selected: [id...]}``: what the target
+  declares, which of those the run's filter matches, and which this worker will measure.
 - ``start``        ``{id}``; ``warmup`` ``{id, seconds}``; ``collecting`` ``{id, samples, expected_s,
   iterations}``: progress of one benchmark.
 - ``warning``      ``{id, text}``: e.g. "Unable to complete 100 samples in 5.0s...".

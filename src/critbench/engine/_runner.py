@@ -31,6 +31,7 @@ from critbench.model import (
     BenchTarget,
     Failure,
     FailureKind,
+    MemoryUsage,
     Samples,
     Settings,
     from_data,
@@ -46,7 +47,7 @@ _STARTUP_BUDGET_S = 120.0
 class RunObserver(Protocol):
     """Lifecycle events of a run, for progress displays. Every method may do nothing."""
 
-    def benchmark_start(self, benchmark_id: str) -> None: ...
+    def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None: ...
     def warming_up(self, benchmark_id: str, seconds: float) -> None: ...
     def collecting(self, benchmark_id: str, samples: int, expected_s: float, iterations: int) -> None: ...
     def warning(self, benchmark_id: str, text: str) -> None: ...
@@ -54,7 +55,7 @@ class RunObserver(Protocol):
 
 
 class SilentObserver:
-    def benchmark_start(self, benchmark_id: str) -> None:
+    def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
         pass
 
     def warming_up(self, benchmark_id: str, seconds: float) -> None:
@@ -194,45 +195,103 @@ def _timeout_s(info: BenchmarkInfo, expected_s: float | None) -> float:
     return 3 * expected_s + 60.0
 
 
-class _TargetRun:
-    """Drives workers for one target until every selected benchmark is measured or failed."""
+def _rounds(info: BenchmarkInfo) -> int:
+    """How many worker processes measure this benchmark (each takes a share of its samples)."""
+    return 1 if info.settings.quick else info.settings.processes
 
-    def __init__(
-        self,
-        target: BenchTarget,
-        job: Job,
-        observer: RunObserver,
-    ) -> None:
+
+class _TargetRun:
+    """Drives workers for one target, one round (worker process) at a time, until every selected benchmark
+    is measured by all its processes or has failed."""
+
+    def __init__(self, target: BenchTarget, job: Job, observer: RunObserver) -> None:
         self.target = target
         self.job = job
         self.observer = observer
         self.results: dict[str, BenchmarkResult] = {}
+        self.failed: set[str] = set()
         self.order: list[str] = []
+        self.infos: dict[str, BenchmarkInfo] = {}
         self.listing: tuple[BenchmarkInfo, ...] = ()
         self.fatal: Failure | None = None
+        self._round = 0
+        self._round_done: set[str] = set()
 
-    def run(self) -> None:
+    @property
+    def rounds(self) -> int:
+        return max((_rounds(self.infos[bid]) for bid in self.order), default=1)
+
+    def _expected(self) -> list[str]:
+        return [bid for bid in self.order if bid not in self.failed and _rounds(self.infos[bid]) > self._round]
+
+    def _modes(self) -> dict[str, str]:
+        return {bid: r.samples.mode.value for bid, r in self.results.items() if r.samples is not None}
+
+    def run_round(self, index: int) -> None:
+        self._round = index
+        self._round_done = set()
+        job = dataclasses.replace(self.job, process_index=index, modes=self._modes() if index else None)
+        self._run_job(job)
+        if self.fatal is not None or self.job.list_only:
+            return
+        for bid in self._expected():
+            if self.infos[bid].memory_target_bytes is not None and bid not in self._round_done:
+                self._run_job(dataclasses.replace(job, only=(bid,)))
+
+    def _run_job(self, job: Job) -> None:
+        """Run workers for ``job`` until its benchmarks are done, restarting after a crash."""
         while True:
-            finished_before = len(self.results)
-            state = self._run_worker(dataclasses.replace(self.job, skip=tuple(self.results)))
+            finished_before = len(self._round_done)
+            state = self._run_worker(dataclasses.replace(job, skip=tuple(self._round_done | self.failed)))
+            if state.fatal is not None and self._round > 0:
+                for bid in self._expected():
+                    if bid not in self._round_done:
+                        self._record(BenchmarkResult(info=self.infos[bid], failure=state.fatal))
+                return
             if state.fatal is not None or self.job.list_only:
                 self.fatal = state.fatal
                 return
-            pending = [bid for bid in self.order if bid not in self.results]
+            pending = [bid for bid in self._expected() if bid not in self._round_done and self._in_job(bid, job)]
             if not pending:
                 return
-            if len(self.results) == finished_before:
+            if len(self._round_done) == finished_before:
                 # The worker died between benchmarks: without progress, a fresh one would die the same way.
                 for bid in pending:
                     failure = Failure(FailureKind.CRASH, "its worker process exited before running it")
-                    self._finish(state, BenchmarkResult(info=state.infos[bid], failure=failure))
+                    self._record(BenchmarkResult(info=self.infos[bid], failure=failure))
                 return
 
+    def _in_job(self, bid: str, job: Job) -> bool:
+        if job.only is not None:
+            return bid in job.only
+        return self.infos[bid].memory_target_bytes is None
+
+    def _record(self, result: BenchmarkResult) -> None:
+        """Fold one process's outcome into the benchmark's result; announce it once it is final."""
+        bid = result.id.full_id
+        self._round_done.add(bid)
+        previous = self.results.get(bid)
+        if result.failure is not None:
+            self.failed.add(bid)
+            self.results[bid] = dataclasses.replace(result, samples=None, memory=None)
+            self.observer.benchmark_finished(self.results[bid])
+            return
+        if previous is not None and previous.samples is not None and result.samples is not None:
+            memory = result.memory
+            if previous.memory is not None:
+                memory = previous.memory if memory is None else previous.memory.combined(memory)
+            warnings = previous.warnings + tuple(w for w in result.warnings if w not in previous.warnings)
+            result = dataclasses.replace(
+                previous, samples=previous.samples.merged(result.samples), memory=memory, warnings=warnings
+            )
+        self.results[bid] = result
+        if self._round + 1 >= _rounds(result.info):
+            self.observer.benchmark_finished(result)
+
     def _finish(self, state: _WorkerState, result: BenchmarkResult) -> None:
-        self.results[result.id.full_id] = result
         state.current = None
         state.warnings = []
-        self.observer.benchmark_finished(result)
+        self._record(result)
 
     def _fail_current(self, state: _WorkerState, failure: Failure) -> None:
         assert state.current is not None
@@ -299,12 +358,13 @@ class _TargetRun:
             state.selected = list(data["selected"])
             if not self.order:
                 self.listing = tuple(infos)
-                self.order = list(state.selected)
+                self.order = list(data["matched"])
+                self.infos = {bid: state.infos[bid] for bid in self.order}
         elif kind == "start":
             state.current = data["id"]
             state.warnings = []
             state.deadline = time.monotonic() + _timeout_s(state.infos[data["id"]], None)
-            self.observer.benchmark_start(data["id"])
+            self.observer.benchmark_start(data["id"], data.get("process", 0), data.get("processes", 1))
         elif kind == "warmup":
             self.observer.warming_up(data["id"], data["seconds"])
         elif kind == "collecting":
@@ -317,8 +377,10 @@ class _TargetRun:
             self.observer.warning(data["id"], data["text"])
         elif kind == "measured":
             samples = from_data(Samples, data["samples"])
+            memory = from_data(MemoryUsage, data["memory"]) if data.get("memory") else None
             info = state.infos[data["id"]]
-            self._finish(state, BenchmarkResult(info=info, samples=samples, warnings=tuple(state.warnings)))
+            result = BenchmarkResult(info=info, samples=samples, warnings=tuple(state.warnings), memory=memory)
+            self._finish(state, result)
         elif kind == "failed":
             failure = Failure(FailureKind(data["kind"]), data["reason"], data.get("detail", ""))
             self._fail_current(state, failure)
@@ -358,19 +420,35 @@ def _fake_costs() -> dict[str, float] | None:
 def list_target(target: BenchTarget, settings: Settings) -> TargetListing:
     """What a target declares, read by a worker (the CLI process never imports user code)."""
     target_run = _TargetRun(target, _job(target, settings, Selection(), list_only=True), SilentObserver())
-    target_run.run()
+    target_run.run_round(0)
     return TargetListing(target, target_run.listing, target_run.fatal)
 
 
-def run_target(
-    target: BenchTarget, settings: Settings, selection: Selection, observer: RunObserver
+def run_suite(
+    targets: list[BenchTarget], settings: Settings, selection: Selection, observer: RunObserver
 ) -> list[BenchmarkResult]:
-    """Measure the target's selected benchmarks; every one comes back, measured or failed."""
-    target_run = _TargetRun(target, _job(target, settings, selection, list_only=False), observer)
-    target_run.run()
-    if target_run.fatal is not None:
-        info = BenchmarkInfo(id=load_failure_id(target), package=target.package, bench_target=target.name)
-        result = BenchmarkResult(info=info, failure=target_run.fatal)
-        observer.benchmark_finished(result)
-        return [result]
-    return [target_run.results[bid] for bid in target_run.order if bid in target_run.results]
+    """Measure the selected benchmarks of every target; every one comes back, measured or failed.
+
+    A benchmark's samples come from several worker processes (``settings.processes``). The processes are
+    interleaved across the suite: the first process of every target runs, then the second of every
+    target, and so on, so a slow spell of the machine touches a share of each benchmark, not all of one.
+    """
+    runs = [_TargetRun(target, _job(target, settings, selection, list_only=False), observer) for target in targets]
+    for target_run in runs:
+        target_run.run_round(0)
+    rounds = max((r.rounds for r in runs if r.fatal is None), default=1)
+    for index in range(1, rounds):
+        for target_run in runs:
+            if target_run.fatal is None and index < target_run.rounds:
+                target_run.run_round(index)
+    results: list[BenchmarkResult] = []
+    for target_run in runs:
+        if target_run.fatal is not None:
+            target = target_run.target
+            info = BenchmarkInfo(id=load_failure_id(target), package=target.package, bench_target=target.name)
+            result = BenchmarkResult(info=info, failure=target_run.fatal)
+            observer.benchmark_finished(result)
+            results.append(result)
+        else:
+            results.extend(target_run.results[bid] for bid in target_run.order if bid in target_run.results)
+    return results

@@ -13,6 +13,7 @@ same generators, so the rules below exist in one place::
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ class SampledRun:
     warm_up_iters: int
     warm_up_ns: float
     warning: str | None
+    overhead_ns: float = 0.0
+    allocated_per_iteration_bytes: int | None = None
 
 
 def format_duration(ns: float) -> str:
@@ -137,3 +140,24 @@ def quick(settings: Settings) -> Sampler:
             return SampledRun(SamplingMode.LINEAR, (n, 2 * n), (t_prev, t_now), 0, 0.0, None)
         n *= 2
         t_prev = t_now
+
+
+def process_share(settings: Settings, index: int) -> Settings | None:
+    """The settings worker process ``index`` measures with, or None when the benchmark needs fewer processes.
+
+    The sample size, measurement time and warm-up are split across ``settings.processes`` processes, so
+    spreading a benchmark over processes costs no more time than measuring it in one. Each process still
+    warms up for at least 0.1 s (or the whole warm-up, if shorter). Quick mode always uses one process.
+    """
+    count = 1 if settings.quick else settings.processes
+    if index >= count:
+        return None
+    if count == 1:
+        return settings
+    samples = settings.sample_size // count + (1 if index < settings.sample_size % count else 0)
+    return dataclasses.replace(
+        settings,
+        sample_size=max(samples, 2),
+        measurement_time=settings.measurement_time / count,
+        warm_up_time=max(settings.warm_up_time / count, min(settings.warm_up_time, 0.1)),
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib.util
 import inspect
 import json
@@ -24,7 +25,8 @@ from critbench.api import BenchInstance, collecting
 from critbench.engine._bencher_impl import FakeTimer, TimingBencher
 from critbench.engine._job import Job
 from critbench.engine._protocol import encode
-from critbench.model import BenchmarkInfo, Samples, from_data, to_data
+from critbench.engine._sampling import process_share
+from critbench.model import BenchmarkInfo, MemoryUsage, Samples, SamplingMode, from_data, to_data
 
 
 class _Channel:
@@ -81,9 +83,22 @@ def _describe(instance: BenchInstance, job: Job) -> BenchmarkInfo:
     )
 
 
-def _selected(full_id: str, job: Job) -> bool:
+def _selected(info: BenchmarkInfo, job: Job) -> bool:
+    full_id = info.id.full_id
     if full_id in job.skip:
         return False
+    if job.list_only:
+        return _matches(full_id, job)
+    if process_share(info.settings, job.process_index) is None:
+        return False
+    if job.only is not None:
+        return full_id in job.only
+    if info.memory_target_bytes is not None:
+        return False  # measured alone, in a worker of its own
+    return _matches(full_id, job)
+
+
+def _matches(full_id: str, job: Job) -> bool:
     if job.pattern is None:
         return True
     if job.exact:
@@ -96,14 +111,41 @@ def _error_reason(exc: BaseException) -> str:
     return f"raised {type(exc).__name__}" + (f": {text[0]}" if text else "")
 
 
-def _measure(instance: BenchInstance, info: BenchmarkInfo, job: Job, channel: _Channel) -> Samples:
+def _peak_rss_reset() -> None:
+    """Start a fresh peak-RSS count for this process (Linux: writing 5 to clear_refs resets VmHWM)."""
+    with contextlib.suppress(OSError), open("/proc/self/clear_refs", "w", encoding="ascii") as handle:
+        handle.write("5")
+
+
+def _peak_rss_bytes() -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
+    except (ImportError, OSError):
+        return None
+
+
+def _measure(instance: BenchInstance, info: BenchmarkInfo, job: Job, channel: _Channel) -> tuple[Samples, MemoryUsage]:
     full_id = info.id.full_id
+    settings = process_share(info.settings, job.process_index)
+    assert settings is not None
+    if job.modes and full_id in job.modes:
+        settings = replace(settings, sampling_mode=SamplingMode(job.modes[full_id]))
     fake = None
     if job.fake_costs_ns is not None:
         cost = job.fake_costs_ns.get(full_id, job.fake_costs_ns.get("default", 1000.0))
         salt = job.fake_costs_ns.get("seed", 0.0)
         fake = FakeTimer(cost, f"{salt:g}:{full_id}#{job.process_index}")
-    bencher = TimingBencher(info.id, info.settings, _ProgressToChannel(channel, full_id), fake)
+    bencher = TimingBencher(info.id, settings, _ProgressToChannel(channel, full_id), fake)
+    _peak_rss_reset()
     args: tuple[Any, ...] = (bencher, instance.parameter) if instance.has_parameter else (bencher,)
     function = instance.spec.function
     if inspect.iscoroutinefunction(function):
@@ -113,12 +155,16 @@ def _measure(instance: BenchInstance, info: BenchmarkInfo, job: Job, channel: _C
         if inspect.isawaitable(returned):
             asyncio.run(_await(returned))
     run = bencher.finish()
-    return Samples(
+    samples = Samples(
         mode=run.mode,
         iters=tuple(float(n) for n in run.iters),
         times_ns=run.times_ns,
         process=(job.process_index,) * len(run.iters),
+        overhead_ns=run.overhead_ns,
     )
+    if fake is not None:
+        return samples, MemoryUsage()  # the fake clock's runs are for golden output; memory is never repeatable
+    return samples, MemoryUsage(_peak_rss_bytes(), run.allocated_per_iteration_bytes)
 
 
 async def _await(awaitable: Any) -> None:
@@ -145,18 +191,19 @@ def run_job(job: Job, channel: _Channel) -> int:
             return 1
         seen.add(info.id.full_id)
 
-    chosen = [(inst, info) for inst, info in zip(instances, infos, strict=True) if _selected(info.id.full_id, job)]
+    chosen = [(inst, info) for inst, info in zip(instances, infos, strict=True) if _selected(info, job)]
     channel.send(
         "benchmarks",
         infos=[to_data(info) for info in infos],
+        matched=[info.id.full_id for info in infos if _matches(info.id.full_id, job)],
         selected=[info.id.full_id for _, info in chosen],
     )
     if not job.list_only:
         for instance, info in chosen:
             full_id = info.id.full_id
-            channel.send("start", id=full_id)
+            channel.send("start", id=full_id, process=job.process_index, processes=info.settings.processes)
             try:
-                samples = _measure(instance, info, job, channel)
+                samples, memory = _measure(instance, info, job, channel)
             except Exception as exc:
                 channel.send(
                     "failed",
@@ -166,7 +213,7 @@ def run_job(job: Job, channel: _Channel) -> int:
                     detail=traceback.format_exc(),
                 )
                 continue
-            channel.send("measured", id=full_id, samples=to_data(samples))
+            channel.send("measured", id=full_id, samples=to_data(samples), memory=to_data(memory))
     channel.send("done")
     return 0
 

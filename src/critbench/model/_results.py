@@ -34,13 +34,16 @@ class Samples:
     """Raw measurements: sample ``i`` ran ``iters[i]`` iterations in ``times_ns[i]`` nanoseconds in total.
 
     ``process[i]`` is the index of the worker process that took the sample, so tests can treat the
-    process, not the sample, as the unit when processes differ.
+    process, not the sample, as the unit when processes differ. ``overhead_ns`` is the calibrated cost per
+    iteration of the timing loop itself (an empty routine through the same ``iter*`` method); the times
+    here are raw, and :attr:`net_times_ns` takes the overhead out.
     """
 
     mode: SamplingMode
     iters: tuple[float, ...]
     times_ns: tuple[float, ...]
     process: tuple[int, ...]
+    overhead_ns: float = 0.0
 
     def __post_init__(self) -> None:
         if self.mode is SamplingMode.AUTO:
@@ -59,6 +62,49 @@ class Samples:
     @property
     def total_iterations(self) -> float:
         return sum(self.iters)
+
+    @property
+    def net_times_ns(self) -> tuple[float, ...]:
+        """Times without the harness overhead, never below 1% of the raw time (an overhead-bound benchmark
+        keeps a positive time and is warned about instead)."""
+        return tuple(max(t - n * self.overhead_ns, 0.01 * t) for t, n in zip(self.times_ns, self.iters, strict=True))
+
+    @property
+    def process_count(self) -> int:
+        return len(set(self.process))
+
+    def merged(self, other: Samples) -> Samples:
+        """These samples followed by ``other``'s (from another worker process of the same benchmark)."""
+        if other.mode is not self.mode:
+            raise ValueError(f"cannot merge {other.mode.value} samples into {self.mode.value} samples")
+        count = self.process_count + other.process_count
+        overhead = (self.overhead_ns * self.process_count + other.overhead_ns * other.process_count) / count
+        return Samples(
+            self.mode,
+            self.iters + other.iters,
+            self.times_ns + other.times_ns,
+            self.process + other.process,
+            overhead,
+        )
+
+
+@dataclass(frozen=True)
+class MemoryUsage:
+    """Memory figures of one benchmark, measured in a separate pass so they never slow the timed samples."""
+
+    peak_rss_bytes: int | None = None
+    """The worker's peak resident set size while the benchmark ran (setup included)."""
+    allocated_per_iteration_bytes: int | None = None
+    """Peak memory traced by tracemalloc during one iteration, above what was allocated before it."""
+
+    def combined(self, other: MemoryUsage) -> MemoryUsage:
+        def peak(a: int | None, b: int | None) -> int | None:
+            return b if a is None else a if b is None else max(a, b)
+
+        return MemoryUsage(
+            peak(self.peak_rss_bytes, other.peak_rss_bytes),
+            peak(self.allocated_per_iteration_bytes, other.allocated_per_iteration_bytes),
+        )
 
 
 @dataclass(frozen=True)
@@ -237,6 +283,7 @@ class BenchmarkResult:
     memory_target: TargetAssessment | None = None
     failure: Failure | None = None
     warnings: tuple[str, ...] = ()
+    memory: MemoryUsage | None = None
 
     @property
     def id(self) -> BenchmarkId:

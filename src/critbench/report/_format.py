@@ -67,12 +67,14 @@ def throughput(spec: Throughput, ns_per_iteration: float) -> str:
 
 
 def bytes_size(n: float) -> str:
-    """A memory size in binary units: ``"12.3 MiB"``."""
+    """A memory size in decimal units, as targets are written: ``"23.4 MB"``, ``"512 B"``."""
     value = float(n)
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if value < 1024.0 or unit == "GiB":
-            return f"{value:.1f} {unit}" if unit != "B" else f"{value:.0f} B"
-        value /= 1024.0
+    if value < 1000:
+        return f"{value:.0f} B"
+    for unit in ("kB", "MB", "GB"):
+        value /= 1000.0
+        if value < 1000 or unit == "GB":
+            return f"{value:.1f} {unit}"
     raise AssertionError("unreachable")
 
 

@@ -21,31 +21,28 @@ class ProgressReporter:
         self._overwrite = overwrite
         self._verbose = verbose
         self._style = style
-        self._done = 0
-        self._total: int | None = None
-
-    def expect(self, total: int) -> None:
-        """How many benchmarks the run will measure, for the ``[3/12]`` counter."""
-        self._total = total
+        self._current_process = ""
 
     def _show(self, text: str) -> None:
-        counter = f"[{self._done + 1}/{self._total}] " if self._total else ""
         if self._overwrite:
-            self._stream.write(f"{_CLEAR_LINE}{counter}{text}")
+            self._stream.write(f"{_CLEAR_LINE}{text}")
         else:
-            self._stream.write(f"{counter}{text}\n")
+            self._stream.write(f"{text}\n")
         self._stream.flush()
 
-    def benchmark_start(self, benchmark_id: str) -> None:
-        self._show(f"Benchmarking {benchmark_id}")
+    def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
+        self._current_process = f" [process {process + 1}/{processes}]" if processes > 1 else ""
+        self._show(f"Benchmarking {benchmark_id}{self._current_process}")
 
     def warming_up(self, benchmark_id: str, seconds: float) -> None:
-        self._show(f"Benchmarking {benchmark_id}: Warming up for {fmt.time(seconds * 1e9).strip()}")
+        self._show(
+            f"Benchmarking {benchmark_id}{self._current_process}: Warming up for {fmt.time(seconds * 1e9).strip()}"
+        )
 
     def collecting(self, benchmark_id: str, samples: int, expected_s: float, iterations: int) -> None:
         count = fmt.iterations(iterations, exact=self._verbose)
         self._show(
-            f"Benchmarking {benchmark_id}: Collecting {samples} samples in estimated "
+            f"Benchmarking {benchmark_id}{self._current_process}: Collecting {samples} samples in estimated "
             f"{fmt.time(expected_s * 1e9).strip()} ({count})"
         )
 
@@ -63,7 +60,6 @@ class ProgressReporter:
                 self._stream.write("\n")
         else:
             self._show(f"Benchmarking {name}: Analyzing")
-        self._done += 1
 
     def finish(self) -> None:
         if self._overwrite:

@@ -171,6 +171,18 @@ def target_line(target: TargetAssessment, style: Style) -> str:
     return f"{INDENT}{label} {shown}  {_status(target.status, style)} ({target.ratio_text})"
 
 
+def _memory_line(result: BenchmarkResult) -> str | None:
+    memory = result.memory
+    if memory is None or (memory.peak_rss_bytes is None and memory.allocated_per_iteration_bytes is None):
+        return None
+    parts = []
+    if memory.peak_rss_bytes is not None:
+        parts.append(f"peak RSS {fmt.bytes_size(memory.peak_rss_bytes)}")
+    if memory.allocated_per_iteration_bytes is not None:
+        parts.append(f"{fmt.bytes_size(memory.allocated_per_iteration_bytes)} allocated per iteration")
+    return f"{INDENT}memory: {', '.join(parts)}"
+
+
 def _outlier_lines(result: BenchmarkResult, style: Style) -> list[str]:
     assert result.analysis is not None
     outliers = result.analysis.outliers
@@ -202,6 +214,11 @@ def _verbose_lines(result: BenchmarkResult, style: Style) -> list[str]:
         lines.append(f"{'slope':<7}{bounds(estimates.slope)} {'R^2':<15}[{r2[0]:0.7f} {r2[1]:0.7f}]")
     lines.append(f"{'mean':<7}{bounds(estimates.mean)} {'std. dev.':<15}{bounds(estimates.std_dev)}")
     lines.append(f"{'median':<7}{bounds(estimates.median)} {'med. abs. dev.':<15}{bounds(estimates.median_abs_dev)}")
+    samples = result.samples
+    if samples is not None and samples.overhead_ns > 0:
+        lines.append(f"harness overhead {fmt.time(samples.overhead_ns).strip()}/iteration, subtracted from the times")
+    if samples is not None and samples.process_count > 1:
+        lines.append(f"{len(samples.iters)} samples from {samples.process_count} worker processes")
     return lines
 
 
@@ -234,7 +251,11 @@ def render_result(result: BenchmarkResult, output: OutputFormat, style: Style) -
     for target in (result.time_target, result.memory_target):
         if target is not None:
             lines.append(target_line(target, style))
+    memory = _memory_line(result)
+    if memory is not None:
+        lines.append(memory)
     lines.extend(_outlier_lines(result, style))
+    lines.extend(style.yellow(warning) for warning in result.warnings if not warning.startswith("Warning: Unable"))
     if output is OutputFormat.VERBOSE:
         lines.extend(_verbose_lines(result, style))
     return "\n".join(lines) + "\n"

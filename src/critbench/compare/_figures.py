@@ -1,0 +1,209 @@
+"""Prepare what the reports draw: densities, outlier classes, fitted lines, change distributions, stability.
+
+The report layer renders and computes nothing, so this module turns finished results (and the baseline's
+samples and the stored history) into :class:`~critbench.model.ReportInput`, the one record the HTML and
+Markdown renderers take. Curves are kept short (:data:`FIGURE_POINTS` points) and the change distribution
+is drawn from :data:`CHANGE_RESAMPLES` resamples at most, so preparing a report of 500 benchmarks takes a
+few seconds, not the minutes a full 100,000-resample bootstrap per chart would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from critbench import stats
+from critbench.model import (
+    BenchmarkResult,
+    HistoryPoint,
+    RunRecord,
+    Samples,
+    SamplingMode,
+)
+from critbench.model._figures import (
+    BenchmarkFigures,
+    ChangeFigure,
+    Curve,
+    FitBand,
+    ReportInput,
+    SamplePoints,
+    Stability,
+)
+from critbench.stats._figures import density_curve, mean_change_distribution, through_origin_slope
+
+FIGURE_POINTS = 100
+"""Points per density curve: smooth at a chart's width, small in a report of hundreds of pages."""
+
+CHANGE_RESAMPLES = 5000
+"""Resamples behind a change-distribution chart (its shape; the interval shown is the comparison's own)."""
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def _curve(xs: FloatArray, ys: FloatArray) -> Curve:
+    return Curve(tuple(xs.tolist()), tuple(ys.tolist()))
+
+
+def _density(values: FloatArray, points: int) -> Curve:
+    """The KDE curve of ``values``, or an empty curve when they do not vary (a density needs a spread)."""
+    try:
+        xs, ys = density_curve(values, points)
+    except ValueError:
+        return Curve((), ())
+    return _curve(xs, ys)
+
+
+def _sample_points(per_iteration: FloatArray, iters: FloatArray, result: BenchmarkResult) -> SamplePoints:
+    assert result.analysis is not None
+    _, labels = stats.classify_outliers(per_iteration, result.analysis.fences)
+    distance = np.abs(labels)
+
+    def where(mask: npt.NDArray[np.bool_]) -> Curve:
+        return _curve(per_iteration[mask], iters[mask])
+
+    return SamplePoints(clean=where(distance == 0), mild=where(distance == 1), severe=where(distance == 2))
+
+
+def _regression(samples: Samples, result: BenchmarkResult) -> FitBand | None:
+    assert result.analysis is not None
+    slope = result.analysis.estimates.slope
+    if samples.mode is not SamplingMode.LINEAR or slope is None:
+        return None
+    top = max(samples.iters)
+    return FitBand(
+        xs=(0.0, top),
+        line=(0.0, slope.point * top),
+        lower=(0.0, slope.lower * top),
+        upper=(0.0, slope.upper * top),
+    )
+
+
+def _baseline_regression(base: Samples) -> Curve | None:
+    if base.mode is not SamplingMode.LINEAR:
+        return None
+    top = max(base.iters)
+    return Curve((0.0, top), (0.0, through_origin_slope(base.iters, base.times_ns) * top))
+
+
+def _inside(curve: Curve, lower: float, upper: float) -> Curve:
+    """The part of ``curve`` with ``lower <= x <= upper``, its ends interpolated onto the bounds."""
+    if not curve.xs:
+        return curve
+    xs = np.asarray(curve.xs)
+    ys = np.asarray(curve.ys)
+    lo = max(lower, float(xs[0]))
+    hi = min(upper, float(xs[-1]))
+    if lo > hi:
+        return Curve((), ())
+    mask = (xs > lo) & (xs < hi)
+    inner_xs = np.concatenate([[lo], xs[mask], [hi]])
+    inner_ys = np.concatenate([[np.interp(lo, xs, ys)], ys[mask], [np.interp(hi, xs, ys)]])
+    return _curve(inner_xs, inner_ys)
+
+
+def _change(
+    result: BenchmarkResult, per_iteration: FloatArray, base: Samples, points: int, resamples: int
+) -> ChangeFigure | None:
+    comparison = result.comparison
+    if comparison is None:
+        return None
+    settings = result.info.settings
+    distribution = mean_change_distribution(
+        per_iteration,
+        np.asarray(base.per_iteration_ns),
+        nresamples=min(settings.nresamples, resamples),
+        rng=stats.make_rng(settings.seed, "change-figure:" + result.id.full_id),
+    )
+    curve = _density(distribution, points)
+    return ChangeFigure(
+        distribution=curve, ci=_inside(curve, comparison.change.mean.lower, comparison.change.mean.upper)
+    )
+
+
+def benchmark_figures(
+    result: BenchmarkResult,
+    baseline: Samples | None = None,
+    *,
+    points: int = FIGURE_POINTS,
+    change_resamples: int = CHANGE_RESAMPLES,
+) -> BenchmarkFigures | None:
+    """The chart data of one analysed benchmark; None for one that failed or has no samples.
+
+    ``baseline`` is the baseline's samples of the same benchmark, for the overlays and (when the result
+    carries a comparison) the change distribution, drawn with a generator seeded by the benchmark's id.
+    """
+    samples, analysis = result.samples, result.analysis
+    if samples is None or analysis is None or result.failure is not None:
+        return None
+    per_iteration = np.asarray(samples.per_iteration_ns)
+    iters = np.asarray(samples.iters)
+    return BenchmarkFigures(
+        density=_density(per_iteration, points),
+        points=_sample_points(per_iteration, iters, result),
+        regression=_regression(samples, result),
+        baseline_density=None if baseline is None else _density(np.asarray(baseline.per_iteration_ns), points),
+        baseline_regression=None if baseline is None else _baseline_regression(baseline),
+        change=None if baseline is None else _change(result, per_iteration, baseline, points, change_resamples),
+    )
+
+
+def stability(history: Mapping[str, Sequence[HistoryPoint]], ids: Sequence[str] | None = None) -> tuple[Stability, ...]:
+    """How each benchmark's typical time varied across its stored runs (the seed's stability table).
+
+    The coefficient of variation is the ``n - 1`` standard deviation over the mean of the runs' typical
+    times. ``ids`` picks and orders the benchmarks (default: every one in ``history``); those without a
+    stored run are left out.
+    """
+    rows = []
+    for benchmark in ids if ids is not None else list(history):
+        points = history.get(benchmark, ())
+        if not points:
+            continue
+        typicals = np.array([point.typical.point for point in points], dtype=np.float64)
+        mean = float(np.mean(typicals))
+        std_dev = float(np.std(typicals, ddof=1)) if typicals.size > 1 else None
+        cv = std_dev / mean if std_dev is not None and mean > 0 else None
+        rows.append(
+            Stability(
+                benchmark=benchmark, typicals_ns=tuple(typicals.tolist()), mean_ns=mean, std_dev_ns=std_dev, cv=cv
+            )
+        )
+    return tuple(rows)
+
+
+def prepare_report(
+    run: RunRecord,
+    results: Sequence[BenchmarkResult],
+    *,
+    baseline_name: str | None = None,
+    baseline_samples: Mapping[str, Samples] | None = None,
+    history: Mapping[str, Sequence[HistoryPoint]] | None = None,
+    memory_peak_bytes: Mapping[str, int] | None = None,
+    figures: bool = True,
+) -> ReportInput:
+    """The :class:`ReportInput` of a finished run: its results with chart data, history and stability.
+
+    ``history`` maps full ids to their stored runs, oldest first, the current run included. Pass
+    ``figures=False`` when only the Markdown report is wanted: it draws no charts.
+    """
+    history = history or {}
+    chart_data = {}
+    if figures:
+        for result in results:
+            base = baseline_samples.get(result.id.full_id) if baseline_samples is not None else None
+            made = benchmark_figures(result, base)
+            if made is not None:
+                chart_data[result.id.full_id] = made
+    ids = [result.id.full_id for result in results]
+    return ReportInput(
+        run=run,
+        results=tuple(results),
+        baseline_name=baseline_name,
+        baseline_samples=baseline_samples,
+        figures=chart_data,
+        history={key: tuple(points) for key, points in history.items()},
+        stability=stability(history, ids),
+        memory_peak_bytes=dict(memory_peak_bytes or {}),
+    )

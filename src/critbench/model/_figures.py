@@ -1,0 +1,116 @@
+"""What the HTML and Markdown reports draw, prepared ahead of rendering: curves, bands, stability, inputs.
+
+The report layer computes nothing, so everything statistical a chart shows (densities, the bootstrap
+distribution of a change, outlier classes, fitted lines) is computed by ``critbench.compare`` into these
+records first. Curves are short (about a hundred points), so a report of hundreds of benchmarks stays small.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from critbench.model._results import BenchmarkResult, Samples
+from critbench.model._run import HistoryPoint, RunRecord
+
+
+@dataclass(frozen=True)
+class Curve:
+    """Points ``(xs[i], ys[i])`` of a line or a scatter, in the units the producer names."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.xs) != len(self.ys):
+            raise ValueError(f"a curve needs as many xs as ys, got {len(self.xs)} and {len(self.ys)}")
+
+
+@dataclass(frozen=True)
+class FitBand:
+    """A fitted line and its confidence band, sampled at ``xs``: ``lower[i] <= line[i] <= upper[i]``."""
+
+    xs: tuple[float, ...]
+    line: tuple[float, ...]
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if not len(self.xs) == len(self.line) == len(self.lower) == len(self.upper):
+            raise ValueError("a band needs one line, lower and upper value per x")
+
+
+@dataclass(frozen=True)
+class SamplePoints:
+    """Each sample as a point (per-iteration time in ns, iterations), split by its Tukey class.
+
+    ``mild`` and ``severe`` hold the outliers beyond the inner and the outer fences, low and high together.
+    """
+
+    clean: Curve
+    mild: Curve
+    severe: Curve
+
+
+@dataclass(frozen=True)
+class ChangeFigure:
+    """The bootstrap distribution of the relative change of the mean (``new/base - 1``) as a density.
+
+    ``ci`` is the part of ``distribution`` inside the comparison's confidence interval, for shading.
+    """
+
+    distribution: Curve
+    ci: Curve
+
+
+@dataclass(frozen=True)
+class BenchmarkFigures:
+    """The data behind one benchmark page's charts. Times are nanoseconds, changes are fractions."""
+
+    density: Curve
+    """Gaussian KDE of the per-iteration times (x: ns, y: density per ns)."""
+    points: SamplePoints
+    regression: FitBand | None = None
+    """Linear sampling: total time (ns) against iterations, the slope's line and its CI band."""
+    baseline_density: Curve | None = None
+    baseline_regression: Curve | None = None
+    """The baseline's least-squares line through the origin (linear sampling, when it has samples)."""
+    change: ChangeFigure | None = None
+
+
+@dataclass(frozen=True)
+class Stability:
+    """How much one benchmark's typical time moved across stored runs (the seed's stability table)."""
+
+    benchmark: str
+    """The full benchmark id."""
+    typicals_ns: tuple[float, ...]
+    """The typical time of each run, oldest first."""
+    mean_ns: float
+    std_dev_ns: float | None
+    """The ``n - 1`` standard deviation across runs; None with fewer than two runs."""
+    cv: float | None
+    """Coefficient of variation ``std_dev / mean`` as a fraction; None with fewer than two runs."""
+
+    @property
+    def runs(self) -> int:
+        return len(self.typicals_ns)
+
+
+@dataclass(frozen=True)
+class ReportInput:
+    """Everything the HTML and Markdown reports show for one run, finished and ready to render."""
+
+    run: RunRecord
+    results: tuple[BenchmarkResult, ...]
+    baseline_name: str | None = None
+    """The name to show for the baseline the run was compared with (None: not compared)."""
+    baseline_samples: Mapping[str, Samples] | None = None
+    """The baseline's raw samples by full id, for overlays."""
+    figures: Mapping[str, BenchmarkFigures] = field(default_factory=dict)
+    """Chart data by full id; a benchmark without an entry gets tables but no charts."""
+    history: Mapping[str, tuple[HistoryPoint, ...]] = field(default_factory=dict)
+    """Each benchmark's stored runs by full id, oldest first (include the current run)."""
+    stability: tuple[Stability, ...] = ()
+    memory_peak_bytes: Mapping[str, int] = field(default_factory=dict)
+    """Peak memory by full id, where measured."""
