@@ -18,6 +18,7 @@ warm-up-time = 0.05
 measurement-time = 0.1
 sample-size = 20
 nresamples = 2000
+processes = 5
 """
 
 

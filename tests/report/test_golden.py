@@ -54,6 +54,7 @@ warm-up-time = 0.001
 measurement-time = 0.01
 sample-size = 20
 nresamples = 1000
+processes = 5
 """
 
 BASE_COSTS = {"default": 1000, "seed": 1}

@@ -11,6 +11,12 @@ import critbench.stats
 
 PUBLIC = {
     "MAD_NORMAL_SCALE",
+    "MIN_PROCESSES",
+    "ProcessChange",
+    "compare_processes",
+    "detectable_change",
+    "history_noise_floor",
+    "process_estimates",
     "OutlierClass",
     "analyze_samples",
     "benjamini_hochberg",

@@ -1,6 +1,6 @@
 """Turns estimates and policy into verdicts and an exit status; no files, no printing."""
 
-from critbench.compare._evaluate import analyze, evaluate
+from critbench.compare._evaluate import analyze, evaluate, noise_floors
 from critbench.compare._verdict import (
     EXIT_FAILED,
     EXIT_GATE,
@@ -27,6 +27,7 @@ __all__ = [
     "exit_status",
     "indicator",
     "judge",
+    "noise_floors",
     "parse_fail_on",
     "verdict",
 ]

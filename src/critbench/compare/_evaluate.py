@@ -1,20 +1,36 @@
 """Analyse a suite's measurements and judge them against a baseline, all benchmarks at once.
 
-Verdicts are decided for the whole suite together, after every benchmark is measured, so a suite-wide
-adjustment can be applied before anything is printed.
+Verdicts are decided for the whole suite together, after every benchmark is measured, so the
+false-discovery adjustment across the suite (Benjamini–Hochberg) is applied before anything is printed.
+
+The change test depends on what was measured: with five or more worker processes on each side the
+process is the unit (``stats.compare_processes``); otherwise Criterion's sample-level test is used and
+its noise threshold is raised to the noise floor's band. Either way a change must clear the run-to-run
+noise floor τ to be called a regression, and every comparison carries its minimum detectable change.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
+from statistics import NormalDist
 
 import numpy as np
+import numpy.typing as npt
 
 from critbench import stats
 from critbench.compare._verdict import assess_target, judge
-from critbench.model import BenchmarkResult, ChangeStatistics, SampleAnalysis, Samples, SamplingMode, Settings
-
+from critbench.model import (
+    BenchmarkResult,
+    ChangeStatistics,
+    Comparison,
+    HistoryPoint,
+    SampleAnalysis,
+    Samples,
+    SamplingMode,
+    Settings,
+)
 
 OVERHEAD_WARNING_SHARE = 0.10
 """Warn when the timing loop's own cost is more than this share of a benchmark's time."""
@@ -33,22 +49,86 @@ def analyze(samples: Samples, nresamples: int, confidence_level: float, seed: in
     )
 
 
-def _change(new: Samples, base: Samples, settings: Settings, key: str) -> ChangeStatistics:
-    return stats.compare_samples(
-        np.asarray(new.net_times_ns) / np.asarray(new.iters),
-        np.asarray(base.net_times_ns) / np.asarray(base.iters),
+def _per_iteration(samples: Samples) -> npt.NDArray[np.float64]:
+    values: npt.NDArray[np.float64] = np.asarray(samples.net_times_ns) / np.asarray(samples.iters)
+    return values
+
+
+def _process_values(samples: Samples) -> npt.NDArray[np.float64]:
+    return stats.process_estimates(
+        samples.iters, samples.net_times_ns, samples.process, linear=samples.mode is SamplingMode.LINEAR
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class _Test:
+    change: ChangeStatistics
+    unit: str
+    min_detectable_change: float
+    noise_threshold: float
+
+
+def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str) -> _Test:
+    rng = stats.make_rng(settings.seed, "change:" + key)
+    if new.process_count >= stats.MIN_PROCESSES and base.process_count >= stats.MIN_PROCESSES:
+        result = stats.compare_processes(
+            _process_values(new),
+            _process_values(base),
+            nresamples=settings.nresamples,
+            confidence_level=settings.confidence_level,
+            significance_level=settings.significance_level,
+            noise_floor=noise_floor,
+            rng=rng,
+        )
+        return _Test(result.change, "process", result.min_detectable_change, settings.noise_threshold)
+    change = stats.compare_samples(
+        _per_iteration(new),
+        _per_iteration(base),
         nresamples=settings.nresamples,
         confidence_level=settings.confidence_level,
-        rng=stats.make_rng(settings.seed, "change:" + key),
+        rng=rng,
     )
+    # Samples of one process are not independent: the run-to-run floor widens what counts as noise.
+    z = NormalDist().inv_cdf(1 - (1 - settings.confidence_level) / 2)
+    within = math.log1p(change.mean.upper) - math.log1p(change.mean.lower)
+    within_se = max(within, 0.0) / (2 * z)
+    total_se = math.sqrt(within_se**2 + 2 * noise_floor**2)
+    threshold = max(settings.noise_threshold, math.expm1(z * math.sqrt(2) * noise_floor))
+    return _Test(change, "sample", stats.detectable_change(total_se, settings.significance_level), threshold)
+
+
+def noise_floors(history: Mapping[str, Sequence[HistoryPoint]], defaults: Mapping[str, float]) -> dict[str, float]:
+    """τ per benchmark: its setting, or the drift its stored runs show when that is larger."""
+    floors = dict(defaults)
+    for key, default in defaults.items():
+        points = [p for p in history.get(key, ()) if p.typical.point > 0 and p.typical.upper > p.typical.lower]
+        if len(points) < 4:
+            continue
+        z = NormalDist().inv_cdf(1 - (1 - points[-1].typical.confidence_level) / 2)
+        errors = [(math.log(p.typical.upper) - math.log(max(p.typical.lower, 1e-12))) / (2 * z) for p in points]
+        measured = stats.history_noise_floor([p.typical.point for p in points], errors)
+        if measured is not None:
+            floors[key] = max(default, measured)
+    return floors
 
 
 def evaluate(
     results: list[BenchmarkResult],
     baseline: Mapping[str, Samples] | None,
     baseline_name: str | None,
+    history: Mapping[str, Sequence[HistoryPoint]] | None = None,
 ) -> list[BenchmarkResult]:
     """Each measured result with its analysis, comparison (where the baseline has it) and target status."""
+    measured = [r for r in results if r.failure is None and r.samples is not None]
+    floors = noise_floors(history or {}, {r.id.full_id: r.info.settings.noise_floor for r in measured})
+    tests: dict[str, _Test] = {}
+    for result in measured:
+        key = result.id.full_id
+        base_samples = baseline.get(key) if baseline is not None else None
+        if base_samples is not None and baseline_name is not None and result.samples is not None:
+            tests[key] = _test(result.samples, base_samples, result.info.settings, floors[key], key)
+    adjusted = _adjusted_p_values(tests, {r.id.full_id: r.info.settings for r in measured})
+
     evaluated = []
     for result in results:
         if result.failure is not None or result.samples is None:
@@ -60,28 +140,46 @@ def evaluate(
             result.samples, settings.nresamples, settings.confidence_level, settings.seed, key
         )
         comparison = None
-        base_samples = baseline.get(key) if baseline is not None else None
-        if base_samples is not None and baseline_name is not None:
-            change = _change(result.samples, base_samples, settings, key)
-            comparison = judge(change, settings, baseline_name)
-        time_target = None
-        if result.info.target_ns is not None:
-            time_target = assess_target("time", result.info.target_ns, analysis.estimates.typical.point)
-        memory_target = None
-        peak_rss = result.memory.peak_rss_bytes if result.memory is not None else None
-        if result.info.memory_target_bytes is not None and peak_rss is not None:
-            memory_target = assess_target("memory", result.info.memory_target_bytes, peak_rss)
-        evaluated.append(
-            dataclasses.replace(
-                result,
-                analysis=analysis,
-                comparison=comparison,
-                time_target=time_target,
-                memory_target=memory_target,
-                warnings=result.warnings + _overhead_warning(result.samples, analysis),
+        if key in tests and baseline_name is not None:
+            test = tests[key]
+            comparison = judge(
+                test.change,
+                dataclasses.replace(settings, noise_threshold=test.noise_threshold),
+                baseline_name,
+                p_value_adjusted=adjusted.get(key),
+                min_detectable_change=test.min_detectable_change,
             )
-        )
+            comparison = dataclasses.replace(comparison, unit=test.unit, noise_floor=floors[key])
+        evaluated.append(_with_targets(result, analysis, comparison))
     return evaluated
+
+
+def _adjusted_p_values(tests: Mapping[str, _Test], settings: Mapping[str, Settings]) -> dict[str, float]:
+    """Benjamini–Hochberg over the suite's p-values, for the benchmarks whose settings ask for it."""
+    keys = [key for key in tests if settings[key].fdr]
+    if len(keys) < 2:
+        return {}
+    adjusted = stats.benjamini_hochberg([tests[key].change.p_value for key in keys])
+    return {key: float(value) for key, value in zip(keys, adjusted, strict=True)}
+
+
+def _with_targets(result: BenchmarkResult, analysis: SampleAnalysis, comparison: Comparison | None) -> BenchmarkResult:
+    time_target = None
+    if result.info.target_ns is not None:
+        time_target = assess_target("time", result.info.target_ns, analysis.estimates.typical.point)
+    memory_target = None
+    peak_rss = result.memory.peak_rss_bytes if result.memory is not None else None
+    if result.info.memory_target_bytes is not None and peak_rss is not None:
+        memory_target = assess_target("memory", result.info.memory_target_bytes, peak_rss)
+    assert result.samples is not None
+    return dataclasses.replace(
+        result,
+        analysis=analysis,
+        comparison=comparison,
+        time_target=time_target,
+        memory_target=memory_target,
+        warnings=result.warnings + _overhead_warning(result.samples, analysis),
+    )
 
 
 def _overhead_warning(samples: Samples, analysis: SampleAnalysis) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ few seconds, not the minutes a full 100,000-resample bootstrap per chart would.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -26,6 +27,7 @@ from critbench.model._figures import (
     BenchmarkFigures,
     ChangeFigure,
     Curve,
+    Density,
     FitBand,
     ReportInput,
     SamplePoints,
@@ -46,13 +48,13 @@ def _curve(xs: FloatArray, ys: FloatArray) -> Curve:
     return Curve(tuple(xs.tolist()), tuple(ys.tolist()))
 
 
-def _density(values: FloatArray, points: int) -> Curve:
-    """The KDE curve of ``values``, or an empty curve when they do not vary (a density needs a spread)."""
+def _density(values: FloatArray, points: int) -> Density:
+    """The KDE of ``values``, or an empty density when they do not vary (a density needs a spread)."""
     try:
         xs, ys = density_curve(values, points)
     except ValueError:
-        return Curve((), ())
-    return _curve(xs, ys)
+        return Density(float(values[0]) if values.size else 0.0, 0.0, ())
+    return Density(float(xs[0]), float(xs[1] - xs[0]), tuple(ys.tolist()))
 
 
 def _sample_points(per_iteration: FloatArray, iters: FloatArray, result: BenchmarkResult) -> SamplePoints:
@@ -87,20 +89,15 @@ def _baseline_regression(base: Samples) -> Curve | None:
     return Curve((0.0, top), (0.0, through_origin_slope(base.iters, base.times_ns) * top))
 
 
-def _inside(curve: Curve, lower: float, upper: float) -> Curve:
-    """The part of ``curve`` with ``lower <= x <= upper``, its ends interpolated onto the bounds."""
-    if not curve.xs:
-        return curve
-    xs = np.asarray(curve.xs)
-    ys = np.asarray(curve.ys)
-    lo = max(lower, float(xs[0]))
-    hi = min(upper, float(xs[-1]))
-    if lo > hi:
-        return Curve((), ())
-    mask = (xs > lo) & (xs < hi)
-    inner_xs = np.concatenate([[lo], xs[mask], [hi]])
-    inner_ys = np.concatenate([[np.interp(lo, xs, ys)], ys[mask], [np.interp(hi, xs, ys)]])
-    return _curve(inner_xs, inner_ys)
+def _inside(density: Density, lower: float, upper: float) -> Density:
+    """The grid points of ``density`` with ``lower <= x <= upper`` (empty when none is)."""
+    if not density.ys or density.step <= 0:
+        return Density(lower, density.step, ())
+    first = max(0, math.ceil((lower - density.start) / density.step))
+    stop = min(len(density.ys), math.floor((upper - density.start) / density.step) + 1)
+    if first >= stop:
+        return Density(lower, density.step, ())
+    return Density(density.start + first * density.step, density.step, density.ys[first:stop])
 
 
 def _change(
@@ -144,6 +141,7 @@ def benchmark_figures(
         points=_sample_points(per_iteration, iters, result),
         regression=_regression(samples, result),
         baseline_density=None if baseline is None else _density(np.asarray(baseline.per_iteration_ns), points),
+        baseline_mean_ns=None if baseline is None else float(np.mean(baseline.per_iteration_ns)),
         baseline_regression=None if baseline is None else _baseline_regression(baseline),
         change=None if baseline is None else _change(result, per_iteration, baseline, points, change_resamples),
     )

@@ -27,6 +27,22 @@ class Curve:
 
 
 @dataclass(frozen=True)
+class Density:
+    """A probability density on an evenly spaced grid: ``ys[i]`` at ``start + i * step``.
+
+    An empty ``ys`` stands for a density that could not be estimated (samples without spread).
+    """
+
+    start: float
+    step: float
+    ys: tuple[float, ...]
+
+    @property
+    def xs(self) -> tuple[float, ...]:
+        return tuple(self.start + i * self.step for i in range(len(self.ys)))
+
+
+@dataclass(frozen=True)
 class FitBand:
     """A fitted line and its confidence band, sampled at ``xs``: ``lower[i] <= line[i] <= upper[i]``."""
 
@@ -56,23 +72,26 @@ class SamplePoints:
 class ChangeFigure:
     """The bootstrap distribution of the relative change of the mean (``new/base - 1``) as a density.
 
-    ``ci`` is the part of ``distribution`` inside the comparison's confidence interval, for shading.
+    ``ci`` is the part of ``distribution`` whose grid points lie inside the comparison's confidence
+    interval, for shading.
     """
 
-    distribution: Curve
-    ci: Curve
+    distribution: Density
+    ci: Density
 
 
 @dataclass(frozen=True)
 class BenchmarkFigures:
     """The data behind one benchmark page's charts. Times are nanoseconds, changes are fractions."""
 
-    density: Curve
+    density: Density
     """Gaussian KDE of the per-iteration times (x: ns, y: density per ns)."""
     points: SamplePoints
     regression: FitBand | None = None
     """Linear sampling: total time (ns) against iterations, the slope's line and its CI band."""
-    baseline_density: Curve | None = None
+    baseline_density: Density | None = None
+    baseline_mean_ns: float | None = None
+    """The mean of the baseline's per-iteration times."""
     baseline_regression: Curve | None = None
     """The baseline's least-squares line through the origin (linear sampling, when it has samples)."""
     change: ChangeFigure | None = None

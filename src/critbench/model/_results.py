@@ -212,7 +212,11 @@ class Comparison:
     p_value_adjusted: float | None = None
     """The p-value after the suite-wide false-discovery adjustment, when one was made."""
     min_detectable_change: float | None = None
-    """The smallest relative change this comparison could have told apart from noise."""
+    """The smallest relative slowdown this comparison detects with 80% power (0.075 = 7.5%)."""
+    unit: str = "sample"
+    """What the test treats as independent: ``"process"`` (5+ worker processes a side) or ``"sample"``."""
+    noise_floor: float = 0.0
+    """τ, the run-to-run drift (log scale) the test allowed for beyond the within-run spread."""
 
 
 class TargetStatus(enum.Enum):

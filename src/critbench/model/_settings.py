@@ -41,8 +41,14 @@ class Settings:
     """Seconds a benchmark may take before it is stopped; None derives it from the measurement plan."""
     seed: int = 0
     """Seed of the bootstrap's random generator, so a re-analysis prints the same numbers."""
-    processes: int = 1
-    """Worker processes each benchmark's samples are spread over."""
+    processes: int = 10
+    """Worker processes each benchmark's samples are spread over; with 3 or more, the change test treats
+    the process, not the sample, as the unit."""
+    noise_floor: float = 0.02
+    """τ: the standard deviation of run-to-run drift (log scale) assumed when the history has no better
+    figure; every comparison's interval and minimum detectable change include it."""
+    fdr: bool = True
+    """Control the false discovery rate across the suite (Benjamini–Hochberg) before calling changes."""
     warn_threshold: float = 0.05
     """A change estimate beyond this is shown with ⚠ (the seed's 5%)."""
     fail_threshold: float = 0.10
@@ -82,6 +88,8 @@ def validate_settings(settings: Settings) -> list[str]:
         problems.append(f"timeout must be a positive number of seconds, got {settings.timeout!r}")
     if not isinstance(settings.nresamples, int) or settings.nresamples < 10:
         problems.append(f"nresamples must be an integer of at least 10, got {settings.nresamples!r}")
+    if not 0 <= settings.noise_floor < 1:
+        problems.append(f"noise_floor must be in [0, 1), got {settings.noise_floor!r}")
     if not 0 <= settings.noise_threshold < 1:
         problems.append(f"noise_threshold must be in [0, 1), got {settings.noise_threshold!r}")
     for name in ("confidence_level", "significance_level"):
@@ -100,6 +108,7 @@ def validate_settings(settings: Settings) -> list[str]:
 _DURATION_SETTINGS = ("warm_up_time", "measurement_time", "timeout")
 _INT_SETTINGS = ("sample_size", "nresamples", "seed", "processes")
 _FLOAT_SETTINGS = (
+    "noise_floor",
     "noise_threshold",
     "confidence_level",
     "significance_level",
@@ -134,7 +143,7 @@ def settings_layer(values: Mapping[str, Any], *, source: str) -> SettingsLayer:
                 value = float(value)
             elif key == "sampling_mode":
                 value = value if isinstance(value, SamplingMode) else SamplingMode(str(value).lower())
-            elif key == "quick" and not isinstance(value, bool):
+            elif key in ("quick", "fdr") and not isinstance(value, bool):
                 raise ValueError(f"expected true or false, got {value!r}")
         except ValueError as exc:
             raise ValueError(f"{source}: {raw_key}: {exc}") from None

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from critbench.model import BenchmarkResult, Comparison, Estimate, HistoryPoint, Samples
-from critbench.model._figures import BenchmarkFigures, Curve
+from critbench.model._figures import BenchmarkFigures, Curve, Density
 from critbench.report import _format as fmt
 
 Figure = dict[str, Any]
@@ -41,14 +41,25 @@ def time_unit(ns: float) -> tuple[float, str]:
     return 1e9, "s"
 
 
-def rounded(values: Iterable[float], digits: int = 6, scale: float = 1.0) -> list[float | None]:
+POSITION_DIGITS = 5
+"""Significant digits of plotted times: a point is placed within 0.001% of its value."""
+DENSITY_DIGITS = 3
+"""Significant digits of density heights, which are drawn in arbitrary units."""
+
+
+def rounded(values: Iterable[float], digits: int = POSITION_DIGITS, scale: float = 1.0) -> list[float | None]:
     """``values / scale`` to ``digits`` significant digits (non-finite as None, which JSON can carry)."""
     spec = f".{digits}g"
     return [float(format(v / scale, spec)) if math.isfinite(v) else None for v in values]
 
 
+def counts(values: Iterable[float]) -> list[float]:
+    """Iteration counts, whole ones written without a decimal point."""
+    return [int(v) if v.is_integer() else v for v in values]
+
+
 def _num(value: float, scale: float = 1.0) -> float | None:
-    return rounded((value,), 6, scale)[0]
+    return rounded((value,), 7, scale)[0]
 
 
 def _layout(x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
@@ -60,13 +71,28 @@ def _layout(x_title: str, y_title: str, **extra: Any) -> dict[str, Any]:
     return layout
 
 
-def _line(curve: Curve, name: str, color: str, scale_x: float, scale_y: float, **extra: Any) -> dict[str, Any]:
+def _line(curve: Curve, name: str, color: str, scale_y: float, **extra: Any) -> dict[str, Any]:
     trace: dict[str, Any] = {
         "type": "scatter",
         "mode": "lines",
         "name": name,
-        "x": rounded(curve.xs, 6, scale_x),
-        "y": rounded(curve.ys, 4, scale_y),
+        "x": rounded(curve.xs),
+        "y": rounded(curve.ys, POSITION_DIGITS, scale_y),
+        "line": {"color": color, "width": 2},
+    }
+    trace.update(extra)
+    return trace
+
+
+def _density(density: Density, name: str, color: str, scale_x: float, **extra: Any) -> dict[str, Any]:
+    """A density as a line on its grid (``x0``, ``dx``), heights per display unit of x."""
+    trace: dict[str, Any] = {
+        "type": "scatter",
+        "mode": "lines",
+        "name": name,
+        "x0": _num(density.start, scale_x),
+        "dx": _num(density.step, scale_x),
+        "y": rounded(density.ys, DENSITY_DIGITS, 1 / scale_x),
         "line": {"color": color, "width": 2},
     }
     trace.update(extra)
@@ -91,17 +117,15 @@ def distribution(result: BenchmarkResult, figures: BenchmarkFigures) -> Figure:
     assert result.analysis is not None
     analysis = result.analysis
     scale, unit = time_unit(analysis.estimates.typical.point)
-    density_y = [y * scale for y in figures.density.ys]
-    top = max(density_y, default=1.0)
+    top = max(figures.density.ys, default=1 / scale) * scale
     data: list[dict[str, Any]] = []
-    if figures.density.xs:
+    if figures.density.ys:
         data.append(
-            _line(
+            _density(
                 figures.density,
                 "PDF",
                 BLUE,
                 scale,
-                1 / scale,
                 fill="tozeroy",
                 fillcolor=BAND,
                 hovertemplate=f"%{{x:.4g}} {unit}<extra>PDF</extra>",
@@ -119,8 +143,8 @@ def distribution(result: BenchmarkResult, figures: BenchmarkFigures) -> Figure:
                     "type": "scatter",
                     "mode": "markers",
                     "name": name,
-                    "x": rounded(curve.xs, 6, scale),
-                    "y": rounded(curve.ys),
+                    "x": rounded(curve.xs, POSITION_DIGITS, scale),
+                    "y": counts(curve.ys),
                     "yaxis": "y2",
                     "marker": {"color": color, "size": size, "opacity": 0.7},
                     "hovertemplate": f"%{{x:.4g}} {unit} (%{{y}} iterations)<extra>{name}</extra>",
@@ -146,8 +170,9 @@ def distribution(result: BenchmarkResult, figures: BenchmarkFigures) -> Figure:
         yaxis2={"title": {"text": "Iterations"}, "overlaying": "y", "side": "right", "showgrid": False},
         shapes=shapes,
     )
-    if figures.density.xs:
-        layout["xaxis"]["range"] = [_num(figures.density.xs[0], scale), _num(figures.density.xs[-1], scale)]
+    if figures.density.ys:
+        end = figures.density.start + (len(figures.density.ys) - 1) * figures.density.step
+        layout["xaxis"]["range"] = [_num(figures.density.start, scale), _num(end, scale)]
     return {"data": data, "layout": layout}
 
 
@@ -161,8 +186,8 @@ def regression(result: BenchmarkResult, figures: BenchmarkFigures, samples: Samp
             "type": "scatter",
             "mode": "markers",
             "name": "Sample",
-            "x": rounded(samples.iters),
-            "y": rounded(samples.times_ns, 6, scale),
+            "x": counts(samples.iters),
+            "y": rounded(samples.times_ns, POSITION_DIGITS, scale),
             "marker": {"color": BLUE, "size": 5},
             "hovertemplate": f"%{{x}} iterations: %{{y:.4g}} {unit}<extra></extra>",
         },
@@ -173,7 +198,7 @@ def regression(result: BenchmarkResult, figures: BenchmarkFigures, samples: Samp
             "legendgroup": "ci",
             "showlegend": False,
             "x": rounded(band.xs),
-            "y": rounded(band.lower, 6, scale),
+            "y": rounded(band.lower, POSITION_DIGITS, scale),
             "line": {"width": 0, "color": BLUE},
             "hoverinfo": "skip",
         },
@@ -183,7 +208,7 @@ def regression(result: BenchmarkResult, figures: BenchmarkFigures, samples: Samp
             "name": "Confidence interval",
             "legendgroup": "ci",
             "x": rounded(band.xs),
-            "y": rounded(band.upper, 6, scale),
+            "y": rounded(band.upper, POSITION_DIGITS, scale),
             "line": {"width": 0, "color": BLUE},
             "fill": "tonexty",
             "fillcolor": BAND,
@@ -194,7 +219,7 @@ def regression(result: BenchmarkResult, figures: BenchmarkFigures, samples: Samp
             "mode": "lines",
             "name": "Linear regression",
             "x": rounded(band.xs),
-            "y": rounded(band.line, 6, scale),
+            "y": rounded(band.line, POSITION_DIGITS, scale),
             "line": {"color": BLUE, "width": 2},
             "hovertemplate": f"%{{x}} iterations: %{{y:.4g}} {unit}<extra>fit</extra>",
         },
@@ -205,7 +230,6 @@ def regression(result: BenchmarkResult, figures: BenchmarkFigures, samples: Samp
                 figures.baseline_regression,
                 "Baseline regression",
                 RED,
-                1.0,
                 scale,
                 line={"color": RED, "width": 2, "dash": "dash"},
                 hovertemplate=f"%{{x}} iterations: %{{y:.4g}} {unit}<extra>baseline</extra>",
@@ -224,7 +248,7 @@ def iteration_times(result: BenchmarkResult, samples: Samples, baseline_mean_ns:
             "mode": "markers",
             "name": "Sample",
             "x": list(range(1, count + 1)),
-            "y": rounded(samples.per_iteration_ns, 6, scale),
+            "y": rounded(samples.per_iteration_ns, POSITION_DIGITS, scale),
             "marker": {"color": BLUE, "size": 5},
             "hovertemplate": f"sample %{{x}}: %{{y:.4g}} {unit}<extra></extra>",
         }
@@ -249,30 +273,28 @@ def overlay(result: BenchmarkResult, figures: BenchmarkFigures, baseline_label: 
     assert result.analysis is not None and figures.baseline_density is not None
     scale, unit = time_unit(result.analysis.estimates.typical.point)
     base = figures.baseline_density
-    top = max([y * scale for y in (*figures.density.ys, *base.ys)], default=1.0)
+    top = max((*figures.density.ys, *base.ys), default=1 / scale) * scale
     name = plotly_text(baseline_label)
     data: list[dict[str, Any]] = []
-    if base.xs:
+    if base.ys:
         data.append(
-            _line(
+            _density(
                 base,
                 name,
                 RED,
                 scale,
-                1 / scale,
                 fill="tozeroy",
                 fillcolor=BASE_BAND,
                 hovertemplate=f"%{{x:.4g}} {unit}<extra>baseline</extra>",
             )
         )
-    if figures.density.xs:
+    if figures.density.ys:
         data.append(
-            _line(
+            _density(
                 figures.density,
                 "New",
                 BLUE,
                 scale,
-                1 / scale,
                 fill="tozeroy",
                 fillcolor=BAND,
                 hovertemplate=f"%{{x:.4g}} {unit}<extra>new</extra>",
@@ -292,28 +314,26 @@ def change(figures: BenchmarkFigures, comparison: Comparison) -> Figure:
     estimate = comparison.change.mean
     noise = comparison.noise_threshold * 100
     data: list[dict[str, Any]] = []
-    if ci.xs:
+    if ci.ys:
         data.append(
-            _line(
+            _density(
                 ci,
                 "Confidence interval",
                 BLUE,
                 0.01,
-                100,
                 fill="tozeroy",
                 fillcolor=BAND,
                 line={"width": 0, "color": BLUE},
                 hoverinfo="skip",
             )
         )
-    if dist.xs:
+    if dist.ys:
         data.append(
-            _line(
+            _density(
                 dist,
                 "Bootstrap distribution",
                 BLUE,
                 0.01,
-                100,
                 hovertemplate="%{x:.3f}%<extra>bootstrap</extra>",
             )
         )
@@ -376,7 +396,7 @@ def history(points: Sequence[HistoryPoint]) -> Figure:
             "legendgroup": "ci",
             "showlegend": False,
             "x": xs,
-            "y": rounded((e.lower for e in estimates), 6, scale),
+            "y": rounded((e.lower for e in estimates), POSITION_DIGITS, scale),
             "line": {"width": 0, "color": BLUE},
             "hoverinfo": "skip",
         },
@@ -386,7 +406,7 @@ def history(points: Sequence[HistoryPoint]) -> Figure:
             "name": "Confidence interval",
             "legendgroup": "ci",
             "x": xs,
-            "y": rounded((e.upper for e in estimates), 6, scale),
+            "y": rounded((e.upper for e in estimates), POSITION_DIGITS, scale),
             "line": {"width": 0, "color": BLUE},
             "fill": "tonexty",
             "fillcolor": BAND,
@@ -397,7 +417,7 @@ def history(points: Sequence[HistoryPoint]) -> Figure:
             "mode": "lines+markers",
             "name": "Typical time",
             "x": xs,
-            "y": rounded((e.point for e in estimates), 6, scale),
+            "y": rounded((e.point for e in estimates), POSITION_DIGITS, scale),
             "line": {"color": BLUE, "width": 2},
             "marker": {"size": 7, "color": BLUE},
             "text": [_history_hover(p, i) for i, p in enumerate(points)],
@@ -432,7 +452,7 @@ def violin(members: Sequence[tuple[str, Samples]], unit_ns: float) -> Figure:
             "type": "violin",
             "orientation": "h",
             "name": plotly_text(label),
-            "x": rounded(samples.per_iteration_ns, 6, scale),
+            "x": rounded(samples.per_iteration_ns, POSITION_DIGITS, scale),
             "points": "all",
             "jitter": 0.4,
             "pointpos": 0,
@@ -462,7 +482,7 @@ def parameter_lines(series: Sequence[tuple[str, Sequence[tuple[str, Estimate]]]]
                 "mode": "lines+markers",
                 "name": plotly_text(function),
                 "x": [float(p) if numeric else plotly_text(p) for p, _ in values],
-                "y": rounded((e.point for _, e in values), 6, scale),
+                "y": rounded((e.point for _, e in values), POSITION_DIGITS, scale),
                 "error_y": {
                     "type": "data",
                     "symmetric": False,

@@ -110,10 +110,12 @@ def _change_percentages(comparison: Comparison, verdict_kind: Verdict, style: St
 
 
 def _p_clause(comparison: Comparison) -> str:
-    p = comparison.p_value_adjusted if comparison.p_value_adjusted is not None else comparison.change.p_value
-    relation = "<" if p < comparison.significance_level else ">"
-    label = "p" if comparison.p_value_adjusted is None else "q"
-    return f"({label} = {p:.2f} {relation} {comparison.significance_level:.2f})"
+    raw = comparison.change.p_value
+    tested = comparison.p_value_adjusted if comparison.p_value_adjusted is not None else raw
+    relation = "<" if tested < comparison.significance_level else ">"
+    if comparison.p_value_adjusted is None:
+        return f"(p = {raw:.2f} {relation} {comparison.significance_level:.2f})"
+    return f"(p = {raw:.2f}, adj. p = {tested:.2f} {relation} {comparison.significance_level:.2f})"
 
 
 def _explanation(comparison: Comparison, style: Style) -> str:
@@ -153,7 +155,10 @@ def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style)
         )
     lines.append(f"{INDENT}{_explanation(comparison, style)}")
     if comparison.min_detectable_change is not None:
-        lines.append(f"{INDENT}could detect changes ≥ {fmt.short(comparison.min_detectable_change * 100).strip()}%")
+        basis = f"noise floor {comparison.noise_floor * 100:.1f}%"
+        if comparison.unit == "process" and result.samples is not None:
+            basis += f", {result.samples.process_count} processes"
+        lines.append(f"{INDENT}could detect changes ≥ {comparison.min_detectable_change * 100:.1f}% ({basis})")
     return lines
 
 

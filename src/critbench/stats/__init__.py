@@ -6,6 +6,8 @@ passes in (see :func:`make_rng`). This package imports only numpy, the standard 
 
 - :func:`analyze_samples` — one benchmark's estimates, outliers and slope (Criterion §2).
 - :func:`compare_samples` — new against baseline: Welch's bootstrap test and relative change (§3).
+- :func:`compare_processes` — the same question with worker processes as the unit and a run-to-run
+  noise floor, so one slow process cannot make a regression.
 - :func:`benjamini_hochberg` — false-discovery-rate adjustment across a suite.
 - :func:`tukey_fences`, :func:`classify_outliers`, :func:`welch_t`, :func:`percentile_interval`,
   :func:`gaussian_kde` — the building blocks, for reports and tests.
@@ -15,20 +17,34 @@ from critbench.stats._bootstrap import percentile_interval
 from critbench.stats._change_statistics import compare_samples, welch_t
 from critbench.stats._fdr import benjamini_hochberg
 from critbench.stats._kde import gaussian_kde, silverman_bandwidth
+from critbench.stats._process_change import (
+    MIN_PROCESSES,
+    ProcessChange,
+    compare_processes,
+    detectable_change,
+    history_noise_floor,
+    process_estimates,
+)
 from critbench.stats._sample_analysis import MAD_NORMAL_SCALE, analyze_samples, through_origin_r_squared
 from critbench.stats._seeding import make_rng
 from critbench.stats._tukey import OutlierClass, classify_outliers, tukey_fences
 
 __all__ = [
     "MAD_NORMAL_SCALE",
+    "MIN_PROCESSES",
     "OutlierClass",
+    "ProcessChange",
     "analyze_samples",
     "benjamini_hochberg",
     "classify_outliers",
+    "compare_processes",
     "compare_samples",
+    "detectable_change",
     "gaussian_kde",
+    "history_noise_floor",
     "make_rng",
     "percentile_interval",
+    "process_estimates",
     "silverman_bandwidth",
     "through_origin_r_squared",
     "tukey_fences",

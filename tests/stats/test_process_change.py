@@ -1,0 +1,120 @@
+"""The by-process comparison: one slow process is not a regression, a uniform slowdown is."""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+import pytest
+
+from critbench.stats import (
+    compare_processes,
+    detectable_change,
+    history_noise_floor,
+    make_rng,
+    process_estimates,
+)
+
+
+def _processes(seed: int, level: float, count: int = 10, spread: float = 0.03) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return level * np.exp(rng.normal(0.0, spread, count))
+
+
+def _compare(new: np.ndarray, base: np.ndarray, floor: float = 0.02):  # type: ignore[no-untyped-def]
+    return compare_processes(
+        new,
+        base,
+        nresamples=20_000,
+        confidence_level=0.95,
+        significance_level=0.05,
+        noise_floor=floor,
+        rng=make_rng(0, "test"),
+    )
+
+
+def test_one_slow_process_does_not_make_a_regression() -> None:
+    base = _processes(1, 20_000.0)
+    new = _processes(2, 20_000.0)
+    new[3] *= 2.0  # one process landed in the slow state
+    result = _compare(new, base)
+    assert result.change.p_value > 0.05
+    assert result.change.mean.lower < 0.01 < result.change.mean.upper
+
+
+def test_a_uniform_twofold_slowdown_is_detected() -> None:
+    base = _processes(1, 20_000.0)
+    new = _processes(2, 40_000.0)
+    result = _compare(new, base)
+    assert result.change.p_value < 0.001
+    assert 0.85 < result.change.mean.lower < result.change.mean.point < result.change.mean.upper < 1.2
+    assert math.isclose(
+        result.change.mean.point, math.exp(np.mean(np.log(new)) - np.mean(np.log(base))) - 1, rel_tol=1e-12
+    )
+
+
+def test_the_noise_floor_widens_the_interval_and_the_detectable_change() -> None:
+    base = _processes(1, 20_000.0)
+    new = _processes(2, 21_000.0)
+    tight = _compare(new, base, floor=0.0)
+    loose = _compare(new, base, floor=0.05)
+    assert loose.change.mean.upper - loose.change.mean.lower > 2 * (tight.change.mean.upper - tight.change.mean.lower)
+    assert loose.min_detectable_change > tight.min_detectable_change
+    assert loose.change.p_value > tight.change.p_value
+
+
+def test_standard_error_and_detectable_change_by_hand() -> None:
+    base = np.array([100.0, 110.0, 90.0, 105.0, 98.0])
+    new = np.array([120.0, 100.0, 115.0, 108.0, 111.0])
+    result = _compare(new, base, floor=0.01)
+    y_new, y_base = np.log(new), np.log(base)
+    se2 = np.var(y_new, ddof=1) / 5 + np.var(y_base, ddof=1) / 5
+    total = math.sqrt(se2 + 2 * 0.01**2)
+    assert math.isclose(result.standard_error, total, rel_tol=1e-12)
+    z = NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8)
+    assert math.isclose(result.min_detectable_change, math.exp(z * total) - 1, rel_tol=1e-12)
+    assert math.isclose(detectable_change(0.05, 0.05), math.exp(2.8015852 * 0.05) - 1, rel_tol=1e-6)
+    assert math.isclose(result.change.t_statistic, (y_new.mean() - y_base.mean()) / total, rel_tol=1e-12)
+
+
+def test_false_alarm_rate_on_unchanged_processes_is_near_the_level() -> None:
+    alarms = 0
+    trials = 200
+    for trial in range(trials):
+        base = _processes(1000 + trial, 20_000.0, spread=0.05)
+        new = _processes(5000 + trial, 20_000.0, spread=0.05)
+        result = compare_processes(
+            new,
+            base,
+            nresamples=2000,
+            confidence_level=0.95,
+            significance_level=0.05,
+            noise_floor=0.0,
+            rng=make_rng(trial, "alarm"),
+        )
+        alarms += result.change.p_value < 0.05
+    assert alarms / trials < 0.10
+
+
+def test_process_estimates() -> None:
+    iters = [1, 2, 3, 1, 2, 3]
+    times = [10, 20, 30, 20, 40, 60]
+    process = [0, 0, 0, 1, 1, 1]
+    assert process_estimates(iters, times, process, linear=True).tolist() == [10.0, 20.0]
+    assert process_estimates([2, 4, 2, 4], [10, 40, 20, 20], [0, 0, 1, 1], linear=False).tolist() == [7.5, 7.5]
+    with pytest.raises(ValueError, match="one length"):
+        process_estimates([1], [1, 2], [0], linear=True)
+
+
+def test_history_noise_floor_by_hand() -> None:
+    # Steps of ±0.1 in log space (median 0, MAD 0.1), errors of 0.01: τ² = ((1.4826·0.1)² − 2·0.01²)/2
+    typicals = np.exp([0.0, 0.1, 0.0, -0.1, 0.0, 0.1, 0.0])
+    errors = np.full(7, 0.01)
+    spread = 1.4826 * 0.1
+    expected = math.sqrt((spread**2 - 2 * 0.01**2) / 2)
+    floor = history_noise_floor(typicals, errors)
+    assert floor is not None
+    assert math.isclose(floor, expected, rel_tol=1e-9)
+    assert history_noise_floor(typicals[:3], errors[:3]) is None
+    assert history_noise_floor(np.full(6, 5.0), np.full(6, 0.01)) == 0.0
