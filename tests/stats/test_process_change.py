@@ -11,6 +11,7 @@ import pytest
 from critbench.stats import (
     compare_processes,
     detectable_change,
+    faster_half,
     history_noise_floor,
     make_rng,
     process_estimates,
@@ -48,10 +49,9 @@ def test_a_uniform_twofold_slowdown_is_detected() -> None:
     new = _processes(2, 40_000.0)
     result = _compare(new, base)
     assert result.change.p_value < 0.001
-    assert 0.85 < result.change.mean.lower < result.change.mean.point < result.change.mean.upper < 1.2
-    assert math.isclose(
-        result.change.mean.point, math.exp(np.mean(np.log(new)) - np.mean(np.log(base))) - 1, rel_tol=1e-12
-    )
+    assert 0.75 < result.change.mean.lower < result.change.mean.point < result.change.mean.upper < 1.3
+    expected = math.expm1(float(faster_half(np.log(new)) - faster_half(np.log(base))))
+    assert math.isclose(result.change.mean.point, expected, rel_tol=1e-12)
 
 
 def test_the_noise_floor_widens_the_interval_and_the_detectable_change() -> None:
@@ -64,18 +64,26 @@ def test_the_noise_floor_widens_the_interval_and_the_detectable_change() -> None
     assert loose.change.p_value > tight.change.p_value
 
 
-def test_standard_error_and_detectable_change_by_hand() -> None:
+def test_statistic_and_detectable_change_by_hand() -> None:
     base = np.array([100.0, 110.0, 90.0, 105.0, 98.0])
     new = np.array([120.0, 100.0, 115.0, 108.0, 111.0])
     result = _compare(new, base, floor=0.01)
-    y_new, y_base = np.log(new), np.log(base)
-    se2 = np.var(y_new, ddof=1) / 5 + np.var(y_base, ddof=1) / 5
-    total = math.sqrt(se2 + 2 * 0.01**2)
-    assert math.isclose(result.standard_error, total, rel_tol=1e-12)
+    # S is the mean log of the faster half (3 of 5): new {100, 108, 111}, base {90, 98, 100}
+    delta = np.mean(np.log([100.0, 108.0, 111.0])) - np.mean(np.log([90.0, 98.0, 100.0]))
+    assert math.isclose(result.change.mean.point, math.expm1(delta), rel_tol=1e-12)
+    assert math.isclose(result.change.t_statistic, delta / result.standard_error, rel_tol=1e-12)
+    assert result.standard_error > math.sqrt(2) * 0.01
     z = NormalDist().inv_cdf(0.975) + NormalDist().inv_cdf(0.8)
-    assert math.isclose(result.min_detectable_change, math.exp(z * total) - 1, rel_tol=1e-12)
+    assert math.isclose(result.min_detectable_change, math.exp(z * result.standard_error) - 1, rel_tol=1e-12)
     assert math.isclose(detectable_change(0.05, 0.05), math.exp(2.8015852 * 0.05) - 1, rel_tol=1e-6)
-    assert math.isclose(result.change.t_statistic, (y_new.mean() - y_base.mean()) / total, rel_tol=1e-12)
+    two_sided = 2 * (1 - NormalDist().cdf(abs(result.change.t_statistic)))
+    assert math.isclose(result.change.p_value, two_sided, rel_tol=1e-12)
+
+
+def test_faster_half() -> None:
+    assert faster_half(np.array([5.0, 1.0, 3.0, 2.0])) == 1.5
+    assert faster_half(np.array([5.0, 1.0, 3.0])) == 2.0
+    assert faster_half(np.array([[4.0, 2.0], [1.0, 3.0]])).tolist() == [2.0, 1.0]
 
 
 def test_false_alarm_rate_on_unchanged_processes_is_near_the_level() -> None:
@@ -97,14 +105,13 @@ def test_false_alarm_rate_on_unchanged_processes_is_near_the_level() -> None:
     assert alarms / trials < 0.10
 
 
-def test_process_estimates() -> None:
+def test_process_estimates_are_each_processs_fastest_time_per_iteration() -> None:
     iters = [1, 2, 3, 1, 2, 3]
-    times = [10, 20, 30, 20, 40, 60]
+    times = [10, 18, 33, 20, 40, 57]
     process = [0, 0, 0, 1, 1, 1]
-    assert process_estimates(iters, times, process, linear=True).tolist() == [10.0, 20.0]
-    assert process_estimates([2, 4, 2, 4], [10, 40, 20, 20], [0, 0, 1, 1], linear=False).tolist() == [7.5, 7.5]
+    assert process_estimates(iters, times, process).tolist() == [9.0, 19.0]
     with pytest.raises(ValueError, match="one length"):
-        process_estimates([1], [1, 2], [0], linear=True)
+        process_estimates([1], [1, 2], [0])
 
 
 def test_history_noise_floor_by_hand() -> None:

@@ -15,6 +15,7 @@ PUBLIC = {
     "ProcessChange",
     "compare_processes",
     "detectable_change",
+    "faster_half",
     "history_noise_floor",
     "process_estimates",
     "OutlierClass",

@@ -55,9 +55,7 @@ def _per_iteration(samples: Samples) -> npt.NDArray[np.float64]:
 
 
 def _process_values(samples: Samples) -> npt.NDArray[np.float64]:
-    return stats.process_estimates(
-        samples.iters, samples.net_times_ns, samples.process, linear=samples.mode is SamplingMode.LINEAR
-    )
+    return stats.process_estimates(samples.iters, samples.net_times_ns, samples.process)
 
 
 @dataclasses.dataclass(frozen=True)

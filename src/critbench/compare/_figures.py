@@ -38,7 +38,7 @@ from critbench.stats._figures import density_curve, mean_change_distribution, th
 FIGURE_POINTS = 100
 """Points per density curve: smooth at a chart's width, small in a report of hundreds of pages."""
 
-CHANGE_RESAMPLES = 5000
+CHANGE_RESAMPLES = 2000
 """Resamples behind a change-distribution chart (its shape; the interval shown is the comparison's own)."""
 
 FloatArray = npt.NDArray[np.float64]

@@ -44,7 +44,7 @@ class Settings:
     processes: int = 10
     """Worker processes each benchmark's samples are spread over; with 3 or more, the change test treats
     the process, not the sample, as the unit."""
-    noise_floor: float = 0.02
+    noise_floor: float = 0.03
     """τ: the standard deviation of run-to-run drift (log scale) assumed when the history has no better
     figure; every comparison's interval and minimum detectable change include it."""
     fdr: bool = True

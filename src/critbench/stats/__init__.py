@@ -22,6 +22,7 @@ from critbench.stats._process_change import (
     ProcessChange,
     compare_processes,
     detectable_change,
+    faster_half,
     history_noise_floor,
     process_estimates,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "compare_processes",
     "compare_samples",
     "detectable_change",
+    "faster_half",
     "gaussian_kde",
     "history_noise_floor",
     "make_rng",
