@@ -14,8 +14,7 @@ from typing import Any
 from critbench.cli._args import UsageError
 from critbench.cli._context import Context
 from critbench.model import HistoryPoint, Verdict
-from critbench.storage import LAST_RUN
-from critbench.storage._history import HistoryStore, StoredRun
+from critbench.storage import LAST_RUN, HistoryStore, StoredRun
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 
@@ -164,7 +163,7 @@ def _write_series(ctx: Context, benchmark_id: str, points: list[HistoryPoint], l
         previous = point
     typicals = [point.typical.point for point in shown]
     lines = [
-        f"{benchmark_id}: typical time in the last {len(shown)} run{'s' if len(shown) != 1 else ''}",
+        f"{benchmark_id}: typical time in the last {len(shown)} run{'s' if len(shown) != 1 else ''} that measured it",
         "",
         *_table(
             ["run", "started (UTC)", "commit", "typical [lower estimate upper]", "change", "baseline"], rows, (0, 4)

@@ -18,6 +18,7 @@ from critbench.discovery import select_targets
 from critbench.model import (
     BenchmarkResult,
     Environment,
+    HistoryPoint,
     RunRecord,
     RunSummary,
     Samples,
@@ -168,6 +169,31 @@ def _display_name(name: str | None) -> str | None:
     return "the previous run" if name == LAST_RUN else name
 
 
+def _record_history(ctx: Context, record: RunRecord, results: list[BenchmarkResult]) -> None:
+    """Add the run to the history database; a store that cannot be reached is a warning, never a failed gate."""
+    from critbench.storage import HistoryStore, StorageError
+
+    try:
+        with HistoryStore.open(ctx.store_url) as history:
+            history.record_run(record, results)
+    except StorageError as exc:
+        ctx.stderr.write(f"Warning: this run was not recorded in the history: {exc}\n")
+
+
+def _load_history(ctx: Context) -> dict[str, list[HistoryPoint]]:
+    """Every benchmark's stored series (the last 50 runs), for the noise floor; empty when there is none."""
+    from critbench.storage import HistoryStore, StorageError
+
+    if not HistoryStore.exists(ctx.store_url):
+        return {}
+    try:
+        with HistoryStore.open(ctx.store_url) as history:
+            return history.all_series(limit_per_benchmark=50)
+    except StorageError as exc:
+        ctx.stderr.write(f"Warning: the history could not be read, so the default noise floor is used: {exc}\n")
+        return {}
+
+
 def publish(
     ctx: Context,
     options: dict[str, Any],
@@ -249,7 +275,8 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
         return EXIT_USAGE
 
     baseline_samples = _samples_of(baseline.benchmarks) if baseline is not None else None
-    results = evaluate(results, baseline_samples, _display_name(plan.compare_with))
+    history = _load_history(ctx) if baseline is not None else {}
+    results = evaluate(results, baseline_samples, _display_name(plan.compare_with), history)
     summary = RunSummary.of(results)
     finished = _now()
 
@@ -287,5 +314,7 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
         elif plan.save_last:
             saved_to = display_path(ctx.output_root)
 
+    if plan.load is None:
+        _record_history(ctx, record, results)
     publish(ctx, options, record, results, summary, compared_with=plan.compare_with, saved_to=saved_to)
     return exit_status(summary, gates, gate_changes=plan.gate_changes)

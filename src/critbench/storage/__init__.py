@@ -10,17 +10,21 @@ from critbench.storage._baselines import (
     check_baseline_name,
 )
 from critbench.storage._files import SCHEMA_VERSION, StorageError, dump_document, write_bytes_atomic
+from critbench.storage._history import HistoryStore, StoredRun, mask_password
 
 __all__ = [
     "LAST_RUN",
     "SCHEMA_VERSION",
     "BaselineNotFound",
     "BaselineStore",
+    "HistoryStore",
     "InvalidBaselineName",
     "StorageError",
     "StoredBaseline",
     "StoredBenchmark",
+    "StoredRun",
     "check_baseline_name",
     "dump_document",
+    "mask_password",
     "write_bytes_atomic",
 ]

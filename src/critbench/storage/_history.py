@@ -43,26 +43,26 @@ class StoredRun:
     failed_count: int
 
 
-_PASSWORD_PARAMETER = re.compile(r"(?i)[?&]password=([^&#]*)")
+_USER_PASSWORD = re.compile(r"^(?P<before>[\w+.-]+://[^:/@?#]*:)(?P<password>.*)@(?P<after>[^@/?#]*(?:[/?#].*)?)$")
+"""``scheme://user:PASSWORD@host...``; the password runs to the last ``@`` before the host, so a raw ``@``
+or ``/`` in it is masked too (at worst this masks more than the password, never less)."""
+_PASSWORD_PARAMETER = re.compile(r"(?i)(?P<before>[?&]password=)(?P<password>[^&#]*)")
 _EXAMPLES = "e.g. sqlite:///path/to/history.sqlite or postgresql+psycopg://user:password@host/database"
 
 
 def mask_password(url: str) -> str:
     """``url`` with its password (in the user part or a ``password=`` parameter) replaced by ``***``."""
-    for secret in _passwords(url):
-        url = url.replace(secret, "***")
-    return url
+    url = _PASSWORD_PARAMETER.sub(r"\g<before>***", url)
+    return _USER_PASSWORD.sub(r"\g<before>***@\g<after>", url)
 
 
 def _passwords(url: str) -> list[str]:
-    """The passwords written in ``url``: after ``user:`` before the host, and in ``password=`` parameters."""
-    found = [match.group(1) for match in _PASSWORD_PARAMETER.finditer(url)]
-    _, separator, rest = url.partition("://")
-    authority = re.split(r"[/?#]", rest, maxsplit=1)[0] if separator else ""
-    userinfo, at, _ = authority.rpartition("@")
-    if at and ":" in userinfo:
-        found.append(userinfo.split(":", 1)[1])
-    return sorted((secret for secret in found if secret), key=len, reverse=True)
+    """The passwords written in ``url``, to scrub from a driver's error messages."""
+    found = [match["password"] for match in _PASSWORD_PARAMETER.finditer(url)]
+    match = _USER_PASSWORD.match(url)
+    if match:
+        found.append(match["password"])
+    return [secret for secret in found if len(secret) >= 3]  # shorter ones would garble the message
 
 
 class HistoryStore:
@@ -73,6 +73,7 @@ class HistoryStore:
     """
 
     def __init__(self, engine: Engine, url: str) -> None:
+        """Wrap an engine whose schema is current; :meth:`open` is how a store should be made."""
         self._engine = engine
         self._url = url
         self.location = mask_password(url)

@@ -188,7 +188,7 @@ def _result_row(run_id: int, position: int, result: BenchmarkResult) -> dict[str
     estimates = result.analysis.estimates if result.analysis is not None else None
     typical = estimates.typical if estimates is not None else None
     comparison = result.comparison
-    memory = result.memory_target
+    memory = result.memory
     return {
         "run_id": run_id,
         "position": position,
@@ -220,8 +220,9 @@ def _result_row(run_id: int, position: int, result: BenchmarkResult) -> dict[str
         "target_ns": info.target_ns,
         "time_target_status": _target_status(result.time_target),
         "memory_target_bytes": info.memory_target_bytes,
-        "memory_target_status": _target_status(memory),
-        "memory_peak_bytes": int(memory.achieved) if memory is not None else None,
+        "memory_target_status": _target_status(result.memory_target),
+        "memory_peak_bytes": memory.peak_rss_bytes if memory is not None else None,
+        "memory_allocated_per_iteration_bytes": memory.allocated_per_iteration_bytes if memory is not None else None,
     }
 
 
@@ -233,6 +234,7 @@ def _samples_row(run_id: int, position: int, measured: Samples) -> dict[str, Any
         "iters": _json(measured.iters),
         "times_ns": _json(measured.times_ns),
         "process": _json(measured.process),
+        "overhead_ns": measured.overhead_ns,
     }
 
 

@@ -106,7 +106,8 @@ results = Table(
     Column("time_target_status", String(16)),
     Column("memory_target_bytes", BigInteger),
     Column("memory_target_status", String(16)),
-    Column("memory_peak_bytes", BigInteger),
+    Column("memory_peak_bytes", BigInteger, comment="the worker's peak RSS while the benchmark ran"),
+    Column("memory_allocated_per_iteration_bytes", BigInteger, comment="tracemalloc peak of one iteration"),
 )
 sa.Index(
     "ix_critbench_results_benchmark",
@@ -124,6 +125,7 @@ samples = Table(
     Column("iters", Text, nullable=False, comment="JSON array"),
     Column("times_ns", Text, nullable=False, comment="JSON array"),
     Column("process", Text, nullable=False, comment="JSON array"),
+    Column("overhead_ns", Double, nullable=False, comment="the timing loop's own cost per iteration"),
     sa.ForeignKeyConstraint(["run_id", "position"], [results.c.run_id, results.c.position], ondelete="CASCADE"),
 )
 
