@@ -25,12 +25,17 @@ from critbench.model import (
     BenchmarkResult,
     ChangeStatistics,
     Comparison,
+    Failure,
+    FailureKind,
     HistoryPoint,
     SampleAnalysis,
     Samples,
     SamplingMode,
     Settings,
 )
+
+MAX_NOISE_FLOOR = 0.25
+"""A history wilder than this (25% drift between runs) is not a noise floor worth testing against."""
 
 OVERHEAD_WARNING_SHARE = 0.10
 """Warn when the timing loop's own cost is more than this share of a benchmark's time."""
@@ -106,7 +111,7 @@ def noise_floors(history: Mapping[str, Sequence[HistoryPoint]], defaults: Mappin
         errors = [(math.log(p.typical.upper) - math.log(max(p.typical.lower, 1e-12))) / (2 * z) for p in points]
         measured = stats.history_noise_floor([p.typical.point for p in points], errors)
         if measured is not None:
-            floors[key] = max(default, measured)
+            floors[key] = min(max(default, measured), MAX_NOISE_FLOOR)
     return floors
 
 
@@ -120,11 +125,15 @@ def evaluate(
     measured = [r for r in results if r.failure is None and r.samples is not None]
     floors = noise_floors(history or {}, {r.id.full_id: r.info.settings.noise_floor for r in measured})
     tests: dict[str, _Test] = {}
+    broken: dict[str, str] = {}
     for result in measured:
         key = result.id.full_id
         base_samples = baseline.get(key) if baseline is not None else None
         if base_samples is not None and baseline_name is not None and result.samples is not None:
-            tests[key] = _test(result.samples, base_samples, result.info.settings, floors[key], key)
+            try:
+                tests[key] = _test(result.samples, base_samples, result.info.settings, floors[key], key)
+            except ValueError as exc:
+                broken[key] = f"could not be compared with {baseline_name}: {exc}"
     adjusted = _adjusted_p_values(tests, {r.id.full_id: r.info.settings for r in measured})
 
     evaluated = []
@@ -134,20 +143,30 @@ def evaluate(
             continue
         settings = result.info.settings
         key = result.id.full_id
-        analysis = result.analysis or analyze(
-            result.samples, settings.nresamples, settings.confidence_level, settings.seed, key
-        )
+        try:
+            analysis = result.analysis or analyze(
+                result.samples, settings.nresamples, settings.confidence_level, settings.seed, key
+            )
+        except ValueError as exc:
+            failure = Failure(FailureKind.ERROR, f"could not be analysed: {exc}")
+            evaluated.append(dataclasses.replace(result, failure=failure))
+            continue
+        if key in broken:
+            evaluated.append(dataclasses.replace(result, failure=Failure(FailureKind.ERROR, broken[key])))
+            continue
         comparison = None
         if key in tests and baseline_name is not None:
             test = tests[key]
             comparison = judge(
                 test.change,
-                dataclasses.replace(settings, noise_threshold=test.noise_threshold),
+                settings,
                 baseline_name,
                 p_value_adjusted=adjusted.get(key),
                 min_detectable_change=test.min_detectable_change,
+                noise_threshold=test.noise_threshold,
+                unit=test.unit,
+                noise_floor=floors[key],
             )
-            comparison = dataclasses.replace(comparison, unit=test.unit, noise_floor=floors[key])
         evaluated.append(_with_targets(result, analysis, comparison))
     return evaluated
 

@@ -33,7 +33,12 @@ from critbench.model._figures import (
     SamplePoints,
     Stability,
 )
-from critbench.stats._figures import density_curve, mean_change_distribution, through_origin_slope
+from critbench.stats._figures import (
+    density_curve,
+    mean_change_distribution,
+    process_change_distribution,
+    through_origin_slope,
+)
 
 FIGURE_POINTS = 100
 """Points per density curve: smooth at a chart's width, small in a report of hundreds of pages."""
@@ -46,6 +51,16 @@ FloatArray = npt.NDArray[np.float64]
 
 def _curve(xs: FloatArray, ys: FloatArray) -> Curve:
     return Curve(tuple(xs.tolist()), tuple(ys.tolist()))
+
+
+def _net_totals(samples: Samples) -> FloatArray:
+    """Each sample's total time without the harness overhead: the times the analysis used."""
+    return np.asarray(samples.net_times_ns, dtype=np.float64)
+
+
+def _per_iteration(samples: Samples) -> FloatArray:
+    values: FloatArray = _net_totals(samples) / np.asarray(samples.iters, dtype=np.float64)
+    return values
 
 
 def _density(values: FloatArray, points: int) -> Density:
@@ -82,11 +97,11 @@ def _regression(samples: Samples, result: BenchmarkResult) -> FitBand | None:
     )
 
 
-def _baseline_regression(base: Samples) -> Curve | None:
-    if base.mode is not SamplingMode.LINEAR:
+def _baseline_regression(new: Samples, base: Samples) -> Curve | None:
+    if new.mode is not SamplingMode.LINEAR or base.mode is not SamplingMode.LINEAR:
         return None
     top = max(base.iters)
-    return Curve((0.0, top), (0.0, through_origin_slope(base.iters, base.times_ns) * top))
+    return Curve((0.0, top), (0.0, through_origin_slope(base.iters, _net_totals(base)) * top))
 
 
 def _inside(density: Density, lower: float, upper: float) -> Density:
@@ -100,20 +115,29 @@ def _inside(density: Density, lower: float, upper: float) -> Density:
     return Density(density.start + first * density.step, density.step, density.ys[first:stop])
 
 
-def _change(
-    result: BenchmarkResult, per_iteration: FloatArray, base: Samples, points: int, resamples: int
-) -> ChangeFigure | None:
+def _change_distribution(result: BenchmarkResult, new: Samples, base: Samples, resamples: int) -> FloatArray:
+    """The bootstrap distribution behind the comparison's interval, by the unit its test used."""
+    comparison = result.comparison
+    assert comparison is not None
+    settings = result.info.settings
+    rng = stats.make_rng(settings.seed, "change-figure:" + result.id.full_id)
+    count = min(settings.nresamples, resamples)
+    if comparison.unit == "process":
+        return process_change_distribution(
+            stats.process_estimates(new.iters, new.net_times_ns, new.process),
+            stats.process_estimates(base.iters, base.net_times_ns, base.process),
+            nresamples=count,
+            noise_floor=comparison.noise_floor,
+            rng=rng,
+        )
+    return mean_change_distribution(_per_iteration(new), _per_iteration(base), nresamples=count, rng=rng)
+
+
+def _change(result: BenchmarkResult, new: Samples, base: Samples, points: int, resamples: int) -> ChangeFigure | None:
     comparison = result.comparison
     if comparison is None:
         return None
-    settings = result.info.settings
-    distribution = mean_change_distribution(
-        per_iteration,
-        np.asarray(base.per_iteration_ns),
-        nresamples=min(settings.nresamples, resamples),
-        rng=stats.make_rng(settings.seed, "change-figure:" + result.id.full_id),
-    )
-    curve = _density(distribution, points)
+    curve = _density(_change_distribution(result, new, base, resamples), points)
     return ChangeFigure(
         distribution=curve, ci=_inside(curve, comparison.change.mean.lower, comparison.change.mean.upper)
     )
@@ -128,22 +152,27 @@ def benchmark_figures(
 ) -> BenchmarkFigures | None:
     """The chart data of one analysed benchmark; None for one that failed or has no samples.
 
-    ``baseline`` is the baseline's samples of the same benchmark, for the overlays and (when the result
-    carries a comparison) the change distribution, drawn with a generator seeded by the benchmark's id.
+    Times are net of the harness overhead, as the analysis used them. ``baseline`` is the baseline's
+    samples of the same benchmark, for the overlays and (when the result carries a comparison) the change
+    distribution, drawn with a generator seeded by the benchmark's id.
     """
     samples, analysis = result.samples, result.analysis
     if samples is None or analysis is None or result.failure is not None:
         return None
-    per_iteration = np.asarray(samples.per_iteration_ns)
-    iters = np.asarray(samples.iters)
+    per_iteration = _per_iteration(samples)
+    iters = np.asarray(samples.iters, dtype=np.float64)
+    linear = samples.mode is SamplingMode.LINEAR and analysis.estimates.slope is not None
+    base_per_iteration = None if baseline is None else _per_iteration(baseline)
     return BenchmarkFigures(
+        per_iteration_ns=tuple(per_iteration.tolist()),
         density=_density(per_iteration, points),
         points=_sample_points(per_iteration, iters, result),
+        totals=_curve(iters, _net_totals(samples)) if linear else None,
         regression=_regression(samples, result),
-        baseline_density=None if baseline is None else _density(np.asarray(baseline.per_iteration_ns), points),
-        baseline_mean_ns=None if baseline is None else float(np.mean(baseline.per_iteration_ns)),
-        baseline_regression=None if baseline is None else _baseline_regression(baseline),
-        change=None if baseline is None else _change(result, per_iteration, baseline, points, change_resamples),
+        baseline_density=None if base_per_iteration is None else _density(base_per_iteration, points),
+        baseline_mean_ns=None if base_per_iteration is None else float(np.mean(base_per_iteration)),
+        baseline_regression=None if baseline is None else _baseline_regression(samples, baseline),
+        change=None if baseline is None else _change(result, samples, baseline, points, change_resamples),
     )
 
 
@@ -178,7 +207,6 @@ def prepare_report(
     baseline_name: str | None = None,
     baseline_samples: Mapping[str, Samples] | None = None,
     history: Mapping[str, Sequence[HistoryPoint]] | None = None,
-    memory_peak_bytes: Mapping[str, int] | None = None,
     figures: bool = True,
 ) -> ReportInput:
     """The :class:`ReportInput` of a finished run: its results with chart data, history and stability.
@@ -199,9 +227,7 @@ def prepare_report(
         run=run,
         results=tuple(results),
         baseline_name=baseline_name,
-        baseline_samples=baseline_samples,
         figures=chart_data,
         history={key: tuple(points) for key, points in history.items()},
         stability=stability(history, ids),
-        memory_peak_bytes=dict(memory_peak_bytes or {}),
     )

@@ -60,19 +60,26 @@ def judge(
     *,
     p_value_adjusted: float | None = None,
     min_detectable_change: float | None = None,
+    noise_threshold: float | None = None,
+    unit: str = "sample",
+    noise_floor: float = 0.0,
 ) -> Comparison:
-    """A comparison under ``settings``' policy; the adjusted p-value, when given, is the one tested."""
+    """A comparison under ``settings``' policy; the adjusted p-value, when given, is the one tested, and
+    ``noise_threshold``, when given, replaces the setting (a test may need a wider band than configured)."""
+    threshold = settings.noise_threshold if noise_threshold is None else noise_threshold
     tested = change if p_value_adjusted is None else _with_p(change, p_value_adjusted)
-    result = verdict(tested, settings.significance_level, settings.noise_threshold)
+    result = verdict(tested, settings.significance_level, threshold)
     return Comparison(
         baseline=baseline,
         change=change,
         verdict=result,
         indicator=indicator(change.mean.point, result, settings.warn_threshold, settings.fail_threshold),
         significance_level=settings.significance_level,
-        noise_threshold=settings.noise_threshold,
+        noise_threshold=threshold,
         p_value_adjusted=p_value_adjusted,
         min_detectable_change=min_detectable_change,
+        unit=unit,
+        noise_floor=noise_floor,
     )
 
 

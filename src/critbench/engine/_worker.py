@@ -201,7 +201,12 @@ def run_job(job: Job, channel: _Channel) -> int:
     if not job.list_only:
         for instance, info in chosen:
             full_id = info.id.full_id
-            channel.send("start", id=full_id, process=job.process_index, processes=info.settings.processes)
+            channel.send(
+                "start",
+                id=full_id,
+                process=job.process_index,
+                processes=1 if info.settings.quick else info.settings.processes,
+            )
             try:
                 samples, memory = _measure(instance, info, job, channel)
             except Exception as exc:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from critbench.model._results import BenchmarkResult, Samples
+from critbench.model._results import BenchmarkResult
 from critbench.model._run import HistoryPoint, RunRecord
 
 
@@ -70,9 +70,10 @@ class SamplePoints:
 
 @dataclass(frozen=True)
 class ChangeFigure:
-    """The bootstrap distribution of the relative change of the mean (``new/base - 1``) as a density.
+    """The bootstrap distribution of the relative change the comparison tested, as a density.
 
-    ``ci`` is the part of ``distribution`` whose grid points lie inside the comparison's confidence
+    That is the change of the mean (``new/base - 1``) when samples were the unit, and the change of the
+    faster half of the processes, noise floor included, when processes were. ``ci`` is the part of ``distribution`` whose grid points lie inside the comparison's confidence
     interval, for shading.
     """
 
@@ -82,18 +83,23 @@ class ChangeFigure:
 
 @dataclass(frozen=True)
 class BenchmarkFigures:
-    """The data behind one benchmark page's charts. Times are nanoseconds, changes are fractions."""
+    """The data behind one benchmark's charts. Times are nanoseconds net of the harness overhead (the
+    times the analysis used), changes are fractions."""
 
+    per_iteration_ns: tuple[float, ...]
+    """Each sample's time per iteration, in the order the samples were taken."""
     density: Density
     """Gaussian KDE of the per-iteration times (x: ns, y: density per ns)."""
     points: SamplePoints
+    totals: Curve | None = None
+    """Linear sampling: each sample's total time (y, ns) against its iterations (x)."""
     regression: FitBand | None = None
-    """Linear sampling: total time (ns) against iterations, the slope's line and its CI band."""
+    """Linear sampling: the slope's line through the origin and its confidence band, over ``totals``."""
     baseline_density: Density | None = None
     baseline_mean_ns: float | None = None
     """The mean of the baseline's per-iteration times."""
     baseline_regression: Curve | None = None
-    """The baseline's least-squares line through the origin (linear sampling, when it has samples)."""
+    """The baseline's least-squares line through the origin (when both were sampled linearly)."""
     change: ChangeFigure | None = None
 
 
@@ -124,12 +130,8 @@ class ReportInput:
     results: tuple[BenchmarkResult, ...]
     baseline_name: str | None = None
     """The name to show for the baseline the run was compared with (None: not compared)."""
-    baseline_samples: Mapping[str, Samples] | None = None
-    """The baseline's raw samples by full id, for overlays."""
     figures: Mapping[str, BenchmarkFigures] = field(default_factory=dict)
     """Chart data by full id; a benchmark without an entry gets tables but no charts."""
     history: Mapping[str, tuple[HistoryPoint, ...]] = field(default_factory=dict)
     """Each benchmark's stored runs by full id, oldest first (include the current run)."""
     stability: tuple[Stability, ...] = ()
-    memory_peak_bytes: Mapping[str, int] = field(default_factory=dict)
-    """Peak memory by full id, where measured."""

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from critbench.model import BenchmarkResult, Comparison, Estimate, HistoryPoint, Samples
+from critbench.model import BenchmarkResult, Comparison, Estimate, HistoryPoint
 from critbench.model._figures import BenchmarkFigures, Curve, Density
 from critbench.report import _format as fmt
 
@@ -99,15 +99,15 @@ def _density(density: Density, name: str, color: str, scale_x: float, **extra: A
     return trace
 
 
-def _vertical(x: float, top: float, name: str, color: str, unit: str, dash: str = "dash") -> dict[str, Any]:
+def _vertical(x: float, top: float, name: str, color: str, unit: str) -> dict[str, Any]:
     """A vertical line from 0 to ``top`` as a trace, so it has a legend entry and a hover value."""
     return {
         "type": "scatter",
         "mode": "lines",
         "name": name,
-        "x": [x, x],
-        "y": [0, top],
-        "line": {"color": color, "width": 2, "dash": dash},
+        "x": [_num(x), _num(x)],
+        "y": [0, _num(top)],
+        "line": {"color": color, "width": 2, "dash": "dash"},
         "hovertemplate": f"{name}: %{{x:.4g}} {unit}<extra></extra>",
     }
 
@@ -176,18 +176,20 @@ def distribution(result: BenchmarkResult, figures: BenchmarkFigures) -> Figure:
     return {"data": data, "layout": layout}
 
 
-def regression(result: BenchmarkResult, figures: BenchmarkFigures, samples: Samples) -> Figure:
+def regression(figures: BenchmarkFigures) -> Figure:
     """Criterion's ``regression.svg``: total time against iterations, the slope's line and its CI band."""
     band = figures.regression
+    totals = figures.totals
     assert band is not None
-    scale, unit = time_unit(max(samples.times_ns))
+    assert totals is not None
+    scale, unit = time_unit(max(totals.ys))
     data: list[dict[str, Any]] = [
         {
             "type": "scatter",
             "mode": "markers",
             "name": "Sample",
-            "x": counts(samples.iters),
-            "y": rounded(samples.times_ns, POSITION_DIGITS, scale),
+            "x": counts(totals.xs),
+            "y": rounded(totals.ys, POSITION_DIGITS, scale),
             "marker": {"color": BLUE, "size": 5},
             "hovertemplate": f"%{{x}} iterations: %{{y:.4g}} {unit}<extra></extra>",
         },
@@ -238,17 +240,19 @@ def regression(result: BenchmarkResult, figures: BenchmarkFigures, samples: Samp
     return {"data": data, "layout": _layout("Iterations", f"Total sample time ({unit})")}
 
 
-def iteration_times(result: BenchmarkResult, samples: Samples, baseline_mean_ns: float | None) -> Figure:
+def iteration_times(figures: BenchmarkFigures) -> Figure:
     """Criterion's ``iteration_times.svg`` (flat sampling): each sample's average time, in order."""
-    scale, unit = time_unit(max(samples.per_iteration_ns))
-    count = len(samples.iters)
+    values = figures.per_iteration_ns
+    baseline_mean_ns = figures.baseline_mean_ns
+    scale, unit = time_unit(max(values))
+    count = len(values)
     data: list[dict[str, Any]] = [
         {
             "type": "scatter",
             "mode": "markers",
             "name": "Sample",
             "x": list(range(1, count + 1)),
-            "y": rounded(samples.per_iteration_ns, POSITION_DIGITS, scale),
+            "y": rounded(values, POSITION_DIGITS, scale),
             "marker": {"color": BLUE, "size": 5},
             "hovertemplate": f"sample %{{x}}: %{{y:.4g}} {unit}<extra></extra>",
         }
@@ -270,7 +274,8 @@ def iteration_times(result: BenchmarkResult, samples: Samples, baseline_mean_ns:
 
 def overlay(result: BenchmarkResult, figures: BenchmarkFigures, baseline_label: str, baseline_mean_ns: float) -> Figure:
     """Criterion's ``both/pdf.svg``: the baseline's density and mean against the new ones."""
-    assert result.analysis is not None and figures.baseline_density is not None
+    assert result.analysis is not None
+    assert figures.baseline_density is not None
     scale, unit = time_unit(result.analysis.estimates.typical.point)
     base = figures.baseline_density
     top = max((*figures.density.ys, *base.ys), default=1 / scale) * scale
@@ -306,7 +311,10 @@ def overlay(result: BenchmarkResult, figures: BenchmarkFigures, baseline_label: 
 
 
 def change(figures: BenchmarkFigures, comparison: Comparison) -> Figure:
-    """Criterion's ``change/mean.svg``: the relative change's distribution, its CI, estimate and noise band."""
+    """Criterion's ``change/mean.svg``: the relative change's distribution, its CI, estimate and noise band.
+
+    When the test took processes as the unit, the change is that of the faster half of the processes.
+    """
     assert figures.change is not None
     dist = figures.change.distribution
     ci = figures.change.ci
@@ -351,24 +359,25 @@ def change(figures: BenchmarkFigures, comparison: Comparison) -> Figure:
             "opacity": 0.2,
             "line": {"width": 0},
             "layer": "below",
-            "name": f"Noise threshold (±{fmt.short(noise).strip()}%)",
+            "name": f"Noise threshold (±{noise:.3g}%)",
             "showlegend": True,
         }
     ]
-    return {"data": data, "layout": _layout("Relative change in mean (%)", "Density (a.u.)", shapes=shapes)}
+    what = "of the faster processes" if comparison.unit == "process" else "in mean"
+    return {"data": data, "layout": _layout(f"Relative change {what} (%)", "Density (a.u.)", shapes=shapes)}
 
 
-def history_label(point: HistoryPoint, index: int) -> str:
+def history_label(point: HistoryPoint) -> str:
     """The run's commit (``abc1234*`` when dirty), or its number when it has none."""
     if point.git_commit:
         return point.git_commit[:7] + ("*" if point.git_dirty else "")
-    return f"run {index + 1}"
+    return f"run {point.run_id}"
 
 
-def _history_hover(point: HistoryPoint, index: int) -> str:
+def _history_hover(point: HistoryPoint) -> str:
     typical = point.typical
     lines = [
-        f"<b>{plotly_text(history_label(point, index))}</b> {plotly_text(point.started_at)}",
+        f"<b>{plotly_text(history_label(point))}</b> {plotly_text(point.started_at)}",
         f"{fmt.time(typical.point).strip()} [{fmt.time(typical.lower).strip()} {fmt.time(typical.upper).strip()}]",
     ]
     if point.git_branch:
@@ -387,7 +396,7 @@ def history(points: Sequence[HistoryPoint]) -> Figure:
     scale, unit = time_unit(max((p.typical.point for p in points), default=1.0))
     xs = list(range(len(points)))
     estimates: list[Estimate] = [p.typical for p in points]
-    labels = [plotly_text(history_label(p, i)) for i, p in enumerate(points)]
+    labels = [plotly_text(history_label(p)) for p in points]
     data: list[dict[str, Any]] = [
         {
             "type": "scatter",
@@ -420,7 +429,7 @@ def history(points: Sequence[HistoryPoint]) -> Figure:
             "y": rounded((e.point for e in estimates), POSITION_DIGITS, scale),
             "line": {"color": BLUE, "width": 2},
             "marker": {"size": 7, "color": BLUE},
-            "text": [_history_hover(p, i) for i, p in enumerate(points)],
+            "text": [_history_hover(p) for p in points],
             "hoverinfo": "text",
         },
     ]
@@ -444,15 +453,23 @@ def history(points: Sequence[HistoryPoint]) -> Figure:
     return {"data": data, "layout": layout}
 
 
-def violin(members: Sequence[tuple[str, Samples]], unit_ns: float) -> Figure:
-    """Criterion's group ``violin.svg``: one violin of per-iteration times per benchmark, raw points shown."""
+def wide(values: Sequence[float]) -> bool:
+    """Whether positive ``values`` span two decades or more, so a logarithmic axis shows them all."""
+    return bool(values) and min(values) > 0 and max(values) >= 100 * min(values)
+
+
+def violin(members: Sequence[tuple[str, Sequence[float]]], unit_ns: float, *, log: bool) -> Figure:
+    """Criterion's group ``violin.svg``: one violin of per-iteration times per benchmark, raw points shown.
+
+    The first benchmark is at the top; the time axis is logarithmic when ``log``.
+    """
     scale, unit = time_unit(unit_ns)
     data = [
         {
             "type": "violin",
             "orientation": "h",
             "name": plotly_text(label),
-            "x": rounded(samples.per_iteration_ns, POSITION_DIGITS, scale),
+            "x": rounded(values, POSITION_DIGITS, scale),
             "points": "all",
             "jitter": 0.4,
             "pointpos": 0,
@@ -462,16 +479,22 @@ def violin(members: Sequence[tuple[str, Samples]], unit_ns: float) -> Figure:
             "spanmode": "hard",
             "hoveron": "violins+points",
         }
-        for label, samples in members
+        for label, values in members
     ]
     layout = _layout(f"Average time ({unit})", "", showlegend=False, height=max(320, 120 + 70 * len(members)))
-    layout["yaxis"]["automargin"] = True
-    layout["yaxis"]["type"] = "category"
+    layout["yaxis"].update(automargin=True, type="category", autorange="reversed")
+    if log:
+        layout["xaxis"]["type"] = "log"
     return {"data": data, "layout": layout}
 
 
-def parameter_lines(series: Sequence[tuple[str, Sequence[tuple[str, Estimate]]]], numeric: bool) -> Figure:
-    """Criterion's group ``lines.svg``: each function's mean (with its CI) over the parameter."""
+def parameter_lines(
+    series: Sequence[tuple[str, Sequence[tuple[str, Estimate]]]], *, numeric: bool, log_x: bool, log_y: bool
+) -> Figure:
+    """Criterion's group ``lines.svg``: each function's mean (with its CI) over the parameter.
+
+    Numeric parameters get a numeric axis (logarithmic when ``log_x``), others a categorical one.
+    """
     top = max((e.point for _, values in series for _, e in values), default=1.0)
     scale, unit = time_unit(top)
     data = []
@@ -493,5 +516,7 @@ def parameter_lines(series: Sequence[tuple[str, Sequence[tuple[str, Estimate]]]]
             }
         )
     layout = _layout("Parameter", f"Mean time ({unit})")
-    layout["xaxis"]["type"] = "linear" if numeric else "category"
+    layout["xaxis"]["type"] = ("log" if log_x else "linear") if numeric else "category"
+    if log_y:
+        layout["yaxis"]["type"] = "log"
     return {"data": data, "layout": layout}

@@ -12,8 +12,8 @@ BASE = """\
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'; \
-style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self' file:; \
+style-src 'self' file: 'unsafe-inline'; img-src 'self' file: data: blob:; font-src 'self' file: data:">
 <meta name="referrer" content="no-referrer">
 <title>{{ title }} · critbench report</title>
 <link rel="stylesheet" href="{{ root }}assets/report.css">
@@ -66,14 +66,14 @@ INDEX = """\
 <table id="benchmarks" class="sortable">
 <thead><tr><th>Benchmark</th><th>Group</th><th class="num" data-type="number">Typical time</th>\
 <th class="num" data-type="number">Change</th><th></th><th>Verdict</th><th data-type="number">Target</th>\
-<th class="num" data-type="number">Memory</th></tr></thead>
+{% if show_memory %}<th class="num" data-type="number">Memory</th>{% endif %}</tr></thead>
 <tbody>
 {% for row in rows %}<tr data-id="{{ row.id }}"><td class="id"><a href="{{ row.href }}">{{ row.id }}</a></td>\
 <td><a href="{{ row.group_href }}">{{ row.group }}</a></td>\
-{% if row.failure %}<td class="failed" colspan="6" data-sort="">FAILED: {{ row.failure }}</td>\
+{% if row.failure %}<td class="failed" colspan="{{ 6 if show_memory else 5 }}" data-sort="">FAILED: {{ row.failure }}</td>\
 {% else %}{{ time_cell(row) }}{{ change_cells(row) }}\
 <td class="status {{ row.target_class }}" data-sort="{{ row.target_sort }}">{{ row.target }}</td>\
-<td class="num" data-sort="{{ row.memory_sort }}">{{ row.memory }}</td>{% endif %}</tr>
+{% if show_memory %}<td class="num" data-sort="{{ row.memory_sort }}">{{ row.memory }}</td>{% endif %}{% endif %}</tr>
 {% endfor %}</tbody>
 </table>
 {% endblock %}
@@ -92,7 +92,8 @@ BENCHMARK = """\
 {% if failure.detail %}<pre>{{ failure.detail }}</pre>{% endif %}</div>{% endif %}
 {% if charts %}<div class="charts">
 {% for chart in charts %}<div class="chart-box"><h3>{{ chart.title }}</h3>\
-<div class="chart" id="chart-{{ chart.key }}" data-figure="{{ chart.key }}"></div></div>
+<div class="chart" id="chart-{{ chart.key }}" data-figure="{{ chart.key }}" role="img" \
+aria-label="{{ chart.title }}"></div></div>
 {% endfor %}</div>{% endif %}
 {% if statistics %}<h2>Additional statistics</h2>
 <table class="statistics"><thead><tr><th></th><th class="num">Lower bound</th><th class="num">Estimate</th>\
@@ -128,7 +129,8 @@ GROUP = """\
 <h1>{{ group }}</h1>
 {% if charts %}<div class="charts">
 {% for chart in charts %}<div class="chart-box"><h3>{{ chart.title }}</h3>\
-<div class="chart" id="chart-{{ chart.key }}" data-figure="{{ chart.key }}"></div></div>
+<div class="chart" id="chart-{{ chart.key }}" data-figure="{{ chart.key }}" role="img" \
+aria-label="{{ chart.title }}"></div></div>
 {% endfor %}</div>{% endif %}
 <h2>Benchmarks</h2>
 <table id="members" class="sortable">
@@ -150,7 +152,7 @@ HISTORY = """\
 <h1>History</h1>
 {% if choices %}<p><label for="history-select">Benchmark </label><select id="history-select">\
 {% for key, label in choices %}<option value="{{ key }}">{{ label }}</option>{% endfor %}</select></p>
-<div class="chart-box"><div class="chart" id="history-chart"></div></div>
+<div class="chart-box"><div class="chart" id="history-chart" role="img" aria-label="History over runs"></div></div>
 {% else %}<p class="muted">No stored runs yet: the history fills as runs are recorded.</p>{% endif %}
 {% if runs %}<h2>Runs</h2>
 <table id="runs" class="sortable"><thead><tr><th data-type="number">Run</th><th>Started</th><th>Commit</th>\

@@ -13,8 +13,8 @@ import numpy.typing as npt
 from critbench.stats._bootstrap import FloatArray, draw_indices, sum_rows
 from critbench.stats._change_statistics import outer_resample_sizes
 from critbench.stats._kde import gaussian_kde, silverman_bandwidth
+from critbench.stats._process_change import faster_half
 from critbench.stats._validation import as_positive_sample, as_sample, check_bootstrap_settings
-
 
 EXACT_DENSITY_LIMIT = 1000
 """Samples up to this size get the exact KDE; larger ones (bootstrap distributions) a binned one."""
@@ -46,13 +46,14 @@ def density_curve(x: npt.ArrayLike, points: int) -> tuple[FloatArray, FloatArray
     xs = np.linspace(low, high, points)
     if sample.size <= EXACT_DENSITY_LIMIT:
         return xs, gaussian_kde(sample, xs)
-    return xs, _binned_kde(sample, xs, bandwidth, low, high, _BINS_PER_POINT * points)
+    return xs, _binned_kde(sample, xs, bandwidth)
 
 
-def _binned_kde(
-    sample: FloatArray, xs: FloatArray, bandwidth: float, low: float, high: float, bins: int
-) -> FloatArray:
-    nodes = np.linspace(low, high, bins)
+def _binned_kde(sample: FloatArray, xs: FloatArray, bandwidth: float) -> FloatArray:
+    """The KDE at ``xs`` (evenly spaced, covering ``sample``) from linearly binned ``sample``."""
+    bins = _BINS_PER_POINT * xs.size
+    low = float(xs[0])
+    nodes = np.linspace(low, float(xs[-1]), bins)
     position = (sample - low) / (nodes[1] - nodes[0])
     left = np.clip(np.floor(position).astype(np.intp), 0, bins - 2)
     right_share = np.clip(position - left, 0.0, 1.0)
@@ -83,6 +84,33 @@ def mean_change_distribution(
     base_means = sum_rows(base_arr, base_idx) / base_arr.size
     ratios: FloatArray = new_means / base_means - 1
     return ratios
+
+
+def process_change_distribution(
+    new: npt.ArrayLike,
+    base: npt.ArrayLike,
+    *,
+    nresamples: int,
+    noise_floor: float,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """The bootstrap distribution of the by-process change, as :func:`compare_processes` draws it.
+
+    ``new`` and ``base`` are per-process estimates. Each resample is ``exp(S*_new - S*_base + e) - 1``:
+    ``S*`` the mean of the faster half of a resample of the processes' log times, ``e`` a normal draw of
+    variance ``2·noise_floor²`` for the drift between runs. Raises ValueError unless both sides hold at
+    least two finite, positive estimates and the noise floor is not negative.
+    """
+    check_bootstrap_settings(nresamples, 0.95)
+    if noise_floor < 0:
+        raise ValueError("the noise floor must be non-negative")
+    y_new = np.log(as_positive_sample(new, "new"))
+    y_base = np.log(as_positive_sample(base, "base"))
+    boot_new = faster_half(rng.choice(y_new, size=(nresamples, y_new.size)))
+    boot_base = faster_half(rng.choice(y_base, size=(nresamples, y_base.size)))
+    drift = rng.normal(0.0, np.sqrt(2) * noise_floor, nresamples) if noise_floor > 0 else 0.0
+    changes: FloatArray = np.expm1(boot_new - boot_base + drift)
+    return changes
 
 
 def through_origin_slope(iters: npt.ArrayLike, times_ns: npt.ArrayLike) -> float:

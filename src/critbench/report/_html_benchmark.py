@@ -1,0 +1,247 @@
+"""A benchmark's page: its charts, statistics, outliers, targets and change since the baseline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from critbench.model import BenchmarkResult, Estimate, SamplingMode
+from critbench.model._figures import ReportInput
+from critbench.report import _format as fmt
+from critbench.report import _html_figures as figures
+from critbench.report._html_page import (
+    INDICATOR_CLASS,
+    VERDICT_CLASS,
+    Chart,
+    baseline_label,
+    change_text,
+    group_path,
+    render_page,
+    time_text,
+)
+from critbench.report._terminal import _p_clause
+
+
+def _memory_text(result: BenchmarkResult) -> str:
+    memory = result.memory
+    if memory is None:
+        return ""
+    parts = []
+    if memory.peak_rss_bytes is not None:
+        parts.append(f"peak RSS {fmt.bytes_size(memory.peak_rss_bytes)}")
+    if memory.allocated_per_iteration_bytes is not None:
+        parts.append(f"{fmt.bytes_size(memory.allocated_per_iteration_bytes)} allocated per iteration")
+    return ", ".join(parts)
+
+
+def _interval(estimate: Estimate) -> tuple[str, str, str]:
+    return time_text(estimate.lower), time_text(estimate.point), time_text(estimate.upper)
+
+
+def _statistics(result: BenchmarkResult) -> list[tuple[str, str, str, str]]:
+    assert result.analysis is not None
+    estimates = result.analysis.estimates
+    rows: list[tuple[str, str, str, str]] = []
+    if estimates.slope is not None:
+        rows.append(("Slope", *_interval(estimates.slope)))
+    spec = result.info.throughput
+    if spec is not None:
+        typical = estimates.typical
+        rows.append(
+            (
+                "Throughput",
+                fmt.throughput(spec, typical.upper).strip(),
+                fmt.throughput(spec, typical.point).strip(),
+                fmt.throughput(spec, typical.lower).strip(),
+            )
+        )
+    if result.analysis.slope_r_squared is not None:
+        low, high = result.analysis.slope_r_squared
+        rows.append(("R²", f"{low:0.7f}", "—", f"{high:0.7f}"))
+    rows += [
+        ("Mean", *_interval(estimates.mean)),
+        ("Std. Dev.", *_interval(estimates.std_dev)),
+        ("Median", *_interval(estimates.median)),
+        ("MAD", *_interval(estimates.median_abs_dev)),
+    ]
+    return rows
+
+
+def _outliers(result: BenchmarkResult) -> tuple[str, str] | None:
+    assert result.analysis is not None
+    outliers = result.analysis.outliers
+    n = outliers.sample_count
+    if outliers.total == 0 or n == 0:
+        return None
+    parts = [
+        f"{count} {label}"
+        for label, count in (
+            ("low severe", outliers.low_severe),
+            ("low mild", outliers.low_mild),
+            ("high mild", outliers.high_mild),
+            ("high severe", outliers.high_severe),
+        )
+        if count
+    ]
+    return f"Found {outliers.total} outliers among {n} measurements ({100 * outliers.total / n:.2f}%)", ", ".join(parts)
+
+
+def _targets(result: BenchmarkResult) -> list[dict[str, str]]:
+    rows = []
+    for target in (result.time_target, result.memory_target):
+        if target is None:
+            continue
+        show = time_text if target.metric == "time" else fmt.bytes_size
+        rows.append(
+            {
+                "metric": "Typical time" if target.metric == "time" else "Peak memory",
+                "target": show(target.target),
+                "achieved": show(target.achieved),
+                "status": target.status.value,
+                "ratio": target.ratio_text,
+            }
+        )
+    return rows
+
+
+def _change_section(data: ReportInput, result: BenchmarkResult) -> dict[str, Any] | None:
+    comparison = result.comparison
+    if comparison is None:
+        return None
+    change = comparison.change
+    rows = [
+        (
+            "Change in mean",
+            change_text(change.mean.lower),
+            change_text(change.mean.point),
+            change_text(change.mean.upper),
+            _p_clause(comparison),
+        ),
+        (
+            "Change in median",
+            change_text(change.median.lower),
+            change_text(change.median.point),
+            change_text(change.median.upper),
+            "",
+        ),
+    ]
+    if result.info.throughput is not None:
+
+        def inverse(fraction: float) -> str:
+            return change_text(1 / (1 + fraction) - 1)
+
+        rows.append(
+            (
+                "Change in throughput",
+                inverse(change.mean.upper),
+                inverse(change.mean.point),
+                inverse(change.mean.lower),
+                "",
+            )
+        )
+    unit = "worker processes (the faster half of them)" if comparison.unit == "process" else "samples"
+    facts = [
+        ("Tested unit", unit),
+        ("Noise threshold", f"±{comparison.noise_threshold * 100:.3g}%"),
+        ("Run-to-run noise floor", f"{comparison.noise_floor * 100:.3g}%"),
+        ("Significance level", f"{comparison.significance_level:.2f}"),
+        ("p-value", f"{change.p_value:.4f}"),
+    ]
+    if comparison.p_value_adjusted is not None:
+        facts.append(("q-value (false-discovery adjusted)", f"{comparison.p_value_adjusted:.4f}"))
+    if comparison.min_detectable_change is not None:
+        facts.append(("Smallest detectable change", f"{comparison.min_detectable_change * 100:.3g}%"))
+    return {
+        "baseline": baseline_label(data) if data.baseline_name else comparison.baseline,
+        "rows": rows,
+        "facts": facts,
+        "indicator": comparison.indicator.value,
+        "indicator_class": INDICATOR_CLASS[comparison.indicator],
+        "verdict": comparison.verdict.message,
+        "verdict_class": VERDICT_CLASS.get(comparison.verdict, ""),
+    }
+
+
+def _benchmark_charts(data: ReportInput, result: BenchmarkResult) -> tuple[list[Chart], dict[str, Any]]:
+    full_id = result.id.full_id
+    prepared = data.figures.get(full_id)
+    charts: list[Chart] = []
+    specs: dict[str, Any] = {}
+    if prepared is not None and result.analysis is not None:
+        charts.append(Chart("pdf", "Probability density"))
+        specs["pdf"] = figures.distribution(result, prepared)
+        if prepared.regression is not None and prepared.totals is not None:
+            charts.append(Chart("regression", "Linear regression"))
+            specs["regression"] = figures.regression(prepared)
+        else:
+            charts.append(Chart("iterations", "Iteration times"))
+            specs["iterations"] = figures.iteration_times(prepared)
+        if prepared.baseline_density is not None and prepared.baseline_mean_ns is not None:
+            label = baseline_label(data)
+            charts.append(Chart("overlay", f"Compared with {label}"))
+            specs["overlay"] = figures.overlay(result, prepared, label, prepared.baseline_mean_ns)
+        if prepared.change is not None and result.comparison is not None:
+            by_process = result.comparison.unit == "process"
+            charts.append(Chart("change", "Change of the faster processes" if by_process else "Change in mean"))
+            specs["change"] = figures.change(prepared, result.comparison)
+    points = data.history.get(full_id, ())
+    if points:
+        charts.append(Chart("history", "History over runs"))
+        specs["history"] = figures.history(points)
+    return charts, specs
+
+
+def _details(result: BenchmarkResult) -> list[tuple[str, str]]:
+    info = result.info
+    details = [("Package", info.package), ("Bench target", info.bench_target), ("Source", info.source)]
+    if result.samples is not None:
+        mode = "linear" if result.samples.mode is SamplingMode.LINEAR else "flat"
+        iterations = fmt.thousands(result.samples.total_iterations)
+        processes = result.samples.process_count
+        spread = f", {processes} worker processes" if processes > 1 else ""
+        details.append(("Samples", f"{len(result.samples.iters)} ({mode} sampling, {iterations} iterations{spread})"))
+        if result.samples.overhead_ns > 0:
+            details.append(("Harness overhead", f"{time_text(result.samples.overhead_ns)} per iteration, subtracted"))
+    memory = _memory_text(result)
+    if memory:
+        details.append(("Memory", memory))
+    settings = info.settings
+    details.append(
+        (
+            "Settings",
+            f"confidence level {settings.confidence_level:g}, noise threshold {settings.noise_threshold:g}, "
+            f"significance level {settings.significance_level:g}, {settings.nresamples} resamples",
+        )
+    )
+    return [(label, value) for label, value in details if value]
+
+
+def benchmark_page(data: ReportInput, result: BenchmarkResult) -> bytes:
+    charts, specs = _benchmark_charts(data, result)
+    analysed = result.analysis is not None and result.failure is None
+    failure = None
+    if result.failure is not None:
+        failure = {
+            "kind": result.failure.kind.value,
+            "reason": result.failure.reason,
+            "detail": result.failure.detail,
+        }
+    return render_page(
+        "benchmark.html",
+        data,
+        root="../",
+        title=result.id.full_id,
+        page_data={"figures": specs},
+        needs_plotly=bool(charts),
+        charts=charts,
+        id=result.id.full_id,
+        group=result.id.group,
+        group_href="../" + group_path(result.id.group),
+        description=result.info.description,
+        details=_details(result),
+        warnings=list(result.warnings),
+        failure=failure,
+        statistics=_statistics(result) if analysed else [],
+        outliers=_outliers(result) if analysed else None,
+        targets=_targets(result),
+        change=_change_section(data, result),
+    )
