@@ -45,7 +45,7 @@ WORKLOADS = ("loop_20us", "json_1ms")
 VENV = HERE / ".venv"
 PY = VENV / "bin" / "python"
 
-CRITBENCH_TARGET = '''
+CRITBENCH_TARGET = """
 from critbench import bench
 import workloads
 
@@ -56,9 +56,9 @@ def loop_20us(b):
 @bench
 def json_1ms(b):
     b.iter(workloads.json_1ms)
-'''
+"""
 
-PYTEST_FILE = '''
+PYTEST_FILE = """
 import workloads
 
 def test_loop_20us(benchmark):
@@ -66,22 +66,24 @@ def test_loop_20us(benchmark):
 
 def test_json_1ms(benchmark):
     benchmark(workloads.json_1ms)
-'''
+"""
 
-PYPERF_SCRIPT = '''
+PYPERF_SCRIPT = """
 import pyperf
 import workloads
 
 runner = pyperf.Runner()
 runner.bench_func("loop_20us", workloads.loop_20us)
 runner.bench_func("json_1ms", workloads.json_1ms)
-'''
+"""
 
 
 def ensure_venv() -> str:
     """A venv of its own with a *snapshot* of critbench (not editable), so editing the repo while the
     experiment runs cannot change what it measures; returns the critbench commit it holds."""
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False
+    ).stdout.strip()
     stamp = VENV / "critbench-commit"
     if PY.exists() and stamp.exists():
         return stamp.read_text()
@@ -171,9 +173,11 @@ class PytestBenchmark:
             self._args("--benchmark-compare=0001", "--benchmark-compare-fail=mean:5%"), self.root, slowdown
         )
         text = done.stdout + done.stderr
-        failed = set(re.findall(r"test_(\w+) \(0001", text.split("Performance has regressed", 1)[-1])) if (
-            "Performance has regressed" in text
-        ) else set()
+        failed = (
+            set(re.findall(r"test_(\w+) \(0001", text.split("Performance has regressed", 1)[-1]))
+            if ("Performance has regressed" in text)
+            else set()
+        )
         return {name: name in failed for name in WORKLOADS}, wall
 
 

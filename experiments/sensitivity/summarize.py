@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tables of the sensitivity experiment: the rate of "regressed" verdicts per tool, workload, load and slowdown.
 
-    python3 experiments/sensitivity/summarize.py experiments/sensitivity/results/sensitivity.jsonl
+python3 experiments/sensitivity/summarize.py experiments/sensitivity/results/sensitivity.jsonl
 """
 
 from __future__ import annotations

@@ -14,8 +14,7 @@ SLOWDOWN = float(os.environ.get("SLOWDOWN", "0"))
 LOOP_N = round(800 * (1 + SLOWDOWN))
 DOC = {
     "items": [
-        {"id": i, "name": f"item{i}", "tags": ["a", "b"], "value": i * 0.5}
-        for i in range(round(1000 * (1 + SLOWDOWN)))
+        {"id": i, "name": f"item{i}", "tags": ["a", "b"], "value": i * 0.5} for i in range(round(1000 * (1 + SLOWDOWN)))
     ]
 }
 

@@ -134,4 +134,4 @@ def test_plain_runs_compare_with_the_previous_run_and_never_gate(workspace: Work
     assert "change:" in second.stdout
     assert "Performance has regressed." in second.stdout
     assert "vs the previous run" in second.stdout
-    assert [p.name for p in workspace.output_root.iterdir() if not p.name.startswith(".")] == []
+    assert [p.name for p in workspace.output_root.iterdir() if not p.name.startswith(".")] == ["report"]

@@ -52,6 +52,10 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
             from critbench.cli._stored import baselines_command
 
             return baselines_command(ctx, options)
+        if command == "report":
+            from critbench.cli._report import report_command
+
+            return report_command(ctx, options)
         if command == "history":
             from critbench.cli._history import history_command
 

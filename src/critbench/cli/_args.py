@@ -163,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--processes", type=_positive_int, metavar="N", help="worker processes each benchmark's samples are spread over"
     )
+    run.add_argument(
+        "--repeat",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="run the whole suite N times and show each benchmark's spread across the runs (CV); "
+        "the last run is the one compared, gated and saved",
+    )
 
     compare = commands.add_parser("compare", help="compare two stored baselines without measuring")
     _add_locations(compare, suppress=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import os
 import re
 import shlex
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from critbench.cli._context import Context, display_path, output_format, style_f
 from critbench.discovery import select_targets
 from critbench.model import (
     BenchmarkResult,
+    Diagnostics,
     Environment,
     HistoryPoint,
     RunRecord,
@@ -24,6 +26,7 @@ from critbench.model import (
     Samples,
     Settings,
     SettingsLayer,
+    Stability,
     settings_layer,
     to_data,
 )
@@ -117,6 +120,11 @@ def _check_filter(options: dict[str, Any]) -> tuple[str | None, bool]:
     return pattern, exact
 
 
+def stored_result(item: StoredBenchmark) -> BenchmarkResult:
+    """A stored benchmark as a result to evaluate again (comparison and targets are recomputed)."""
+    return BenchmarkResult(info=item.info, samples=item.samples, analysis=item.analysis, memory=item.memory)
+
+
 def _samples_of(stored: dict[str, StoredBenchmark]) -> dict[str, Samples]:
     return {key: item.samples for key, item in stored.items()}
 
@@ -155,6 +163,53 @@ def _measure(ctx: Context, options: dict[str, Any], settings: Settings, verbose:
         progress.finish()
 
 
+@dataclasses.dataclass(frozen=True)
+class _Measured:
+    """One measurement of the suite and the machine's noise around it."""
+
+    started_at: str
+    results: list[BenchmarkResult]
+    diagnostics_start: Diagnostics | None = None
+    diagnostics_end: Diagnostics | None = None
+
+
+def _measure_with_diagnostics(ctx: Context, options: dict[str, Any], settings: Settings) -> _Measured:
+    from critbench.engine import DiagnosticsProbe
+
+    started = _now()
+    probe = DiagnosticsProbe()
+    start = probe.start()
+    results = _measure(ctx, options, settings, output_format(options).value == "verbose")
+    return _Measured(started, results, start, probe.end())
+
+
+def _load_measured(
+    store: BaselineStore, name: str, options: dict[str, Any], started: str
+) -> tuple[_Measured, Environment]:
+    """``--load-baseline NAME``: its stored samples (those FILTER selects) as this run's, and its environment."""
+    loaded = store.load(name)
+    results = [stored_result(item) for item in loaded.benchmarks.values()]
+    pattern, exact = _check_filter(options)
+    if pattern is not None:
+        results = [
+            r for r in results if (r.id.full_id == pattern if exact else re.search(pattern, r.id.full_id) is not None)
+        ]
+    return _Measured(started, results), loaded.run.environment
+
+
+def _write_warnings(ctx: Context, options: dict[str, Any], warnings: Sequence[str]) -> None:
+    from critbench.report import render_warnings
+
+    ctx.stderr.write(render_warnings(warnings, style_for(options.get("color"), ctx.stderr)))
+
+
+def _failed_note(repetition: int, repeat: int, results: list[BenchmarkResult]) -> str | None:
+    failed = [f"{r.id.full_id} ({r.failure.reason})" for r in results if r.failure is not None]
+    if not failed:
+        return None
+    return f"Warning: run {repetition} of {repeat}: {len(failed)} benchmark(s) failed: " + "; ".join(failed)
+
+
 def _environment_warning(env: Environment, baseline_env: Environment, name: str) -> str | None:
     diffs = env.differences(baseline_env)
     if not diffs:
@@ -180,18 +235,52 @@ def _record_history(ctx: Context, record: RunRecord, results: list[BenchmarkResu
         ctx.stderr.write(f"Warning: this run was not recorded in the history: {exc}\n")
 
 
-def _load_history(ctx: Context) -> dict[str, list[HistoryPoint]]:
-    """Every benchmark's stored series (the last 50 runs), for the noise floor; empty when there is none."""
+def load_history(ctx: Context, limit: int = 50) -> dict[str, list[HistoryPoint]]:
+    """Every benchmark's stored series (the last ``limit`` runs); empty when there is none."""
     from critbench.storage import HistoryStore, StorageError
 
     if not HistoryStore.exists(ctx.store_url):
         return {}
     try:
         with HistoryStore.open(ctx.store_url) as history:
-            return history.all_series(limit_per_benchmark=50)
+            return history.all_series(limit_per_benchmark=limit)
     except StorageError as exc:
         ctx.stderr.write(f"Warning: the history could not be read, so the default noise floor is used: {exc}\n")
         return {}
+
+
+def write_reports(
+    ctx: Context,
+    options: dict[str, Any],
+    record: RunRecord,
+    results: list[BenchmarkResult],
+    *,
+    baseline_name: str | None,
+    baseline_samples: dict[str, Samples] | None,
+) -> Path | None:
+    """Regenerate ``ROOT/report/`` (unless ``--noplot``) and append to GitHub's job summary when it is set."""
+    from critbench.compare import prepare_report
+    from critbench.report import render_html_report, render_step_summary
+    from critbench.storage import append_text, write_folder_atomic
+
+    if options.get("noplot") and not os.environ.get("GITHUB_STEP_SUMMARY"):
+        return None
+    data = prepare_report(
+        record,
+        results,
+        baseline_name=baseline_name,
+        baseline_samples=baseline_samples,
+        history=load_history(ctx, limit=30),
+        figures=not options.get("noplot"),
+    )
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file:
+        append_text(Path(summary_file), render_step_summary(data))
+    if options.get("noplot"):
+        return None
+    folder = ctx.output_root / "report"
+    write_folder_atomic(folder, render_html_report(data))
+    return folder / "index.html"
 
 
 def publish(
@@ -203,9 +292,11 @@ def publish(
     *,
     compared_with: str | None,
     saved_to: str | None,
+    report_path: Path | None = None,
+    stability: Sequence[Stability] | None = None,
 ) -> None:
-    """Print the results and the summary, and write the ``--json`` file when asked."""
-    from critbench.report import render_result, render_summary, results_document
+    """Print the results, the summary and (after ``--repeat``) the stability table; write ``--json`` if asked."""
+    from critbench.report import render_result, render_stability, render_summary, results_document
     from critbench.storage import write_bytes_atomic
 
     out_format = output_format(options)
@@ -214,11 +305,20 @@ def publish(
         ctx.stdout.write(render_result(result, out_format, style))
     if out_format.value != "bencher":
         ctx.stdout.write(
-            render_summary(summary, results, style, compared_with=_display_name(compared_with), saved_to=saved_to)
+            render_summary(
+                summary,
+                results,
+                style,
+                compared_with=_display_name(compared_with),
+                saved_to=saved_to,
+                report=display_path(report_path) if report_path is not None else None,
+            )
         )
+        if stability is not None:
+            ctx.stdout.write(render_stability(stability, style))
     ctx.stdout.flush()
     if options.get("json"):
-        document = results_document(record, summary, results)
+        document = results_document(record, summary, results, stability)
         write_bytes_atomic(
             Path(options["json"]), json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False).encode() + b"\n"
         )
@@ -234,7 +334,24 @@ def parse_gates(ctx: Context, options: dict[str, Any]) -> Any:
 
 
 def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> int:
-    from critbench.compare import EXIT_OK, EXIT_USAGE, evaluate, exit_status
+    """Measure (``--repeat N`` times), judge against the baseline, save, report; the exit status of the run.
+
+    With ``--repeat N`` each run is measured and judged the same way and recorded in the history; the last
+    one is printed, saved, gated and written to ``--json``, followed by the stability table across the N runs.
+    A benchmark that failed in any of the runs makes the exit status 3, as it would in a single run.
+    """
+    from critbench.compare import (
+        EXIT_FAILED,
+        EXIT_OK,
+        EXIT_USAGE,
+        evaluate,
+        exit_status,
+        machine_warnings,
+        run_stability,
+        stability_warnings,
+        typicals_by_benchmark,
+        with_spread_warnings,
+    )
     from critbench.engine import capture_environment
 
     if options.get("profile_time") is not None:
@@ -249,36 +366,53 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
     store = BaselineStore(ctx.output_root)
     plan = baseline_plan(options, store)
     gates = parse_gates(ctx, options)
+    repeat = int(options.get("repeat") or 1)
+    if repeat > 1 and plan.load is not None:
+        raise UsageError("--repeat measures the suite again and again; --load-baseline measures nothing")
     settings = Settings().apply(ctx.workspace.config.settings).apply(cli_settings_layer(options))
     started = _now()
     environment = capture_environment(ctx.workspace.root, __version__)
 
     baseline = store.load(plan.compare_with) if plan.compare_with is not None else None
-    if plan.load is not None:
-        loaded = store.load(plan.load)
-        results = [
-            BenchmarkResult(info=item.info, samples=item.samples, analysis=item.analysis)
-            for item in loaded.benchmarks.values()
-        ]
-        pattern, exact = _check_filter(options)
-        if pattern is not None:
-            results = [
-                r
-                for r in results
-                if (r.id.full_id == pattern if exact else re.search(pattern, r.id.full_id) is not None)
-            ]
-        environment = loaded.run.environment
-    else:
-        results = _measure(ctx, options, settings, output_format(options).value == "verbose")
-    if not results:
-        ctx.stderr.write("critbench: no benchmarks matched\n")
-        return EXIT_USAGE
-
     baseline_samples = _samples_of(baseline.benchmarks) if baseline is not None else None
-    history = _load_history(ctx) if baseline is not None else {}
-    results = evaluate(results, baseline_samples, _display_name(plan.compare_with), history)
+    history: dict[str, list[HistoryPoint]] | None = None
+    runs: list[list[BenchmarkResult]] = []
+    failed_before = False
+    for repetition in range(1, repeat + 1):
+        if plan.load is not None:
+            measured_run, environment = _load_measured(store, plan.load, options, started)
+        else:
+            if repeat > 1:
+                ctx.stderr.write(f"Run {repetition} of {repeat}\n")
+            measured_run = _measure_with_diagnostics(ctx, options, settings)
+        if not measured_run.results:
+            ctx.stderr.write("critbench: no benchmarks matched\n")
+            return EXIT_USAGE
+
+        if history is None:
+            history = load_history(ctx) if baseline is not None else {}
+        results = evaluate(measured_run.results, baseline_samples, _display_name(plan.compare_with), history)
+        results = with_spread_warnings(results)
+        runs.append(results)
+        record = RunRecord(
+            started_at=measured_run.started_at,
+            finished_at=_now(),
+            environment=environment,
+            command=shlex.join(["critbench", *argv]),
+            saved_as=plan.save_as if repetition == repeat else None,
+            compared_with=plan.compare_with,
+            settings=to_data(settings),
+            diagnostics_start=measured_run.diagnostics_start,
+            diagnostics_end=measured_run.diagnostics_end,
+        )
+        if repetition < repeat:
+            # An earlier run of --repeat: in the history and the stability table, not printed, saved or gated.
+            _record_history(ctx, record, results)
+            note = _failed_note(repetition, repeat, results)
+            failed_before = failed_before or note is not None
+            warnings = machine_warnings(record.diagnostics_start, record.diagnostics_end)
+            _write_warnings(ctx, options, warnings if note is None else [*warnings, note])
     summary = RunSummary.of(results)
-    finished = _now()
 
     if baseline is not None:
         warning = _environment_warning(environment, baseline.run.environment, _display_name(plan.compare_with) or "")
@@ -294,15 +428,6 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
                     + "\n"
                 )
 
-    record = RunRecord(
-        started_at=started,
-        finished_at=finished,
-        environment=environment,
-        command=shlex.join(["critbench", *argv]),
-        saved_as=plan.save_as,
-        compared_with=plan.compare_with,
-        settings=to_data(settings),
-    )
     measured = [StoredBenchmark(r.info, r.samples, r.analysis) for r in results if r.samples is not None and r.analysis]
     saved_to = None
     if plan.load is None and measured:
@@ -314,7 +439,36 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
         elif plan.save_last:
             saved_to = display_path(ctx.output_root)
 
+    report_path = None
     if plan.load is None:
         _record_history(ctx, record, results)
-    publish(ctx, options, record, results, summary, compared_with=plan.compare_with, saved_to=saved_to)
-    return exit_status(summary, gates, gate_changes=plan.gate_changes)
+        report_path = write_reports(
+            ctx,
+            options,
+            record,
+            results,
+            baseline_name=_display_name(plan.compare_with) if baseline is not None else None,
+            baseline_samples=baseline_samples,
+        )
+    stability = run_stability(typicals_by_benchmark(runs)) if repeat > 1 else None
+    _write_warnings(
+        ctx,
+        options,
+        [
+            *machine_warnings(record.diagnostics_start, record.diagnostics_end),
+            *stability_warnings(stability or ()),
+        ],
+    )
+    publish(
+        ctx,
+        options,
+        record,
+        results,
+        summary,
+        compared_with=plan.compare_with,
+        saved_to=saved_to,
+        report_path=report_path,
+        stability=stability,
+    )
+    status = exit_status(summary, gates, gate_changes=plan.gate_changes)
+    return EXIT_FAILED if failed_before else status

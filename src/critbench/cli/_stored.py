@@ -7,8 +7,8 @@ from typing import Any
 
 from critbench.cli._args import UsageError
 from critbench.cli._context import Context, display_path
-from critbench.cli._run import parse_gates, publish
-from critbench.model import BenchmarkResult, RunRecord, RunSummary
+from critbench.cli._run import parse_gates, publish, stored_result
+from critbench.model import RunRecord, RunSummary
 from critbench.storage import LAST_RUN, BaselineStore, check_baseline_name
 
 
@@ -22,10 +22,7 @@ def compare_command(ctx: Context, options: dict[str, Any]) -> int:
     gates = parse_gates(ctx, options)
     base = store.load(base_name)
     new = store.load(new_name)
-    results = [
-        BenchmarkResult(info=item.info, samples=item.samples, analysis=item.analysis)
-        for item in new.benchmarks.values()
-    ]
+    results = [stored_result(item) for item in new.benchmarks.values()]
     pattern = options.get("filter")
     if pattern is not None:
         try:

@@ -71,6 +71,22 @@ class _Test:
     noise_threshold: float
 
 
+def _paired_test(new: Samples, base: Samples, settings: Settings, key: str) -> _Test:
+    """critbench ab: ``base`` holds revision A's samples, pair by pair with ``new``'s."""
+    if new.iters != base.iters or new.process != base.process:
+        raise ValueError("revision A's samples do not pair with revision B's")
+    result = stats.compare_paired(
+        base.net_times_ns,
+        new.net_times_ns,
+        new.process,
+        nresamples=settings.nresamples,
+        confidence_level=settings.confidence_level,
+        significance_level=settings.significance_level,
+        rng=stats.make_rng(settings.seed, "paired:" + key),
+    )
+    return _Test(result.change, "pair", result.min_detectable_change, settings.noise_threshold)
+
+
 def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str) -> _Test:
     rng = stats.make_rng(settings.seed, "change:" + key)
     if new.process_count >= stats.MIN_PROCESSES and base.process_count >= stats.MIN_PROCESSES:
@@ -120,8 +136,14 @@ def evaluate(
     baseline: Mapping[str, Samples] | None,
     baseline_name: str | None,
     history: Mapping[str, Sequence[HistoryPoint]] | None = None,
+    *,
+    paired: bool = False,
 ) -> list[BenchmarkResult]:
-    """Each measured result with its analysis, comparison (where the baseline has it) and target status."""
+    """Each measured result with its analysis, comparison (where the baseline has it) and target status.
+
+    With ``paired``, ``baseline`` holds samples taken in alternation with the results' (critbench ab):
+    the test is on the pairs, with no noise floor, since both sides saw the same moments of the machine.
+    """
     measured = [r for r in results if r.failure is None and r.samples is not None]
     floors = noise_floors(history or {}, {r.id.full_id: r.info.settings.noise_floor for r in measured})
     tests: dict[str, _Test] = {}
@@ -131,7 +153,11 @@ def evaluate(
         base_samples = baseline.get(key) if baseline is not None else None
         if base_samples is not None and baseline_name is not None and result.samples is not None:
             try:
-                tests[key] = _test(result.samples, base_samples, result.info.settings, floors[key], key)
+                if paired:
+                    floors[key] = 0.0
+                    tests[key] = _paired_test(result.samples, base_samples, result.info.settings, key)
+                else:
+                    tests[key] = _test(result.samples, base_samples, result.info.settings, floors[key], key)
             except ValueError as exc:
                 broken[key] = f"could not be compared with {baseline_name}: {exc}"
     adjusted = _adjusted_p_values(tests, {r.id.full_id: r.info.settings for r in measured})

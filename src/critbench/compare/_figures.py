@@ -43,6 +43,9 @@ from critbench.stats._figures import (
 FIGURE_POINTS = 100
 """Points per density curve: smooth at a chart's width, small in a report of hundreds of pages."""
 
+HISTORY_POINTS = 30
+"""Runs a history chart shows (the last ones); stability is computed from every run given."""
+
 CHANGE_RESAMPLES = 2000
 """Resamples behind a change-distribution chart (its shape; the interval shown is the comparison's own)."""
 
@@ -208,11 +211,14 @@ def prepare_report(
     baseline_samples: Mapping[str, Samples] | None = None,
     history: Mapping[str, Sequence[HistoryPoint]] | None = None,
     figures: bool = True,
+    history_points: int = HISTORY_POINTS,
 ) -> ReportInput:
     """The :class:`ReportInput` of a finished run: its results with chart data, history and stability.
 
-    ``history`` maps full ids to their stored runs, oldest first, the current run included. Pass
-    ``figures=False`` when only the Markdown report is wanted: it draws no charts.
+    ``history`` maps full ids to their stored runs, oldest first, the current run included; the charts
+    keep the last ``history_points`` of them (each point is drawn on two pages, so a long history would
+    dominate the report's size), the stability table uses them all. Pass ``figures=False`` when only the
+    Markdown report is wanted: it draws no charts.
     """
     history = history or {}
     chart_data = {}
@@ -228,6 +234,6 @@ def prepare_report(
         results=tuple(results),
         baseline_name=baseline_name,
         figures=chart_data,
-        history={key: tuple(points) for key, points in history.items()},
+        history={key: tuple(points)[-history_points:] for key, points in history.items() if history_points > 0},
         stability=stability(history, ids),
     )

@@ -145,7 +145,7 @@ async def traced_peak_bytes_async(routine: Callable[[], Awaitable[object]]) -> i
             tracemalloc.stop()
 
 
-def _iter_runner(routine: Callable[[], object]) -> Callable[[int], float]:
+def iter_runner(routine: Callable[[], object]) -> Callable[[int], float]:
     def run(iters: int) -> float:
         start = perf_counter_ns()
         for _ in repeat(None, iters):
@@ -155,11 +155,11 @@ def _iter_runner(routine: Callable[[], object]) -> Callable[[int], float]:
     return run
 
 
-def _batched_runner(
+def batched_runner(
     setup: Callable[[], I], routine: Callable[[I], object], batch_size: BatchSize
 ) -> Callable[[int], float]:
     def run(iters: int) -> float:
-        size = _batch_size(batch_size, iters)
+        size = batch_size_for(batch_size, iters)
         elapsed = 0
         remaining = iters
         while remaining > 0:
@@ -174,7 +174,7 @@ def _batched_runner(
     return run
 
 
-def _async_timer(routine: Callable[[], Awaitable[object]]) -> Callable[[int], Coroutine[Any, Any, float]]:
+def async_timer(routine: Callable[[], Awaitable[object]]) -> Callable[[int], Coroutine[Any, Any, float]]:
     async def timed(iters: int) -> float:
         start = perf_counter_ns()
         for _ in repeat(None, iters):
@@ -184,13 +184,13 @@ def _async_timer(routine: Callable[[], Awaitable[object]]) -> Callable[[int], Co
     return timed
 
 
-def _check_time(ns: float) -> float:
+def check_time(ns: float) -> float:
     if not math.isfinite(ns) or ns < 0:
         raise BencherMisuse(f"a timing must be a finite, non-negative number of nanoseconds, got {ns!r}")
     return ns
 
 
-def _batch_size(batch_size: BatchSize, iters: int) -> int:
+def batch_size_for(batch_size: BatchSize, iters: int) -> int:
     if batch_size == "small":
         return math.ceil(iters / 10)
     if batch_size == "large":
@@ -206,7 +206,7 @@ async def _await_once(routine: Callable[[], Awaitable[object]]) -> object:
     return await routine()
 
 
-class _Done:
+class AlreadyDone:
     """The awaitable ``iter_async`` returns when it already measured synchronously."""
 
     def __await__(self) -> Generator[Any, None, None]:
@@ -247,7 +247,7 @@ class TimingBencher(Bencher):
         try:
             iters = next(gen)
             while True:
-                iters = gen.send(_check_time(run(iters)))
+                iters = gen.send(check_time(run(iters)))
         except StopIteration as stop:
             result: SampledRun = stop.value
         allocated = traced_peak_bytes(one_iteration) if one_iteration is not None and self._fake is None else None
@@ -265,16 +265,16 @@ class TimingBencher(Bencher):
 
     def iter(self, routine: Callable[[], object]) -> None:
         self._claim("iter")
-        overhead = _calibrated("iter", _iter_runner(_noop))
-        self._drive(_iter_runner(routine), overhead, routine)
+        overhead = _calibrated("iter", iter_runner(_noop))
+        self._drive(iter_runner(routine), overhead, routine)
 
     def iter_batched(
         self, setup: Callable[[], I], routine: Callable[[I], object], batch_size: BatchSize = "small"
     ) -> None:
         self._claim("iter_batched")
-        _batch_size(batch_size, 1)
-        overhead = _calibrated(f"iter_batched:{batch_size}", _batched_runner(_noop, _noop_input, batch_size))
-        self._drive(_batched_runner(setup, routine, batch_size), overhead, None)
+        batch_size_for(batch_size, 1)
+        overhead = _calibrated(f"iter_batched:{batch_size}", batched_runner(_noop, _noop_input, batch_size))
+        self._drive(batched_runner(setup, routine, batch_size), overhead, None)
         # Memory of the routine alone: inputs are made before tracing starts, as they are made untimed.
         inputs = [setup() for _ in range(3)]
         assert self.result is not None
@@ -298,21 +298,21 @@ class TimingBencher(Bencher):
             asyncio.get_running_loop()
         except RuntimeError:
             with asyncio.Runner() as runner:
-                empty = _async_timer(_async_noop)
+                empty = async_timer(_async_noop)
                 overhead = _calibrated("iter_async", lambda iters: runner.run(empty(iters)))
-                timed = _async_timer(routine)
+                timed = async_timer(routine)
                 self._drive(lambda iters: runner.run(timed(iters)), overhead, lambda: runner.run(_await_once(routine)))
-            return _Done()
+            return AlreadyDone()
         self._pending = self._drive_async(routine)
         return self._pending  # type: ignore[no-any-return]
 
     async def _drive_async(self, routine: Callable[[], Awaitable[object]]) -> None:
         self._pending = None
         gen = _measurement(self._settings, self._progress)
-        timed = _async_timer(routine)
+        timed = async_timer(routine)
         fake_time = self._fake.timer() if self._fake is not None else None
         if fake_time is None:
-            empty = _async_timer(_async_noop)
+            empty = async_timer(_async_noop)
             overhead = _CALIBRATED.get("iter_async")
             if overhead is None:
                 iters = 1000
@@ -330,7 +330,7 @@ class TimingBencher(Bencher):
                     elapsed = fake_time(iters)
                 else:
                     elapsed = await timed(iters)
-                iters = gen.send(_check_time(elapsed))
+                iters = gen.send(check_time(elapsed))
         except StopIteration as stop:
             result: SampledRun = stop.value
         allocated = await traced_peak_bytes_async(routine)

@@ -11,9 +11,10 @@ from pathlib import Path
 from critbench.model import Environment
 
 
-def _cpu_model() -> str:
+def read_cpu_model(proc_root: Path = Path("/proc")) -> str:
+    """The CPU's model name from ``/proc/cpuinfo`` (x86 ``model name``, ARM ``Hardware``/``CPU model``)."""
     try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+        with open(proc_root / "cpuinfo", encoding="utf-8") as handle:
             for line in handle:
                 if line.lower().startswith(("model name", "hardware", "cpu model")):
                     return line.split(":", 1)[1].strip()
@@ -40,7 +41,7 @@ def capture_environment(workspace: Path, version: str) -> Environment:
         implementation=platform.python_implementation(),
         platform=f"{platform.system()} {platform.release()}",
         machine=platform.machine(),
-        cpu_model=_cpu_model(),
+        cpu_model=read_cpu_model(),
         cpu_count=os.cpu_count() or 0,
         hostname=socket.gethostname(),
         git_commit=commit,

@@ -8,6 +8,19 @@ from critbench.model import Settings
 
 
 @dataclass(frozen=True)
+class PairedTarget:
+    """Revision A of a target (the job's own target is revision B, the one judged)."""
+
+    target_path: str
+    sys_path: tuple[str, ...]
+    root_a: str
+    root_b: str
+    label_a: str
+    label_b: str
+    seed: int = 0
+
+
+@dataclass(frozen=True)
 class Job:
     """What the runner asks of one worker process (written as JSON by the runner)."""
 
@@ -28,5 +41,7 @@ class Job:
     RSS they are judged by is theirs, not what earlier benchmarks in the same process left behind."""
     modes: dict[str, str] | None = None
     """Sampling mode per benchmark id, fixed by its first process so every process samples alike."""
+    paired: PairedTarget | None = None
+    """critbench ab: the other revision of this target, measured in alternation with it in this process."""
     fake_costs_ns: dict[str, float] | None = None
     """Test hook: benchmark id (or "default") → fake cost per iteration; replaces the clock."""

@@ -12,7 +12,9 @@ Worker → runner messages, in order:
 - ``start``        ``{id}``; ``warmup`` ``{id, seconds}``; ``collecting`` ``{id, samples, expected_s,
   iterations}``: progress of one benchmark.
 - ``warning``      ``{id, text}``: e.g. "Unable to complete 100 samples in 5.0s...".
-- ``measured``     ``{id, samples: Samples}``: one benchmark's raw data.
+- ``measured``     ``{id, samples: Samples, memory: MemoryUsage}``: one benchmark's raw data.
+- ``paired``       ``{id, samples: Samples, samples_a: Samples}``: critbench ab's alternating samples of
+  the judged revision and of revision A, pair by pair.
 - ``failed``       ``{id, kind, reason, detail}``: the benchmark raised (the worker goes on with the next).
 - ``fatal``        ``{reason, detail}``: the target could not be loaded; nothing else follows.
 - ``done``         ``{}``: every selected benchmark was attempted.
@@ -27,7 +29,19 @@ from typing import Any
 PROTOCOL_VERSION = 1
 
 MESSAGE_TYPES = frozenset(
-    {"hello", "benchmarks", "start", "warmup", "collecting", "warning", "measured", "failed", "fatal", "done"}
+    {
+        "hello",
+        "benchmarks",
+        "start",
+        "warmup",
+        "collecting",
+        "warning",
+        "measured",
+        "paired",
+        "failed",
+        "fatal",
+        "done",
+    }
 )
 
 

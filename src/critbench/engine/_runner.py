@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
-from critbench.engine._job import Job
+from critbench.engine._job import Job, PairedTarget
 from critbench.engine._protocol import LineBuffer, Message, ProtocolError, decode
 from critbench.model import (
     BenchmarkId,
@@ -214,6 +214,8 @@ class _TargetRun:
         self.infos: dict[str, BenchmarkInfo] = {}
         self.listing: tuple[BenchmarkInfo, ...] = ()
         self.fatal: Failure | None = None
+        self.paired_a: dict[str, Samples] = {}
+        """critbench ab: revision A's samples, pair by pair with the results' (revision B's) samples."""
         self._round = 0
         self._round_done: set[str] = set()
 
@@ -381,6 +383,13 @@ class _TargetRun:
             info = state.infos[data["id"]]
             result = BenchmarkResult(info=info, samples=samples, warnings=tuple(state.warnings), memory=memory)
             self._finish(state, result)
+        elif kind == "paired":
+            samples = from_data(Samples, data["samples"])
+            samples_a = from_data(Samples, data["samples_a"])
+            previous = self.paired_a.get(data["id"])
+            self.paired_a[data["id"]] = samples_a if previous is None else previous.merged(samples_a)
+            info = state.infos[data["id"]]
+            self._finish(state, BenchmarkResult(info=info, samples=samples, warnings=tuple(state.warnings)))
         elif kind == "failed":
             failure = Failure(FailureKind(data["kind"]), data["reason"], data.get("detail", ""))
             self._fail_current(state, failure)
@@ -417,6 +426,43 @@ def _fake_costs() -> dict[str, float] | None:
     return {str(key): float(value) for key, value in costs.items()}
 
 
+@dataclass(frozen=True)
+class PairedResults:
+    """What critbench ab measured: revision B's results, and revision A's samples of the same pairs."""
+
+    results: list[BenchmarkResult]
+    samples_a: dict[str, Samples]
+
+
+def run_paired_suite(
+    pairs: list[tuple[BenchTarget, BenchTarget]],
+    settings: Settings,
+    selection: Selection,
+    observer: RunObserver,
+    *,
+    labels: tuple[str, str],
+    roots: tuple[Path, Path],
+    seed: int = 0,
+) -> PairedResults:
+    """Measure each (A, B) pair of targets with both revisions alternating inside every worker process."""
+    runs = []
+    for target_a, target_b in pairs:
+        paired = PairedTarget(
+            target_path=str(target_a.path),
+            sys_path=target_a.import_paths,
+            root_a=str(roots[0]),
+            root_b=str(roots[1]),
+            label_a=labels[0],
+            label_b=labels[1],
+            seed=seed,
+        )
+        job = dataclasses.replace(_job(target_b, settings, selection, list_only=False), paired=paired)
+        runs.append(_TargetRun(target_b, job, observer))
+    results = _run_rounds(runs, observer)
+    samples_a = {key: value for run in runs for key, value in run.paired_a.items()}
+    return PairedResults(results, samples_a)
+
+
 def list_target(target: BenchTarget, settings: Settings) -> TargetListing:
     """What a target declares, read by a worker (the CLI process never imports user code)."""
     target_run = _TargetRun(target, _job(target, settings, Selection(), list_only=True), SilentObserver())
@@ -434,6 +480,10 @@ def run_suite(
     target, and so on, so a slow spell of the machine touches a share of each benchmark, not all of one.
     """
     runs = [_TargetRun(target, _job(target, settings, selection, list_only=False), observer) for target in targets]
+    return _run_rounds(runs, observer)
+
+
+def _run_rounds(runs: list[_TargetRun], observer: RunObserver) -> list[BenchmarkResult]:
     for target_run in runs:
         target_run.run_round(0)
     rounds = max((r.rounds for r in runs if r.fatal is None), default=1)

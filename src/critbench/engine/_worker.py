@@ -14,6 +14,7 @@ import importlib.util
 import inspect
 import json
 import os
+import random
 import re
 import sys
 import traceback
@@ -24,6 +25,7 @@ from typing import Any
 from critbench.api import BenchInstance, collecting
 from critbench.engine._bencher_impl import FakeTimer, TimingBencher
 from critbench.engine._job import Job
+from critbench.engine._paired import load_revision, measure_pair
 from critbench.engine._protocol import encode
 from critbench.engine._sampling import process_share
 from critbench.model import BenchmarkInfo, MemoryUsage, Samples, SamplingMode, from_data, to_data
@@ -171,8 +173,56 @@ async def _await(awaitable: Any) -> None:
     await awaitable
 
 
+def run_paired_job(job: Job, channel: _Channel) -> int:
+    """critbench ab: both revisions of the target in this process, sampled in alternation."""
+    assert job.paired is not None
+    paired = job.paired
+    try:
+        revision_b = load_revision(
+            paired.label_b, Path(paired.root_b), Path(job.target_path), list(job.sys_path), "critbench_ab_b"
+        )
+        revision_a = load_revision(
+            paired.label_a, Path(paired.root_a), Path(paired.target_path), list(paired.sys_path), "critbench_ab_a"
+        )
+        instances_b = {i.id.full_id: i for spec in revision_b.specs for i in spec.instances(job.target)}
+        instances_a = {i.id.full_id: i for spec in revision_a.specs for i in spec.instances(job.target)}
+        infos = [_describe(instance, job) for instance in instances_b.values()]
+    except Exception as exc:
+        channel.send("fatal", reason=f"could not load the target: {_error_reason(exc)}", detail=traceback.format_exc())
+        return 1
+    matched = [info for info in infos if info.id.full_id in instances_a and _matches(info.id.full_id, job)]
+    chosen = [info for info in matched if info.id.full_id not in job.skip]
+    channel.send(
+        "benchmarks",
+        infos=[to_data(info) for info in infos],
+        matched=[info.id.full_id for info in matched],
+        selected=[info.id.full_id for info in chosen],
+    )
+    rng = random.Random(f"{paired.seed}:{job.target}:{job.process_index}")
+    for info in chosen:
+        full_id = info.id.full_id
+        share = process_share(info.settings, job.process_index)
+        if share is None:
+            continue
+        channel.send("start", id=full_id, process=job.process_index, processes=info.settings.processes)
+        try:
+            run = measure_pair(revision_a, instances_a[full_id], revision_b, instances_b[full_id], share, rng=rng)
+        except Exception as exc:
+            channel.send("failed", id=full_id, kind="error", reason=_error_reason(exc), detail=traceback.format_exc())
+            continue
+        iters = tuple(float(n) for n in run.iters)
+        process = (job.process_index,) * len(iters)
+        samples_b = Samples(SamplingMode.FLAT, iters, run.times_b, process)
+        samples_a = Samples(SamplingMode.FLAT, iters, run.times_a, process)
+        channel.send("paired", id=full_id, samples=to_data(samples_b), samples_a=to_data(samples_a))
+    channel.send("done")
+    return 0
+
+
 def run_job(job: Job, channel: _Channel) -> int:
     channel.send("hello", pid=os.getpid())
+    if job.paired is not None:
+        return run_paired_job(job, channel)
     for entry in reversed(job.sys_path):
         if entry not in sys.path:
             sys.path.insert(0, entry)

@@ -1,6 +1,16 @@
 """Frozen typed records shared by every layer. No I/O, no third-party imports."""
 
 from critbench.model._codec import from_data, to_data
+from critbench.model._figures import (
+    BenchmarkFigures,
+    ChangeFigure,
+    Curve,
+    Density,
+    FitBand,
+    ReportInput,
+    SamplePoints,
+    Stability,
+)
 from critbench.model._ids import BenchmarkId, Throughput, ThroughputKind
 from critbench.model._results import (
     BenchmarkInfo,
@@ -21,7 +31,7 @@ from critbench.model._results import (
     TukeyFences,
     Verdict,
 )
-from critbench.model._run import Environment, HistoryPoint, RunRecord, RunSummary
+from critbench.model._run import BusyProcess, Diagnostics, Environment, HistoryPoint, RunRecord, RunSummary
 from critbench.model._settings import (
     SETTING_NAMES,
     SamplingMode,
@@ -36,28 +46,38 @@ from critbench.model._workspace import BenchTarget, Package
 __all__ = [
     "SETTING_NAMES",
     "BenchTarget",
+    "BenchmarkFigures",
     "BenchmarkId",
     "BenchmarkInfo",
     "BenchmarkResult",
+    "BusyProcess",
+    "ChangeFigure",
     "ChangeStatistics",
     "Comparison",
+    "Curve",
+    "Density",
+    "Diagnostics",
     "Environment",
     "Estimate",
     "Estimates",
     "Failure",
     "FailureKind",
+    "FitBand",
     "HistoryPoint",
     "Indicator",
     "MemoryUsage",
     "OutlierCounts",
     "Package",
+    "ReportInput",
     "RunRecord",
     "RunSummary",
     "SampleAnalysis",
+    "SamplePoints",
     "Samples",
     "SamplingMode",
     "Settings",
     "SettingsLayer",
+    "Stability",
     "TargetAssessment",
     "TargetStatus",
     "Throughput",

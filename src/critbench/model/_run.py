@@ -36,6 +36,39 @@ class Environment:
 
 
 @dataclass(frozen=True)
+class BusyProcess:
+    """Another process that used a CPU heavily while critbench measured."""
+
+    pid: int
+    name: str
+    """The kernel's short name of the process (``comm``: at most 15 characters)."""
+    cpu_share: float
+    """Its CPU time over the snapshot's window as a share of one CPU (0.85 = 85% of a core, as ``top`` shows)."""
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    """How noisy the machine was around a run, read from ``/proc`` and ``/sys`` (see docs/rigor.md).
+
+    A run takes two snapshots. The one at the start covers a short window just before measuring; the one at
+    the end covers the whole run, from the start snapshot to the end. Every field is None (or empty) where
+    the system does not provide it, so a run never fails for lack of diagnostics.
+    """
+
+    cpu_count: int = 0
+    """The CPUs online, which the load average is judged against."""
+    load_average: tuple[float, float, float] | None = None
+    """The 1, 5 and 15 minute load averages when the snapshot was taken."""
+    governor: str | None = None
+    """The CPU frequency governor (``performance``, ``powersave``, ...); several joined by ``", "`` when the
+    CPUs differ; None where the kernel has no cpufreq (many virtual machines)."""
+    steal_share: float | None = None
+    """The share of all CPU time the hypervisor gave to other guests over the window (0.05 = 5%)."""
+    busy_processes: tuple[BusyProcess, ...] = ()
+    """Other processes (not critbench nor its workers) that used a CPU heavily over the window, busiest first."""
+
+
+@dataclass(frozen=True)
 class RunSummary:
     """The counts the end-of-run summary prints and the exit status is decided from."""
 
@@ -109,6 +142,10 @@ class RunRecord:
     compared_with: str | None = None
     settings: dict[str, object] = field(default_factory=dict)
     """The run-wide settings (after config and command line), for the record."""
+    diagnostics_start: Diagnostics | None = None
+    """The machine's noise just before measuring (None for runs that measured nothing or predate it)."""
+    diagnostics_end: Diagnostics | None = None
+    """The machine's noise over the whole run, read when measuring ended."""
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,32 @@
 """Terminal, JSON, HTML and Markdown renderers: finished records in, text out; they compute nothing."""
 
+from critbench.report._html import render_html_report
 from critbench.report._json import results_document
+from critbench.report._markdown import render_markdown, render_step_summary
 from critbench.report._progress import ProgressReporter
-from critbench.report._terminal import OutputFormat, Style, render_bencher, render_result, render_summary, target_line
+from critbench.report._terminal import (
+    OutputFormat,
+    Style,
+    render_bencher,
+    render_result,
+    render_stability,
+    render_summary,
+    render_warnings,
+    target_line,
+)
 
 __all__ = [
     "OutputFormat",
     "ProgressReporter",
     "Style",
     "render_bencher",
+    "render_html_report",
+    "render_markdown",
     "render_result",
+    "render_stability",
+    "render_step_summary",
     "render_summary",
+    "render_warnings",
     "results_document",
     "target_line",
 ]

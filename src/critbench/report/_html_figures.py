@@ -11,9 +11,8 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from critbench.model import BenchmarkResult, Comparison, Estimate, HistoryPoint
+from critbench.model import BenchmarkResult, Comparison, Estimate, HistoryPoint, Verdict
 from critbench.model._figures import BenchmarkFigures, Curve, Density
-from critbench.report import _format as fmt
 
 Figure = dict[str, Any]
 
@@ -374,25 +373,21 @@ def history_label(point: HistoryPoint) -> str:
     return f"run {point.run_id}"
 
 
+_VERDICT_WORD = {Verdict.REGRESSED: "regressed", Verdict.IMPROVED: "improved"}
+
+
 def _history_hover(point: HistoryPoint) -> str:
-    typical = point.typical
-    lines = [
-        f"<b>{plotly_text(history_label(point))}</b> {plotly_text(point.started_at)}",
-        f"{fmt.time(typical.point).strip()} [{fmt.time(typical.lower).strip()} {fmt.time(typical.upper).strip()}]",
-    ]
-    if point.git_branch:
-        lines.append("branch: " + plotly_text(point.git_branch))
-    if point.saved_as:
-        lines.append("saved as: " + plotly_text(point.saved_as))
-    if point.compared_with:
-        lines.append("compared with: " + plotly_text(point.compared_with))
-    if point.verdict is not None:
-        lines.append(point.verdict.message)
-    return "<br>".join(lines)
+    """The run's commit and date, and the verdict when the run changed; short, as a page holds many."""
+    text = f"<b>{plotly_text(history_label(point))}</b> {plotly_text(point.started_at[:16].replace('T', ' '))}"
+    word = _VERDICT_WORD.get(point.verdict) if point.verdict is not None else None
+    return text + (f"<br>{word}" if word else "")
 
 
 def history(points: Sequence[HistoryPoint]) -> Figure:
-    """Typical time over the stored runs, its CI band, commits on the axis, saved baselines starred."""
+    """Typical time over the stored runs, its CI band, commits on the axis, saved baselines starred.
+
+    Branches and the baselines each run compared with are in the history page's table of runs.
+    """
     scale, unit = time_unit(max((p.typical.point for p in points), default=1.0))
     xs = list(range(len(points)))
     estimates: list[Estimate] = [p.typical for p in points]
@@ -430,7 +425,10 @@ def history(points: Sequence[HistoryPoint]) -> Figure:
             "line": {"color": BLUE, "width": 2},
             "marker": {"size": 7, "color": BLUE},
             "text": [_history_hover(p) for p in points],
-            "hoverinfo": "text",
+            "customdata": [rounded((e.lower, e.upper), POSITION_DIGITS, scale) for e in estimates],
+            "hovertemplate": (
+                f"%{{text}}<br>%{{y:.4g}} {unit} [%{{customdata[0]:.4g}} %{{customdata[1]:.4g}}]<extra></extra>"
+            ),
         },
     ]
     saved = [(i, p) for i, p in enumerate(points) if p.saved_as]

@@ -8,9 +8,10 @@ changes are fractions (0.05 = +5%). ``schema_version`` changes only when a field
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
-from critbench.model import BenchmarkResult, RunRecord, RunSummary, to_data
+from critbench.model import BenchmarkResult, RunRecord, RunSummary, Stability, to_data
 
 RESULTS_SCHEMA_VERSION = 1
 
@@ -47,16 +48,28 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def results_document(run: RunRecord, summary: RunSummary, results: list[BenchmarkResult]) -> dict[str, Any]:
-    document: dict[str, Any] = _finite(
-        {
-            "schema_version": RESULTS_SCHEMA_VERSION,
-            "kind": "critbench-results",
-            "run": to_data(run),
-            "summary": {
-                key: list(value) if isinstance(value, tuple) else value for key, value in to_data(summary).items()
-            },
-            "benchmarks": [_benchmark(result) for result in results],
-        }
-    )
+def _stability(row: Stability) -> dict[str, Any]:
+    data: dict[str, Any] = to_data(row)
+    data["runs"] = row.runs
+    return data
+
+
+def results_document(
+    run: RunRecord,
+    summary: RunSummary,
+    results: list[BenchmarkResult],
+    stability: Sequence[Stability] | None = None,
+) -> dict[str, Any]:
+    """The document; ``stability`` (from ``critbench run --repeat N``) adds each benchmark's typical time
+    across the N runs under ``"stability"``."""
+    content: dict[str, Any] = {
+        "schema_version": RESULTS_SCHEMA_VERSION,
+        "kind": "critbench-results",
+        "run": to_data(run),
+        "summary": {key: list(value) if isinstance(value, tuple) else value for key, value in to_data(summary).items()},
+        "benchmarks": [_benchmark(result) for result in results],
+    }
+    if stability is not None:
+        content["stability"] = [_stability(row) for row in stability]
+    document: dict[str, Any] = _finite(content)
     return document

@@ -17,6 +17,7 @@ Renderers take finished records and return text; they decide nothing and print n
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from critbench.model import (
@@ -25,6 +26,7 @@ from critbench.model import (
     Estimate,
     Indicator,
     RunSummary,
+    Stability,
     TargetAssessment,
     TargetStatus,
     Verdict,
@@ -289,6 +291,7 @@ def render_summary(
     *,
     compared_with: str | None,
     saved_to: str | None,
+    report: str | None = None,
 ) -> str:
     """The closing summary: counts, the names behind them, targets, and where results went."""
     total = len(results)
@@ -325,4 +328,40 @@ def render_summary(
             lines.append(f"    {style.yellow('not met')} {label}")
     if saved_to is not None:
         lines.append(f"  results saved to {saved_to}")
+    if report is not None:
+        lines.append(f"  report: {report}")
+    return "\n".join(lines) + "\n"
+
+
+def render_warnings(warnings: Sequence[str], style: Style) -> str:
+    """Warnings about the run as a whole (a busy machine, unstable runs), one per line; empty when none."""
+    return "".join(style.yellow(warning) + "\n" for warning in warnings)
+
+
+def render_stability(rows: Sequence[Stability], style: Style) -> str:
+    """The seed's stability table for ``critbench run --repeat N``: each benchmark's typical time across the runs.
+
+    ::
+
+        Stability across 3 runs (typical time per run; CV = std dev / mean)
+        benchmark      runs        min        max       mean    std dev      CV
+        t/work            3  1.0012 µs  1.0307 µs  1.0171 µs  14.862 ns    1.5%
+    """
+    if not rows:
+        return ""
+    runs = max(row.runs for row in rows)
+    width = max(len("benchmark"), *(len(row.benchmark) for row in rows))
+
+    def cell(ns: float | None) -> str:
+        return f"{fmt.time(ns).strip() if ns is not None else '—':>11}"
+
+    header = f"{'benchmark':<{width}}  runs  {'min':>11}{'max':>11}{'mean':>11}{'std dev':>11}{'CV':>8}"
+    lines = ["", style.bold(f"Stability across {runs} runs (typical time per run; CV = std dev / mean)"), header]
+    for row in rows:
+        cv = f"{row.cv * 100:.1f}%" if row.cv is not None else "—"
+        lines.append(
+            f"{style.green(row.benchmark)}{' ' * (width - len(row.benchmark))}  {row.runs:>4}  "
+            f"{cell(min(row.typicals_ns))}{cell(max(row.typicals_ns))}{cell(row.mean_ns)}{cell(row.std_dev_ns)}"
+            f"{cv:>8}"
+        )
     return "\n".join(lines) + "\n"

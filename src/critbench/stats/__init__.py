@@ -16,7 +16,14 @@ passes in (see :func:`make_rng`). This package imports only numpy, the standard 
 from critbench.stats._bootstrap import percentile_interval
 from critbench.stats._change_statistics import compare_samples, welch_t
 from critbench.stats._fdr import benjamini_hochberg
+from critbench.stats._figures import (
+    density_curve,
+    mean_change_distribution,
+    process_change_distribution,
+    through_origin_slope,
+)
 from critbench.stats._kde import gaussian_kde, silverman_bandwidth
+from critbench.stats._paired_change import compare_paired, paired_units, sign_flip_p_value
 from critbench.stats._process_change import (
     MIN_PROCESSES,
     ProcessChange,
@@ -38,17 +45,24 @@ __all__ = [
     "analyze_samples",
     "benjamini_hochberg",
     "classify_outliers",
+    "compare_paired",
     "compare_processes",
     "compare_samples",
+    "density_curve",
     "detectable_change",
     "faster_half",
     "gaussian_kde",
     "history_noise_floor",
     "make_rng",
+    "mean_change_distribution",
+    "paired_units",
     "percentile_interval",
+    "process_change_distribution",
     "process_estimates",
+    "sign_flip_p_value",
     "silverman_bandwidth",
     "through_origin_r_squared",
+    "through_origin_slope",
     "tukey_fences",
     "welch_t",
 ]

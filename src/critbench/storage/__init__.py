@@ -9,7 +9,14 @@ from critbench.storage._baselines import (
     StoredBenchmark,
     check_baseline_name,
 )
-from critbench.storage._files import SCHEMA_VERSION, StorageError, dump_document, write_bytes_atomic
+from critbench.storage._files import (
+    SCHEMA_VERSION,
+    StorageError,
+    append_text,
+    dump_document,
+    write_bytes_atomic,
+    write_folder_atomic,
+)
 from critbench.storage._history import HistoryStore, StoredRun, mask_password
 
 __all__ = [
@@ -23,8 +30,10 @@ __all__ = [
     "StoredBaseline",
     "StoredBenchmark",
     "StoredRun",
+    "append_text",
     "check_baseline_name",
     "dump_document",
     "mask_password",
     "write_bytes_atomic",
+    "write_folder_atomic",
 ]

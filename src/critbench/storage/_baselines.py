@@ -4,7 +4,7 @@
 
     ROOT/
       <name>/run.json                          the run that last saved it, and an index id → folder
-      <name>/<group>/<function>[/<param>]/     benchmark.json, sample.json, estimates.json
+      <name>/<group>/<function>[/<param>]/     benchmark.json, sample.json, estimates.json[, memory.json]
       .last/                                   the previous run, which a plain run compares against
       report/                                  the HTML report
 
@@ -24,7 +24,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from critbench.model import BenchmarkInfo, RunRecord, SampleAnalysis, Samples, from_data, to_data
+from critbench.model import BenchmarkInfo, MemoryUsage, RunRecord, SampleAnalysis, Samples, from_data, to_data
 from critbench.storage._files import StorageError, read_document, signals_deferred, write_document
 
 LAST_RUN = ".last"
@@ -66,6 +66,7 @@ class StoredBenchmark:
     info: BenchmarkInfo
     samples: Samples
     analysis: SampleAnalysis
+    memory: MemoryUsage | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,14 @@ class BaselineStore:
             benchmarks = {}
             for full_id, sub in document["benchmarks"].items():
                 bench_folder = folder / sub
+                memory_file = bench_folder / "memory.json"
+                memory = (
+                    from_data(MemoryUsage, read_document(memory_file, "memory")["memory"])
+                    if memory_file.is_file()
+                    else None
+                )
                 benchmarks[full_id] = StoredBenchmark(
+                    memory=memory,
                     info=from_data(BenchmarkInfo, read_document(bench_folder / "benchmark.json", "benchmark")["info"]),
                     samples=from_data(Samples, read_document(bench_folder / "sample.json", "sample")["samples"]),
                     analysis=from_data(
@@ -169,6 +177,8 @@ class BaselineStore:
                 write_document(bench_folder / "benchmark.json", "benchmark", {"info": to_data(item.info)})
                 write_document(bench_folder / "sample.json", "sample", {"samples": to_data(item.samples)})
                 write_document(bench_folder / "estimates.json", "estimates", {"analysis": to_data(item.analysis)})
+                if item.memory is not None:
+                    write_document(bench_folder / "memory.json", "memory", {"memory": to_data(item.memory)})
             write_document(staging / "run.json", "baseline", {"run": to_data(run), "benchmarks": index})
             self._swap_in(name, staging)
         finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import tempfile
 from collections.abc import Iterator
@@ -71,3 +72,35 @@ def read_document(path: Path, kind: str) -> dict[str, Any]:
             f"{path} has schema version {version!r}; this critbench reads up to {SCHEMA_VERSION} (upgrade critbench)"
         )
     return document
+
+
+def write_folder_atomic(folder: Path, files: dict[str, bytes]) -> None:
+    """Replace ``folder`` with exactly ``files`` (relative path → contents), swapped in whole.
+
+    The new folder is written beside the old one under a hidden name and renamed into place with SIGINT
+    held, so a reader (or a browser showing the report) sees the old folder or the new one, never a mix.
+    """
+    parent = folder.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-new-", dir=parent))
+    old = parent / f".{folder.name}-old-{os.getpid()}"
+    try:
+        for relative, data in files.items():
+            path = (staging / relative).resolve()
+            if not path.is_relative_to(staging.resolve()):
+                raise StorageError(f"refusing to write {relative!r} outside {folder}")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        with signals_deferred():
+            if folder.exists():
+                folder.rename(old)
+            staging.rename(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def append_text(path: Path, text: str) -> None:
+    """Append ``text`` to ``path`` (e.g. GitHub's job summary file), creating it if needed."""
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
