@@ -21,6 +21,8 @@ PUBLIC = {
     "through_origin_slope",
     "paired_units",
     "sign_flip_p_value",
+    "regularized_incomplete_beta",
+    "t_two_sided_p",
     "detectable_change",
     "faster_half",
     "history_noise_floor",

@@ -19,6 +19,7 @@ EXIT_INTERRUPTED = 130
 def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the command line ``argv`` (without the program name) and return its exit status."""
     from critbench.discovery import DiscoveryError
+    from critbench.engine import RevisionError
     from critbench.storage import StorageError
 
     out = stdout if stdout is not None else sys.stdout
@@ -31,8 +32,8 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
         if command is None:
             parser.print_help(out)
             return EXIT_USAGE
-        if harness and command != "run":
-            raise UsageError(f"harness arguments after '--' are only for 'critbench run', not '{command}'")
+        if harness and command not in ("run", "ab"):
+            raise UsageError(f"harness arguments after '--' are only for 'critbench run' and 'ab', not '{command}'")
         from critbench.cli._context import make_context
 
         ctx = make_context(options, out, err)
@@ -40,6 +41,11 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
             from critbench.cli._run import merge_harness, run_command
 
             return run_command(ctx, merge_harness(options, parse_harness(harness)), argv)
+        if command == "ab":
+            from critbench.cli._ab import ab_command
+            from critbench.cli._run import merge_harness
+
+            return ab_command(ctx, merge_harness(options, parse_harness(harness)), argv)
         if command == "list":
             from critbench.cli._list import list_command
 
@@ -61,7 +67,7 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
 
             return history_command(ctx, options)
         raise UsageError(f"unknown command {command!r}")
-    except (UsageError, DiscoveryError, StorageError) as exc:
+    except (UsageError, DiscoveryError, StorageError, RevisionError) as exc:
         err.write(f"error: {exc}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:

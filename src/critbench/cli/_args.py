@@ -159,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="what exits 1: regression (default), change, target, never; comma-separated",
     )
     run.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="per-benchmark timeout")
+    run.add_argument(
+        "--interleave",
+        action="store_true",
+        help="with --baseline: re-measure the baseline's commit side by side with the working tree",
+    )
     run.add_argument("--seed", type=int, metavar="N", help="seed of the bootstrap (default 0)")
     run.add_argument(
         "--processes", type=_positive_int, metavar="N", help="worker processes each benchmark's samples are spread over"
@@ -171,6 +176,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the whole suite N times and show each benchmark's spread across the runs (CV); "
         "the last run is the one compared, gated and saved",
     )
+
+    ab = commands.add_parser(
+        "ab",
+        help="measure two git revisions in alternation (sees 2%% changes on a noisy machine)",
+        usage="critbench ab REV_A [REV_B] [-p PACKAGE]... [TARGET] [options] [-- HARNESS-ARGS]",
+        description="Measure REV_A and REV_B (default: the working tree, uncommitted changes included) in "
+        "alternation inside the same worker processes, and judge B against A pair by pair.",
+    )
+    _add_locations(ab, suppress=True)
+    ab.add_argument("rev_a", metavar="REV_A", help="the revision to compare against (branch, tag, commit)")
+    ab.add_argument("rev_b", nargs="?", metavar="REV_B", help="the revision judged (default: the working tree)")
+    ab.add_argument("target", nargs="?", metavar="TARGET", help="only this bench target")
+    ab.add_argument("-p", "--package", action="append", default=[], metavar="PACKAGE")
+    add_harness_options(ab, with_filter=False)
+    ab.add_argument("--json", metavar="FILE")
+    ab.add_argument("--fail-on", metavar="GATES")
+    ab.add_argument("--processes", type=_positive_int, metavar="N")
+    ab.add_argument("--seed", type=int, metavar="N")
 
     compare = commands.add_parser("compare", help="compare two stored baselines without measuring")
     _add_locations(compare, suppress=True)

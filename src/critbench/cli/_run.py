@@ -109,7 +109,7 @@ def merge_harness(own: dict[str, Any], harness: dict[str, Any]) -> dict[str, Any
     return merged
 
 
-def _check_filter(options: dict[str, Any]) -> tuple[str | None, bool]:
+def check_filter(options: dict[str, Any]) -> tuple[str | None, bool]:
     pattern = options.get("filter")
     exact = bool(options.get("exact"))
     if pattern is not None and not exact:
@@ -150,7 +150,7 @@ def _measure(ctx: Context, options: dict[str, Any], settings: Settings, verbose:
     targets = select_targets(ctx.workspace, options.get("package") or [], options.get("target"))
     if not targets:
         raise UsageError(f"no bench targets found in {ctx.workspace.root} (looked for <package>/benches/*.py)")
-    pattern, exact = _check_filter(options)
+    pattern, exact = check_filter(options)
     progress = ProgressReporter(
         ctx.stderr,
         overwrite=ctx.stderr.isatty() and options.get("color") != "never",
@@ -189,7 +189,7 @@ def _load_measured(
     """``--load-baseline NAME``: its stored samples (those FILTER selects) as this run's, and its environment."""
     loaded = store.load(name)
     results = [stored_result(item) for item in loaded.benchmarks.values()]
-    pattern, exact = _check_filter(options)
+    pattern, exact = check_filter(options)
     if pattern is not None:
         results = [
             r for r in results if (r.id.full_id == pattern if exact else re.search(pattern, r.id.full_id) is not None)
@@ -224,7 +224,7 @@ def _display_name(name: str | None) -> str | None:
     return "the previous run" if name == LAST_RUN else name
 
 
-def _record_history(ctx: Context, record: RunRecord, results: list[BenchmarkResult]) -> None:
+def record_history(ctx: Context, record: RunRecord, results: list[BenchmarkResult]) -> None:
     """Add the run to the history database; a store that cannot be reached is a warning, never a failed gate."""
     from critbench.storage import HistoryStore, StorageError
 
@@ -365,6 +365,12 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
 
     store = BaselineStore(ctx.output_root)
     plan = baseline_plan(options, store)
+    if options.get("interleave"):
+        if not plan.strict or plan.compare_with is None:
+            raise UsageError("--interleave needs --baseline NAME: it re-measures that baseline's commit")
+        from critbench.cli._ab import interleave_baseline
+
+        return interleave_baseline(ctx, options, argv, plan.compare_with)
     gates = parse_gates(ctx, options)
     repeat = int(options.get("repeat") or 1)
     if repeat > 1 and plan.load is not None:
@@ -407,7 +413,7 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
         )
         if repetition < repeat:
             # An earlier run of --repeat: in the history and the stability table, not printed, saved or gated.
-            _record_history(ctx, record, results)
+            record_history(ctx, record, results)
             note = _failed_note(repetition, repeat, results)
             failed_before = failed_before or note is not None
             warnings = machine_warnings(record.diagnostics_start, record.diagnostics_end)
@@ -441,7 +447,7 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
 
     report_path = None
     if plan.load is None:
-        _record_history(ctx, record, results)
+        record_history(ctx, record, results)
         report_path = write_reports(
             ctx,
             options,

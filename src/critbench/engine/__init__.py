@@ -2,6 +2,14 @@
 
 from critbench.engine._diagnostics import DiagnosticsProbe
 from critbench.engine._environment import capture_environment
+from critbench.engine._revisions import (
+    Checkout,
+    RevisionError,
+    checkouts,
+    repository_root,
+    resolve_commit,
+    uncommitted_files,
+)
 from critbench.engine._runner import (
     PairedResults,
     RunObserver,
@@ -15,15 +23,21 @@ from critbench.engine._runner import (
 )
 
 __all__ = [
+    "Checkout",
     "DiagnosticsProbe",
     "PairedResults",
+    "RevisionError",
     "RunObserver",
     "Selection",
     "SilentObserver",
     "TargetListing",
     "capture_environment",
+    "checkouts",
     "list_target",
     "load_failure_id",
+    "repository_root",
+    "resolve_commit",
     "run_paired_suite",
     "run_suite",
+    "uncommitted_files",
 ]

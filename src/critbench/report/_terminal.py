@@ -160,6 +160,10 @@ def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style)
         basis = f"noise floor {comparison.noise_floor * 100:.1f}%"
         if comparison.unit == "process" and result.samples is not None:
             basis += f", {result.samples.process_count} processes"
+        if comparison.unit == "pair" and result.samples is not None:
+            basis = (
+                f"{len(result.samples.iters)} pairs measured in alternation in {result.samples.process_count} processes"
+            )
         lines.append(f"{INDENT}could detect changes ≥ {comparison.min_detectable_change * 100:.1f}% ({basis})")
     return lines
 

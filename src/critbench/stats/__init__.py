@@ -15,6 +15,7 @@ passes in (see :func:`make_rng`). This package imports only numpy, the standard 
 
 from critbench.stats._bootstrap import percentile_interval
 from critbench.stats._change_statistics import compare_samples, welch_t
+from critbench.stats._distributions import regularized_incomplete_beta, t_two_sided_p
 from critbench.stats._fdr import benjamini_hochberg
 from critbench.stats._figures import (
     density_curve,
@@ -59,8 +60,10 @@ __all__ = [
     "percentile_interval",
     "process_change_distribution",
     "process_estimates",
+    "regularized_incomplete_beta",
     "sign_flip_p_value",
     "silverman_bandwidth",
+    "t_two_sided_p",
     "through_origin_r_squared",
     "through_origin_slope",
     "tukey_fences",

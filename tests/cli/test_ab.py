@@ -1,0 +1,145 @@
+"""critbench ab on a real git repository: two commits, one making a function twice as slow."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Workspace
+
+LIBRARY = """
+import os
+
+REVISION = "{revision}"
+FACTOR = {factor}
+
+
+def work() -> int:
+    with open(os.environ["CRITBENCH_TEST_LOG"], "a") as log:
+        log.write(f"{{REVISION}} {{__file__}}\\n")
+    return 0
+
+
+def loop() -> int:
+    total = 0
+    for i in range(400 * FACTOR):
+        total += i
+    return total
+"""
+
+TARGET = '''
+import mylib
+from critbench import Bencher, bench
+
+
+@bench
+def slowed(b: Bencher) -> None:
+    """Twice the work in the second commit."""
+    mylib.work()
+    b.iter(mylib.loop)
+
+
+@bench
+def steady(b: Bencher) -> None:
+    """The same in both commits."""
+    b.iter(lambda: sum(range(300)))
+'''
+
+
+def _git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def repo(make_workspace: Callable[..., Workspace]) -> Workspace:
+    ws = make_workspace()
+    ws.package("pkg", "pkg", {"w": TARGET})
+    ws.write("pkg/src/mylib/__init__.py", LIBRARY.format(revision="A", factor=1))
+    ws.write(".gitignore", "target/\n*.log\n")
+    _git(ws.root, "init", "-q")
+    _git(ws.root, "add", "-A")
+    _git(ws.root, "commit", "-qm", "first")
+    ws.write("pkg/src/mylib/__init__.py", LIBRARY.format(revision="B", factor=2))
+    _git(ws.root, "commit", "-qam", "second: twice the work")
+    return ws
+
+
+def _sides(log: Path) -> dict[str, Path]:
+    return {line.split(" ", 1)[0]: Path(line.split(" ", 1)[1]).resolve() for line in log.read_text().splitlines()}
+
+
+def _state(root: Path) -> tuple[str, str, str]:
+    return _git(root, "status", "--porcelain"), _git(root, "rev-parse", "HEAD"), _git(root, "worktree", "list")
+
+
+def test_ab_detects_the_slower_commit_and_each_side_runs_its_own_code(repo: Workspace) -> None:
+    log = repo.root / "sides.log"
+    before = _state(repo.root)
+    result = repo.critbench("ab", "HEAD~1", "HEAD", env={"CRITBENCH_TEST_LOG": str(log)})
+    assert result.returncode == 1, result.stdout + result.stderr
+    slowed = result.stdout.split("w/slowed", 1)[1].split("w/steady", 1)[0]
+    assert "Performance has regressed." in slowed
+    assert "✗" in slowed
+    assert "pairs measured in alternation" in slowed
+    steady = result.stdout.split("w/steady", 1)[1]
+    assert "Performance has regressed." not in steady
+    assert "regressed w/slowed" in result.stdout
+    assert "vs HEAD~1" in result.stdout
+
+    sides = _sides(log)
+    assert set(sides) == {"A", "B"}, "each side imported its own revision's module"
+    assert sides["A"] != sides["B"]
+    for path in sides.values():
+        assert not path.is_relative_to(repo.root.resolve()), "named revisions run from their own worktrees"
+    assert _state(repo.root) == before, "the user's checkout, HEAD and worktree list are untouched"
+
+
+def test_ab_against_the_working_tree_includes_uncommitted_changes(repo: Workspace) -> None:
+    repo.write("pkg/src/mylib/__init__.py", LIBRARY.format(revision="W", factor=1))
+    before = _state(repo.root)
+    log = repo.root / "x.log"
+    result = repo.critbench("ab", "HEAD~1", "--", "--exact", "w/slowed", env={"CRITBENCH_TEST_LOG": str(log)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "uncommitted changes (pkg/src/mylib/__init__.py) are part of what is measured" in result.stderr
+    assert "w/steady" not in result.stdout
+    sides = _sides(log)
+    assert set(sides) == {"A", "W"}, "B is the working tree as it stands"
+    assert sides["W"].is_relative_to(repo.root.resolve())
+    assert not sides["A"].is_relative_to(repo.root.resolve())
+    assert _state(repo.root) == before
+
+
+def test_ab_refuses_unknown_revisions_and_missing_targets_cleanly(repo: Workspace) -> None:
+    before = _state(repo.root)
+    missing = repo.critbench("ab", "no-such-branch")
+    assert missing.returncode == 2
+    assert "no revision 'no-such-branch'" in missing.stderr
+    repo.write("pkg/benches/extra.py", "from critbench import bench\n\n@bench\ndef x(b):\n    b.iter(lambda: None)\n")
+    _git(repo.root, "add", "-A")
+    _git(repo.root, "commit", "-qm", "a new target")
+    no_target = repo.critbench("ab", "HEAD~1", "HEAD", "extra")
+    assert no_target.returncode == 2
+    assert "has no bench target 'extra'" in no_target.stderr
+    after = _state(repo.root)
+    assert after[0] == before[0]
+    assert [line.split()[0] for line in after[2].splitlines()] == [line.split()[0] for line in before[2].splitlines()]
+
+
+def test_interleave_needs_a_baseline_with_a_commit(make_workspace: Callable[..., Workspace]) -> None:
+    ws = make_workspace()
+    ws.package("pkg", "pkg", {"t": "from critbench import bench\n\n@bench\ndef x(b):\n    b.iter(lambda: None)\n"})
+    fake = {"CRITBENCH_FAKE_TIMER": '{"default": 1000}'}
+    assert ws.critbench("run", "--save-baseline", "nogit", env=fake).returncode == 0
+    result = ws.critbench("run", "--baseline", "nogit", "--interleave")
+    assert result.returncode == 2
+    assert "did not record a git commit" in result.stderr
