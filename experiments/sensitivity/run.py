@@ -11,8 +11,8 @@ its own verdict on each comparison is recorded:
   regressed = the benchmark is named in its "Performance has regressed" failure.
 - pyperf: defaults; ``bench.py -o base.json`` then ``-o new.json`` and ``python -m pyperf compare_to``;
   regressed = the comparison says "slower" and not "Not significant".
-- critbench ab (with --ab): ``critbench ab BASE WORKTREE`` on a git repository whose HEAD is the unchanged
-  code and whose working tree has the slowdown.
+- critbench ab: ``critbench ab HEAD`` on a git repository whose HEAD is the unchanged code and whose
+  working tree has the slowdown written in; the wall time is the whole comparison (both sides).
 
 Trials of the tools are interleaved (random tool order within every trial) so they see the same machine.
 Results are appended to results/<name>.jsonl (one line per comparison) and the run can be resumed.
@@ -150,6 +150,51 @@ class Critbench:
         return verdicts, wall
 
 
+class CritbenchAB:
+    """critbench ab: HEAD is the unchanged workloads, the working tree has the slowdown written in."""
+
+    name = "critbench-ab"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "pkg" / "benches").mkdir(parents=True)
+        (root / "pkg" / "src" / "wl").mkdir(parents=True)
+        (root / "pyproject.toml").write_text('[project]\nname = "exp"\n\n[tool.critbench]\n')
+        (root / "pkg" / "pyproject.toml").write_text('[project]\nname = "pkg"\n')
+        (root / "pkg" / "benches" / "w.py").write_text(
+            CRITBENCH_TARGET.replace("import workloads", "from wl import workloads")
+        )
+        (root / ".gitignore").write_text("target/\n")
+        self._write(0.0)
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "unchanged"]):
+            subprocess.run(
+                ["git", "-c", "user.email=e@x", "-c", "user.name=e", *args], cwd=root, check=True, capture_output=True
+            )
+        self.cli = str(VENV / "bin" / "critbench")
+
+    def _write(self, slowdown: float) -> None:
+        source = (HERE / "workloads.py").read_text()
+        source = source.replace('float(os.environ.get("SLOWDOWN", "0"))', repr(slowdown))
+        (self.root / "pkg" / "src" / "wl" / "__init__.py").write_text("")
+        (self.root / "pkg" / "src" / "wl" / "workloads.py").write_text(source)
+
+    def baseline(self) -> float:
+        return 0.0  # the baseline is measured inside every comparison, side by side
+
+    def compare(self, slowdown: float) -> tuple[dict[str, bool], float]:
+        self._write(slowdown)
+        out = self.root / "out.json"
+        done, wall = _run([self.cli, "ab", "HEAD", "--json", str(out)], self.root, 0.0)
+        if done.returncode not in (0, 1):
+            raise RuntimeError(done.stdout + done.stderr)
+        document = json.loads(out.read_text())
+        verdicts = {}
+        for bench in document["benchmarks"]:
+            name = bench["id"].split("/")[-1]
+            verdicts[name] = (bench.get("comparison") or {}).get("verdict") == "regressed"
+        return verdicts, wall
+
+
 class PytestBenchmark:
     name = "pytest-benchmark"
 
@@ -231,7 +276,7 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=20, help="trials for critbench (default 20)")
     parser.add_argument("--other-trials", type=int, default=10, help="trials for pytest-benchmark and pyperf")
     parser.add_argument("--name", default="sensitivity", help="results/<name>.jsonl")
-    parser.add_argument("--tools", default="critbench,pytest-benchmark,pyperf")
+    parser.add_argument("--tools", default="critbench,critbench-ab,pytest-benchmark,pyperf")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     commit = ensure_venv()
@@ -242,7 +287,10 @@ def main() -> int:
     wanted = set(args.tools.split(","))
     for trial in range(args.trials):
         for load in ("idle", "busy"):
-            tools = [Critbench]
+            tools: list[type[Critbench] | type[CritbenchAB] | type[PytestBenchmark] | type[Pyperf]] = [
+                Critbench,
+                CritbenchAB,
+            ]
             if trial < args.other_trials:
                 tools += [PytestBenchmark, Pyperf]
             tools = [t for t in tools if t.name in wanted]
