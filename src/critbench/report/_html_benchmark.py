@@ -138,7 +138,10 @@ def _change_section(data: ReportInput, result: BenchmarkResult) -> dict[str, Any
                 "",
             )
         )
-    unit = "worker processes (the faster half of them)" if comparison.unit == "process" else "samples"
+    unit = {
+        "process": "worker processes (the faster half of them)",
+        "pair": "pairs of samples taken in alternation (paired over worker processes)",
+    }.get(comparison.unit, "samples")
     facts = [
         ("Tested unit", unit),
         ("Noise threshold", f"±{comparison.noise_threshold * 100:.3g}%"),
