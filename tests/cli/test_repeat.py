@@ -112,15 +112,18 @@ def test_repeat_must_be_at_least_one(make_workspace: Callable[..., Workspace]) -
         assert "--repeat" in result.stderr
 
 
-def test_repeat_cannot_be_combined_with_load_baseline(make_workspace: Callable[..., Workspace]) -> None:
+def test_repeat_cannot_be_combined_with_load_baseline_or_interleave(make_workspace: Callable[..., Workspace]) -> None:
     ws = make_workspace(CONFIG)
     ws.package("pkg", "pkg", {"t": TARGET})
     assert ws.critbench("run", "--save-baseline", "base", env=FAKE).returncode == 0
 
-    result = ws.critbench("run", "--repeat", "2", "--baseline", "base", "--load-baseline", "base")
+    loaded = ws.critbench("run", "--repeat", "2", "--baseline", "base", "--load-baseline", "base")
+    interleaved = ws.critbench("run", "--repeat", "2", "--baseline", "base", "--interleave")
 
-    assert result.returncode == 2
-    assert "--load-baseline measures nothing" in result.stderr
+    assert loaded.returncode == 2
+    assert "--load-baseline measures nothing" in loaded.stderr
+    assert interleaved.returncode == 2
+    assert "cannot be combined with --interleave" in interleaved.stderr
 
 
 def test_a_failure_in_an_earlier_run_is_reported_and_fails_the_exit_status(

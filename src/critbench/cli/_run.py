@@ -365,6 +365,11 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
 
     store = BaselineStore(ctx.output_root)
     plan = baseline_plan(options, store)
+    repeat = int(options.get("repeat") or 1)
+    if repeat > 1 and plan.load is not None:
+        raise UsageError("--repeat measures the suite again and again; --load-baseline measures nothing")
+    if repeat > 1 and options.get("interleave"):
+        raise UsageError("--repeat cannot be combined with --interleave, which measures both sides together once")
     if options.get("interleave"):
         if not plan.strict or plan.compare_with is None:
             raise UsageError("--interleave needs --baseline NAME: it re-measures that baseline's commit")
@@ -372,9 +377,6 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
 
         return interleave_baseline(ctx, options, argv, plan.compare_with)
     gates = parse_gates(ctx, options)
-    repeat = int(options.get("repeat") or 1)
-    if repeat > 1 and plan.load is not None:
-        raise UsageError("--repeat measures the suite again and again; --load-baseline measures nothing")
     settings = Settings().apply(ctx.workspace.config.settings).apply(cli_settings_layer(options))
     started = _now()
     environment = capture_environment(ctx.workspace.root, __version__)
