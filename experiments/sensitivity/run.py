@@ -117,6 +117,15 @@ def background_load(active: bool) -> Iterator[None]:
         hog.wait()
 
 
+def _regressed(results_json: Path) -> dict[str, bool]:
+    """critbench's verdict per workload, from its --json results."""
+    document = json.loads(results_json.read_text())
+    return {
+        bench["id"].split("/")[-1]: (bench.get("comparison") or {}).get("verdict") == "regressed"
+        for bench in document["benchmarks"]
+    }
+
+
 class Critbench:
     name = "critbench"
 
@@ -142,12 +151,7 @@ class Critbench:
         )
         if done.returncode not in (0, 1):
             raise RuntimeError(done.stdout + done.stderr)
-        document = json.loads(out.read_text())
-        verdicts = {}
-        for bench in document["benchmarks"]:
-            name = bench["id"].split("/")[-1]
-            verdicts[name] = (bench.get("comparison") or {}).get("verdict") == "regressed"
-        return verdicts, wall
+        return _regressed(out), wall
 
 
 class CritbenchAB:
@@ -187,12 +191,7 @@ class CritbenchAB:
         done, wall = _run([self.cli, "ab", "HEAD", "--json", str(out)], self.root, 0.0)
         if done.returncode not in (0, 1):
             raise RuntimeError(done.stdout + done.stderr)
-        document = json.loads(out.read_text())
-        verdicts = {}
-        for bench in document["benchmarks"]:
-            name = bench["id"].split("/")[-1]
-            verdicts[name] = (bench.get("comparison") or {}).get("verdict") == "regressed"
-        return verdicts, wall
+        return _regressed(out), wall
 
 
 class PytestBenchmark:

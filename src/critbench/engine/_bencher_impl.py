@@ -8,13 +8,14 @@ Python allows (``for _ in repeat(None, n)``) so the harness adds as little as po
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import math
 import random
 import statistics
 import tracemalloc
 import zlib
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator, Iterator
 from dataclasses import dataclass
 from itertools import repeat
 from time import perf_counter_ns
@@ -103,46 +104,51 @@ def _calibrated(method: str, run: Callable[[int], float]) -> float:
     return _CALIBRATED[method]
 
 
+@contextlib.contextmanager
+def _tracing() -> Iterator[list[int]]:
+    """tracemalloc on for the block (left on if it already was); yields the list of peaks to fill."""
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        yield []
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+
+
+def _traced_before() -> int:
+    tracemalloc.reset_peak()
+    return tracemalloc.get_traced_memory()[0]
+
+
+def _traced_peak_since(before: int) -> int:
+    return max(0, tracemalloc.get_traced_memory()[1] - before)
+
+
 def traced_peak_bytes(one_iteration: Callable[[], object]) -> int:
     """Peak memory tracemalloc sees during one iteration, above what was allocated before it.
 
     Three tries, the smallest kept: the first call may fill caches that later iterations reuse.
     """
-    was_tracing = tracemalloc.is_tracing()
-    if not was_tracing:
-        tracemalloc.start()
-    try:
-        peaks = []
+    with _tracing() as peaks:
         for _ in range(3):
-            tracemalloc.reset_peak()
-            before, _ = tracemalloc.get_traced_memory()
+            before = _traced_before()
             result = one_iteration()
-            _, peak = tracemalloc.get_traced_memory()
+            peaks.append(_traced_peak_since(before))
             del result
-            peaks.append(max(0, peak - before))
         return min(peaks)
-    finally:
-        if not was_tracing:
-            tracemalloc.stop()
 
 
 async def traced_peak_bytes_async(routine: Callable[[], Awaitable[object]]) -> int:
-    was_tracing = tracemalloc.is_tracing()
-    if not was_tracing:
-        tracemalloc.start()
-    try:
-        peaks = []
+    """:func:`traced_peak_bytes` for a coroutine, awaited in the running loop."""
+    with _tracing() as peaks:
         for _ in range(3):
-            tracemalloc.reset_peak()
-            before, _ = tracemalloc.get_traced_memory()
+            before = _traced_before()
             result = await routine()
-            _, peak = tracemalloc.get_traced_memory()
+            peaks.append(_traced_peak_since(before))
             del result
-            peaks.append(max(0, peak - before))
         return min(peaks)
-    finally:
-        if not was_tracing:
-            tracemalloc.stop()
 
 
 def iter_runner(routine: Callable[[], object]) -> Callable[[int], float]:

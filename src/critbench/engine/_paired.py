@@ -22,7 +22,6 @@ import asyncio
 import contextlib
 import importlib
 import importlib.util
-import inspect
 import math
 import queue
 import random
@@ -45,6 +44,7 @@ from critbench.engine._bencher_impl import (
     check_time,
     iter_runner,
 )
+from critbench.engine._loading import call_benchmark, import_file
 from critbench.model import BenchmarkId, Settings
 
 _STOP = -1
@@ -100,12 +100,7 @@ def load_revision(label: str, root: Path, target_path: Path, paths: list[str], m
     revision = Revision(label, root.resolve(), paths)
     importlib.invalidate_caches()
     with revision.active(), collecting() as specs:
-        spec = importlib.util.spec_from_file_location(module_name, target_path)
-        if spec is None or spec.loader is None:
-            raise ImportError(f"cannot load {target_path}")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[module_name] = module
-        spec.loader.exec_module(module)
+        import_file(target_path, module_name)
     revision.specs = list(specs)
     compiled = [
         name
@@ -140,13 +135,7 @@ class _Side:
         if self.instance.has_parameter:
             args = (bencher, self.instance.parameter)
         try:
-            function = self.instance.spec.function
-            if inspect.iscoroutinefunction(function):
-                asyncio.run(function(*args))
-            else:
-                returned = function(*args)
-                if inspect.isawaitable(returned):
-                    asyncio.run(_await(returned))
+            call_benchmark(self.instance.spec.function, args)
             if not bencher.served:
                 raise BencherMisuse("the benchmark returned without calling an iter* method of its Bencher")
             self.replies.put(("finished", None))
@@ -178,10 +167,6 @@ class _Side:
             self.thread.join()
         if kind == "error":
             raise value
-
-
-async def _await(awaitable: Any) -> None:
-    await awaitable
 
 
 class _PairedBencher(Bencher):

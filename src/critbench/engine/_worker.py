@@ -8,10 +8,7 @@ them. This is the only place user code is imported.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
-import importlib.util
-import inspect
 import json
 import os
 import random
@@ -25,6 +22,7 @@ from typing import Any
 from critbench.api import BenchInstance, collecting
 from critbench.engine._bencher_impl import FakeTimer, TimingBencher
 from critbench.engine._job import Job
+from critbench.engine._loading import call_benchmark, import_file
 from critbench.engine._paired import load_revision, measure_pair
 from critbench.engine._protocol import encode
 from critbench.engine._sampling import process_share
@@ -60,13 +58,7 @@ class _ProgressToChannel:
 
 
 def _import_target(path: Path, package: str) -> None:
-    module_name = "critbench_target_" + re.sub(r"\W", "_", f"{package}_{path.stem}")
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
+    import_file(path, "critbench_target_" + re.sub(r"\W", "_", f"{package}_{path.stem}"))
 
 
 def _describe(instance: BenchInstance, job: Job) -> BenchmarkInfo:
@@ -149,13 +141,7 @@ def _measure(instance: BenchInstance, info: BenchmarkInfo, job: Job, channel: _C
     bencher = TimingBencher(info.id, settings, _ProgressToChannel(channel, full_id), fake)
     _peak_rss_reset()
     args: tuple[Any, ...] = (bencher, instance.parameter) if instance.has_parameter else (bencher,)
-    function = instance.spec.function
-    if inspect.iscoroutinefunction(function):
-        asyncio.run(function(*args))
-    else:
-        returned = function(*args)
-        if inspect.isawaitable(returned):
-            asyncio.run(_await(returned))
+    call_benchmark(instance.spec.function, args)
     run = bencher.finish()
     samples = Samples(
         mode=run.mode,
@@ -167,10 +153,6 @@ def _measure(instance: BenchInstance, info: BenchmarkInfo, job: Job, channel: _C
     if fake is not None:
         return samples, MemoryUsage()  # the fake clock's runs are for golden output; memory is never repeatable
     return samples, MemoryUsage(_peak_rss_bytes(), run.allocated_per_iteration_bytes)
-
-
-async def _await(awaitable: Any) -> None:
-    await awaitable
 
 
 def run_paired_job(job: Job, channel: _Channel) -> int:
