@@ -160,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="per-benchmark timeout")
     run.add_argument(
+        "--precision",
+        metavar="PCT",
+        help="keep sampling until each typical time's CI half-width is within PCT (e.g. 2%%), "
+        "up to 4x the measurement time",
+    )
+    run.add_argument(
         "--interleave",
         action="store_true",
         help="with --baseline: re-measure the baseline's commit side by side with the working tree",

@@ -44,6 +44,7 @@ _CLI_SETTINGS = {
     "timeout": "timeout",
     "seed": "seed",
     "processes": "processes",
+    "precision": "precision",
 }
 
 
@@ -158,9 +159,49 @@ def _measure(ctx: Context, options: dict[str, Any], settings: Settings, verbose:
         style=style_for(options.get("color"), ctx.stderr),
     )
     try:
-        return run_suite(targets, settings, Selection(pattern, exact), progress)
+        results = run_suite(
+            targets,
+            settings,
+            Selection(pattern, exact),
+            progress,
+            more=_imprecise,
+            max_extra_rounds=3 * settings.processes if settings.precision is not None else 0,
+        )
     finally:
         progress.finish()
+    if settings.precision is None:
+        return results
+    unmet = _imprecise(results)
+    return [
+        dataclasses.replace(
+            r,
+            warnings=(
+                *r.warnings,
+                f"Warning: the precision asked for (±{100 * (r.info.settings.precision or 0):g}%) was not "
+                f"reached within four times the measurement time; the interval shown is what was reached.",
+            ),
+        )
+        if r.id.full_id in unmet
+        else r
+        for r in results
+    ]
+
+
+def _imprecise(results: list[BenchmarkResult]) -> set[str]:
+    """``--precision``: the benchmarks whose typical time's CI half-width is still wider than asked."""
+    from critbench.compare import analyze
+
+    wanted = set()
+    for result in results:
+        precision = result.info.settings.precision
+        if result.failure is not None or result.samples is None or precision is None:
+            continue
+        settings = result.info.settings
+        typical = analyze(result.samples, 10_000, settings.confidence_level, settings.seed, result.id.full_id)
+        typical_estimate = typical.estimates.typical
+        if (typical_estimate.upper - typical_estimate.lower) / 2 > precision * typical_estimate.point:
+            wanted.add(result.id.full_id)
+    return wanted
 
 
 @dataclasses.dataclass(frozen=True)

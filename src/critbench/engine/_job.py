@@ -39,6 +39,8 @@ class Job:
     only: tuple[str, ...] | None = None
     """Measure just these ids: benchmarks with a memory target each get a worker of their own, so the peak
     RSS they are judged by is theirs, not what earlier benchmarks in the same process left behind."""
+    extension: bool = False
+    """An extra process asked for by ``--precision``, beyond the benchmarks' own process count."""
     modes: dict[str, str] | None = None
     """Sampling mode per benchmark id, fixed by its first process so every process samples alike."""
     paired: PairedTarget | None = None

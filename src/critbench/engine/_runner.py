@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
@@ -214,6 +214,8 @@ class _TargetRun:
         self.infos: dict[str, BenchmarkInfo] = {}
         self.listing: tuple[BenchmarkInfo, ...] = ()
         self.fatal: Failure | None = None
+        self.extra: dict[str, int] = {}
+        """Processes added by ``--precision`` beyond a benchmark's own count."""
         self.paired_a: dict[str, Samples] = {}
         """critbench ab: revision A's samples, pair by pair with the results' (revision B's) samples."""
         self._round = 0
@@ -223,8 +225,27 @@ class _TargetRun:
     def rounds(self) -> int:
         return max((_rounds(self.infos[bid]) for bid in self.order), default=1)
 
+    def _rounds_of(self, bid: str) -> int:
+        return _rounds(self.infos[bid]) + self.extra.get(bid, 0)
+
     def _expected(self) -> list[str]:
-        return [bid for bid in self.order if bid not in self.failed and _rounds(self.infos[bid]) > self._round]
+        return [bid for bid in self.order if bid not in self.failed and self._rounds_of(bid) > self._round]
+
+    def extend(self, ids: set[str]) -> bool:
+        """One more worker process for each of ``ids`` this target has (``--precision``); False if none."""
+        mine = {bid for bid in ids if bid in self.infos and bid not in self.failed}
+        if not mine:
+            return False
+        index = max(self._rounds_of(bid) for bid in mine)
+        for bid in mine:
+            self.extra[bid] = index + 1 - _rounds(self.infos[bid])
+        self._round = index
+        self._round_done = set()
+        job = dataclasses.replace(
+            self.job, process_index=index, modes=self._modes(), only=tuple(sorted(mine)), extension=True
+        )
+        self._run_job(job)
+        return True
 
     def _modes(self) -> dict[str, str]:
         return {bid: r.samples.mode.value for bid, r in self.results.items() if r.samples is not None}
@@ -287,7 +308,7 @@ class _TargetRun:
                 previous, samples=previous.samples.merged(result.samples), memory=memory, warnings=warnings
             )
         self.results[bid] = result
-        if self._round + 1 >= _rounds(result.info):
+        if self._round + 1 >= self._rounds_of(bid):
             self.observer.benchmark_finished(result)
 
     def _finish(self, state: _WorkerState, result: BenchmarkResult) -> None:
@@ -471,7 +492,13 @@ def list_target(target: BenchTarget, settings: Settings) -> TargetListing:
 
 
 def run_suite(
-    targets: list[BenchTarget], settings: Settings, selection: Selection, observer: RunObserver
+    targets: list[BenchTarget],
+    settings: Settings,
+    selection: Selection,
+    observer: RunObserver,
+    *,
+    more: Callable[[list[BenchmarkResult]], set[str]] | None = None,
+    max_extra_rounds: int = 0,
 ) -> list[BenchmarkResult]:
     """Measure the selected benchmarks of every target; every one comes back, measured or failed.
 
@@ -480,7 +507,15 @@ def run_suite(
     target, and so on, so a slow spell of the machine touches a share of each benchmark, not all of one.
     """
     runs = [_TargetRun(target, _job(target, settings, selection, list_only=False), observer) for target in targets]
-    return _run_rounds(runs, observer)
+    results = _run_rounds(runs, observer)
+    for _ in range(max_extra_rounds if more is not None else 0):
+        assert more is not None
+        wanted = more(results)
+        extended = [run.extend(wanted) for run in runs if run.fatal is None]
+        if not any(extended):
+            break
+        results = _collect(runs, observer, announce_failures=False)
+    return results
 
 
 def _run_rounds(runs: list[_TargetRun], observer: RunObserver) -> list[BenchmarkResult]:
@@ -491,13 +526,18 @@ def _run_rounds(runs: list[_TargetRun], observer: RunObserver) -> list[Benchmark
         for target_run in runs:
             if target_run.fatal is None and index < target_run.rounds:
                 target_run.run_round(index)
+    return _collect(runs, observer, announce_failures=True)
+
+
+def _collect(runs: list[_TargetRun], observer: RunObserver, *, announce_failures: bool) -> list[BenchmarkResult]:
     results: list[BenchmarkResult] = []
     for target_run in runs:
         if target_run.fatal is not None:
             target = target_run.target
             info = BenchmarkInfo(id=load_failure_id(target), package=target.package, bench_target=target.name)
             result = BenchmarkResult(info=info, failure=target_run.fatal)
-            observer.benchmark_finished(result)
+            if announce_failures:
+                observer.benchmark_finished(result)
             results.append(result)
         else:
             results.extend(target_run.results[bid] for bid in target_run.order if bid in target_run.results)

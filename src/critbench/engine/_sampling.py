@@ -142,16 +142,19 @@ def quick(settings: Settings) -> Sampler:
         t_prev = t_now
 
 
-def process_share(settings: Settings, index: int) -> Settings | None:
+def process_share(settings: Settings, index: int, *, extension: bool = False) -> Settings | None:
     """The settings worker process ``index`` measures with, or None when the benchmark needs fewer processes.
+
+    An ``extension`` process (one more asked for by ``--precision``) measures a share like any other.
 
     The sample size, measurement time and warm-up are split across ``settings.processes`` processes, so
     spreading a benchmark over processes costs no more time than measuring it in one. Each process still
     warms up for at least 0.1 s (or the whole warm-up, if shorter). Quick mode always uses one process.
     """
     count = 1 if settings.quick else settings.processes
-    if index >= count:
+    if index >= count and not extension:
         return None
+    index %= count
     if count == 1:
         return settings
     samples = settings.sample_size // count + (1 if index < settings.sample_size % count else 0)

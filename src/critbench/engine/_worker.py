@@ -83,7 +83,7 @@ def _selected(info: BenchmarkInfo, job: Job) -> bool:
         return False
     if job.list_only:
         return _matches(full_id, job)
-    if process_share(info.settings, job.process_index) is None:
+    if process_share(info.settings, job.process_index, extension=job.extension) is None:
         return False
     if job.only is not None:
         return full_id in job.only
@@ -129,7 +129,7 @@ def _peak_rss_bytes() -> int | None:
 
 def _measure(instance: BenchInstance, info: BenchmarkInfo, job: Job, channel: _Channel) -> tuple[Samples, MemoryUsage]:
     full_id = info.id.full_id
-    settings = process_share(info.settings, job.process_index)
+    settings = process_share(info.settings, job.process_index, extension=job.extension)
     assert settings is not None
     if job.modes and full_id in job.modes:
         settings = replace(settings, sampling_mode=SamplingMode(job.modes[full_id]))

@@ -47,6 +47,9 @@ class Settings:
     noise_floor: float = 0.03
     """τ: the standard deviation of run-to-run drift (log scale) assumed when the history has no better
     figure; every comparison's interval and minimum detectable change include it."""
+    precision: float | None = None
+    """``--precision``: keep adding worker processes until the typical time's CI half-width is within this
+    fraction of it (0.02 = 2%), up to four times the measurement time."""
     fdr: bool = True
     """Control the false discovery rate across the suite (Benjamini–Hochberg) before calling changes."""
     warn_threshold: float = 0.05
@@ -88,6 +91,8 @@ def validate_settings(settings: Settings) -> list[str]:
         problems.append(f"timeout must be a positive number of seconds, got {settings.timeout!r}")
     if not isinstance(settings.nresamples, int) or settings.nresamples < 10:
         problems.append(f"nresamples must be an integer of at least 10, got {settings.nresamples!r}")
+    if settings.precision is not None and not 0 < settings.precision < 1:
+        problems.append(f"precision must be a fraction in (0, 1), e.g. 0.02 for 2%, got {settings.precision!r}")
     if not 0 <= settings.noise_floor < 1:
         problems.append(f"noise_floor must be in [0, 1), got {settings.noise_floor!r}")
     if not 0 <= settings.noise_threshold < 1:
@@ -137,6 +142,8 @@ def settings_layer(values: Mapping[str, Any], *, source: str) -> SettingsLayer:
             elif key in _INT_SETTINGS:
                 if isinstance(value, bool) or not isinstance(value, int):
                     raise ValueError(f"expected an integer, got {value!r}")
+            elif key == "precision":
+                value = None if value is None else _fraction(value)
             elif key in _FLOAT_SETTINGS:
                 if isinstance(value, bool) or not isinstance(value, int | float):
                     raise ValueError(f"expected a number, got {value!r}")
@@ -154,3 +161,12 @@ def settings_layer(values: Mapping[str, Any], *, source: str) -> SettingsLayer:
     except ValueError as exc:
         raise ValueError(f"{source}: {exc}") from None
     return layer
+
+
+def _fraction(value: Any) -> float:
+    """``0.02``, ``"0.02"`` or ``"2%"`` as 0.02."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a fraction or a percentage, got {value!r}")
+    if isinstance(value, str) and value.strip().endswith("%"):
+        return float(value.strip()[:-1]) / 100
+    return float(value)
