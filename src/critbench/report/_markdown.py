@@ -112,6 +112,30 @@ def _targets(data: ReportInput) -> list[str]:
     return lines + _table(["Metric", "Target", "Achieved", "Status", "Ratio"], rows)
 
 
+def _overhead(data: ReportInput) -> list[str]:
+    """The timing loop's own cost next to each targeted benchmark's time (the raw figure, before it is
+    subtracted), so a reader can see the harness does not blur the figures the targets judge."""
+    rows = []
+    for result in data.results:
+        samples, analysis = result.samples, result.analysis
+        if result.time_target is None or samples is None or analysis is None or samples.overhead_ns <= 0:
+            continue
+        raw = analysis.estimates.typical.point + samples.overhead_ns
+        rows.append(
+            [code(result.id.full_id, in_table=True), _t(samples.overhead_ns), f"{100 * samples.overhead_ns / raw:.2f}%"]
+        )
+    if not rows:
+        return []
+    lines = [
+        "## Harness Overhead",
+        "",
+        "The calibrated cost of critbench's timing loop per iteration (an empty routine through the same "
+        "`iter*` method), subtracted from the times above, and its share of each benchmark's raw time.",
+        "",
+    ]
+    return [*lines, *_table(["Benchmark", "Overhead per iteration", "Share of the time"], rows), ""]
+
+
 def _stability_row(row: Stability) -> list[str]:
     return [
         code(row.benchmark, in_table=True),
@@ -227,6 +251,7 @@ def render_markdown(data: ReportInput) -> str:
     """The seed's ``performance-baseline.md``: machine, performance targets, stability and comparison."""
     lines = ["# Performance Baseline", "", *_machine(data), ""]
     lines += [*_targets(data), ""]
+    lines += _overhead(data)
     lines += [*_stability(data), ""]
     if data.baseline_name is not None:
         lines += [f"## Comparison with {code(data.baseline_name)}", "", *_summary_body(data)]
