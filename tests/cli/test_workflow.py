@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -90,6 +91,8 @@ def test_save_then_regression_gates_and_fail_on_never_does_not(workspace: Worksp
     assert "small_group/grouped" in saved.stdout
     assert "target: 10.000 s  EXCELLENT" in saved.stdout
     assert (workspace.output_root / "before" / "run.json").is_file()
+    memory = json.loads((workspace.output_root / "before" / "compute" / "squares" / "memory.json").read_text())
+    assert memory["memory"]["peak_rss_bytes"] > 1_000_000, "memory figures are kept with the baseline"
 
     source = workspace.root / "alpha" / "benches" / "compute.py"
     source.write_text(source.read_text().replace("SLOWDOWN = 1", "SLOWDOWN = 2"))

@@ -477,7 +477,11 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
                     + "\n"
                 )
 
-    measured = [StoredBenchmark(r.info, r.samples, r.analysis) for r in results if r.samples is not None and r.analysis]
+    measured = [
+        StoredBenchmark(r.info, r.samples, r.analysis, r.memory)
+        for r in results
+        if r.samples is not None and r.analysis
+    ]
     saved_to = None
     if plan.load is None and measured:
         if plan.save_last:
