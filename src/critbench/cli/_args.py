@@ -227,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="regenerate the HTML report, or write the Markdown targets table")
     _add_locations(report, suppress=True)
+    report.add_argument(
+        "baseline", nargs="?", metavar="BASELINE", help="report on this saved baseline (default: the last run)"
+    )
     report.add_argument("--markdown", metavar="FILE", help="write the seed's performance-baseline tables to FILE")
     return parser
 

@@ -8,7 +8,7 @@ from typing import Any
 from critbench.cli._args import UsageError
 from critbench.cli._context import Context, display_path
 from critbench.cli._run import load_history, stored_result
-from critbench.storage import LAST_RUN, BaselineStore
+from critbench.storage import LAST_RUN, BaselineStore, check_baseline_name
 
 
 def report_command(ctx: Context, options: dict[str, Any]) -> int:
@@ -17,11 +17,12 @@ def report_command(ctx: Context, options: dict[str, Any]) -> int:
     from critbench.storage import write_bytes_atomic, write_folder_atomic
 
     store = BaselineStore(ctx.output_root)
-    if not store.exists(LAST_RUN):
+    source = check_baseline_name(options["baseline"]) if options.get("baseline") else LAST_RUN
+    if source == LAST_RUN and not store.exists(LAST_RUN):
         raise UsageError(f"no run to report on in {display_path(ctx.output_root)}: run `critbench run` first")
-    last = store.load(LAST_RUN)
+    last = store.load(source)
     name = last.run.compared_with
-    base = store.load(name) if name and name != LAST_RUN and store.exists(name) else None
+    base = store.load(name) if name and name not in (LAST_RUN, source) and store.exists(name) else None
     base_samples = {key: item.samples for key, item in base.benchmarks.items()} if base is not None else None
     results = evaluate(
         [stored_result(item) for item in last.benchmarks.values()],
