@@ -42,7 +42,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SLOWDOWNS = (0.0, 0.02, 0.05, 0.10, 0.25)
 WORKLOADS = ("loop_20us", "json_1ms")
-VENV = HERE / ".venv"
+VENV = Path(os.environ.get("CRITBENCH_EXPERIMENT_VENV", HERE / ".venv"))
+"""Set CRITBENCH_EXPERIMENT_VENV to keep a second snapshot (another critbench commit) beside a running one."""
 PY = VENV / "bin" / "python"
 
 CRITBENCH_TARGET = """
