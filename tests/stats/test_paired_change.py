@@ -13,7 +13,6 @@ from critbench.stats import (
     make_rng,
     paired_units,
     regularized_incomplete_beta,
-    sign_flip_p_value,
     t_two_sided_p,
 )
 
@@ -75,9 +74,3 @@ def test_paired_p_value_is_students_t_on_the_units() -> None:
     units = paired_units(a, b, process)
     expected = scipy.stats.ttest_1samp(units, 0.0).pvalue
     assert math.isclose(result.change.p_value, expected, rel_tol=1e-9)
-
-
-def test_sign_flip_p_value_exact_small_case() -> None:
-    units = np.array([1.0, 2.0, 3.0])
-    # 8 sign patterns; |mean| >= 2 only for all-plus and all-minus
-    assert sign_flip_p_value(units, make_rng(0, "x"), 100) == pytest.approx(2 / 8)

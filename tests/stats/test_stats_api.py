@@ -20,7 +20,6 @@ PUBLIC = {
     "process_change_distribution",
     "through_origin_slope",
     "paired_units",
-    "sign_flip_p_value",
     "regularized_incomplete_beta",
     "t_two_sided_p",
     "detectable_change",

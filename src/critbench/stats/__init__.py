@@ -24,7 +24,7 @@ from critbench.stats._figures import (
     through_origin_slope,
 )
 from critbench.stats._kde import gaussian_kde, silverman_bandwidth
-from critbench.stats._paired_change import compare_paired, paired_units, sign_flip_p_value
+from critbench.stats._paired_change import compare_paired, paired_units
 from critbench.stats._process_change import (
     MIN_PROCESSES,
     ProcessChange,
@@ -61,7 +61,6 @@ __all__ = [
     "process_change_distribution",
     "process_estimates",
     "regularized_incomplete_beta",
-    "sign_flip_p_value",
     "silverman_bandwidth",
     "t_two_sided_p",
     "through_origin_r_squared",

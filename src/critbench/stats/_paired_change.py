@@ -16,7 +16,6 @@ standard error of Δ (its sample standard deviation over √n), as for the other
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
@@ -27,8 +26,6 @@ from critbench.stats._bootstrap import bootstrap_estimate
 from critbench.stats._distributions import t_two_sided_p
 from critbench.stats._process_change import MIN_PROCESSES, ProcessChange, detectable_change
 from critbench.stats._validation import check_bootstrap_settings
-
-_EXACT_FLIPS_UP_TO = 16
 
 
 def paired_units(times_a: npt.ArrayLike, times_b: npt.ArrayLike, process: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -46,17 +43,6 @@ def paired_units(times_a: npt.ArrayLike, times_b: npt.ArrayLike, process: npt.Ar
         units: npt.NDArray[np.float64] = ratios
         return units
     return np.asarray([float(np.median(ratios[p == key])) for key in keys])
-
-
-def sign_flip_p_value(units: npt.NDArray[np.float64], rng: np.random.Generator, nresamples: int) -> float:
-    """Two-sided p of ``mean(units) = 0`` under symmetric sign flips (Fisher's randomisation test)."""
-    observed = abs(float(np.mean(units)))
-    if units.size <= _EXACT_FLIPS_UP_TO:
-        signs = np.array(list(itertools.product((1.0, -1.0), repeat=units.size)))
-    else:
-        signs = rng.choice((1.0, -1.0), size=(nresamples, units.size))
-    flipped = np.abs((signs * units).mean(axis=1))
-    return float(np.mean(flipped >= observed - 1e-15))
 
 
 def compare_paired(
