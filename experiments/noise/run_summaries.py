@@ -20,26 +20,17 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "sensitivity"))
+from run import CRITBENCH_TARGET  # noqa: E402 - the sensitivity experiment's bench target, measured the same way
+
 WORKLOADS = HERE.parent / "sensitivity" / "workloads.py"
-TARGET = """
-from critbench import bench
-import workloads
-
-@bench
-def loop_20us(b):
-    b.iter(workloads.loop_20us)
-
-@bench
-def json_1ms(b):
-    b.iter(workloads.json_1ms)
-"""
 
 
 def collect(runs: int, root: Path) -> list[dict[str, object]]:
     (root / "pkg" / "benches").mkdir(parents=True)
     (root / "pyproject.toml").write_text('[project]\nname = "noise"\n\n[tool.critbench]\nprocesses = 10\n')
     (root / "pkg" / "pyproject.toml").write_text('[project]\nname = "pkg"\n')
-    (root / "pkg" / "benches" / "w.py").write_text(TARGET)
+    (root / "pkg" / "benches" / "w.py").write_text(CRITBENCH_TARGET)
     (root / "pkg" / "benches" / "workloads.py").write_text(WORKLOADS.read_text())
     rows = []
     for _ in range(runs):
