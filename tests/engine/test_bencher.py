@@ -144,3 +144,24 @@ def test_fake_timer_is_deterministic_and_scales_with_cost() -> None:
     per_iter = [t / n for t, n in zip(runs[0].times_ns, runs[0].iters, strict=True)]
     assert all(900 < value < 1100 for value in per_iter)
     assert runs[2].iters != runs[0].iters or runs[2].times_ns != runs[0].times_ns
+
+
+def test_windowed_loop_keeps_the_fastest_window_per_call() -> None:
+    from critbench.engine._bencher_impl import WindowedLoop
+
+    calls: list[int] = []
+    loop = WindowedLoop(lambda: calls.append(1))
+    totals = [loop(iters) for iters in (10, 5000, 5000)]
+    assert len(calls) == 10_010
+    assert len(loop.fastest) == 3
+    for total, iters, fastest in zip(totals, (10, 5000, 5000), loop.fastest, strict=True):
+        assert 0 < fastest <= total / iters, "the fastest window is never slower than the call's average"
+
+
+def test_iter_records_each_samples_fastest_window() -> None:
+    bencher = _bencher()
+    bencher.iter(lambda: sum(range(50)))
+    run = bencher.finish()
+    assert run.fastest_ns is not None
+    assert len(run.fastest_ns) == len(run.iters)
+    assert all(0 < f <= t / n for f, t, n in zip(run.fastest_ns, run.times_ns, run.iters, strict=True))

@@ -151,6 +151,45 @@ async def traced_peak_bytes_async(routine: Callable[[], Awaitable[object]]) -> i
         return min(peaks)
 
 
+WINDOW_NS = 100_000
+"""Length of the windows a sample is timed in, besides its total (0.1 ms)."""
+
+
+class WindowedLoop:
+    """Times ``iters`` calls of a routine as a whole and in windows of about 0.1 ms, keeping the fastest
+    window's time per iteration for each call in :attr:`fastest`.
+
+    On a busy machine a sample of several milliseconds is almost always preempted somewhere, so even the
+    fastest sample carries a random delay; a 0.1 ms window usually escapes it. The windows cost two clock
+    reads per 0.1 ms (about 0.05%), and the total is timed exactly as by a plain loop.
+    """
+
+    def __init__(self, routine: Callable[[], object]) -> None:
+        self._routine = routine
+        self._window = 0
+        self.fastest: list[float] = []
+
+    def __call__(self, iters: int) -> float:
+        routine = self._routine
+        window = self._window or iters
+        total = 0
+        best = math.inf
+        remaining = iters
+        while remaining > 0:
+            chunk = min(window, remaining)
+            start = perf_counter_ns()
+            for _ in repeat(None, chunk):
+                routine()
+            elapsed = perf_counter_ns() - start
+            total += elapsed
+            if chunk == window and elapsed > 0:
+                best = min(best, elapsed / chunk)
+            remaining -= chunk
+        self.fastest.append(best if math.isfinite(best) else total / iters)
+        self._window = max(1, int(WINDOW_NS * iters / total)) if total > 0 else iters
+        return total
+
+
 def iter_runner(routine: Callable[[], object]) -> Callable[[int], float]:
     def run(iters: int) -> float:
         start = perf_counter_ns()
@@ -271,8 +310,13 @@ class TimingBencher(Bencher):
 
     def iter(self, routine: Callable[[], object]) -> None:
         self._claim("iter")
-        overhead = _calibrated("iter", iter_runner(_noop))
-        self._drive(iter_runner(routine), overhead, routine)
+        overhead = _calibrated("iter", WindowedLoop(_noop))
+        loop = WindowedLoop(routine)
+        self._drive(loop, overhead, routine)
+        assert self.result is not None
+        if self._fake is None:
+            fastest = tuple(loop.fastest[-len(self.result.iters) :])
+            self.result = dataclasses.replace(self.result, fastest_ns=fastest)
 
     def iter_batched(
         self, setup: Callable[[], I], routine: Callable[[I], object], batch_size: BatchSize = "small"

@@ -42,6 +42,8 @@ class SampledRun:
     warning: str | None
     overhead_ns: float = 0.0
     allocated_per_iteration_bytes: int | None = None
+    fastest_ns: tuple[float, ...] | None = None
+    """Per sample: the fastest ~0.1 ms window's time per iteration (``iter`` only)."""
 
 
 def format_duration(ns: float) -> str:

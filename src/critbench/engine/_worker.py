@@ -149,6 +149,7 @@ def _measure(instance: BenchInstance, info: BenchmarkInfo, job: Job, channel: _C
         times_ns=run.times_ns,
         process=(job.process_index,) * len(run.iters),
         overhead_ns=run.overhead_ns,
+        fastest_ns=run.fastest_ns,
     )
     if fake is not None:
         return samples, MemoryUsage()  # the fake clock's runs are for golden output; memory is never repeatable

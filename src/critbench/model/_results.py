@@ -44,12 +44,16 @@ class Samples:
     times_ns: tuple[float, ...]
     process: tuple[int, ...]
     overhead_ns: float = 0.0
+    fastest_ns: tuple[float, ...] | None = None
+    """Per sample, the fastest ~0.1 ms window's time per iteration (raw), where the timing loop keeps it."""
 
     def __post_init__(self) -> None:
         if self.mode is SamplingMode.AUTO:
             raise ValueError("samples are taken in linear or flat mode, never auto")
         if not len(self.iters) == len(self.times_ns) == len(self.process):
             raise ValueError("iters, times_ns and process must have one entry per sample")
+        if self.fastest_ns is not None and len(self.fastest_ns) != len(self.iters):
+            raise ValueError("fastest_ns must have one entry per sample")
         if len(self.iters) < 2:
             raise ValueError("at least two samples are needed")
         if any(n <= 0 for n in self.iters):
@@ -70,6 +74,13 @@ class Samples:
         return tuple(max(t - n * self.overhead_ns, 0.01 * t) for t, n in zip(self.times_ns, self.iters, strict=True))
 
     @property
+    def net_fastest_ns(self) -> tuple[float, ...] | None:
+        """:attr:`fastest_ns` without the harness overhead (never below 1% of the raw figure)."""
+        if self.fastest_ns is None:
+            return None
+        return tuple(max(f - self.overhead_ns, 0.01 * f) for f in self.fastest_ns)
+
+    @property
     def process_count(self) -> int:
         return len(set(self.process))
 
@@ -79,12 +90,16 @@ class Samples:
             raise ValueError(f"cannot merge {other.mode.value} samples into {self.mode.value} samples")
         count = self.process_count + other.process_count
         overhead = (self.overhead_ns * self.process_count + other.overhead_ns * other.process_count) / count
+        fastest = (
+            self.fastest_ns + other.fastest_ns if self.fastest_ns is not None and other.fastest_ns is not None else None
+        )
         return Samples(
             self.mode,
             self.iters + other.iters,
             self.times_ns + other.times_ns,
             self.process + other.process,
             overhead,
+            fastest,
         )
 
 
