@@ -182,7 +182,7 @@ class WindowedLoop:
                 routine()
             elapsed = perf_counter_ns() - start
             total += elapsed
-            if chunk == window and elapsed > 0:
+            if elapsed > 0:
                 best = min(best, elapsed / chunk)
             remaining -= chunk
         self.fastest.append(best if math.isfinite(best) else total / iters)
