@@ -23,7 +23,7 @@ from critbench.api import BenchInstance, collecting
 from critbench.engine._bencher_impl import FakeTimer, TimingBencher
 from critbench.engine._job import Job
 from critbench.engine._loading import call_benchmark, import_file
-from critbench.engine._paired import load_revision, measure_pair
+from critbench.engine._paired import load_revision, measure_pair, pin_to_one_cpu
 from critbench.engine._protocol import encode
 from critbench.engine._sampling import process_share
 from critbench.model import BenchmarkInfo, MemoryUsage, Samples, SamplingMode, from_data, to_data
@@ -182,6 +182,7 @@ def run_paired_job(job: Job, channel: _Channel) -> int:
         selected=[info.id.full_id for info in chosen],
     )
     rng = random.Random(f"{paired.seed}:{job.target}:{job.process_index}")
+    pin_to_one_cpu()
     for info in chosen:
         full_id = info.id.full_id
         share = process_share(info.settings, job.process_index)
