@@ -118,13 +118,24 @@ def background_load(active: bool) -> Iterator[None]:
         hog.wait()
 
 
+DETAILS: dict[str, dict[str, float | None]] = {}
+"""critbench's measured change and minimum detectable change per workload, from its last comparison."""
+
+
 def _regressed(results_json: Path) -> dict[str, bool]:
-    """critbench's verdict per workload, from its --json results."""
+    """critbench's verdict per workload, from its --json results (the figures behind it go to DETAILS)."""
     document = json.loads(results_json.read_text())
-    return {
-        bench["id"].split("/")[-1]: (bench.get("comparison") or {}).get("verdict") == "regressed"
-        for bench in document["benchmarks"]
-    }
+    verdicts = {}
+    DETAILS.clear()
+    for bench in document["benchmarks"]:
+        name = bench["id"].split("/")[-1]
+        comparison = bench.get("comparison") or {}
+        verdicts[name] = comparison.get("verdict") == "regressed"
+        DETAILS[name] = {
+            "change": ((comparison.get("change") or {}).get("mean") or {}).get("point"),
+            "min_detectable_change": comparison.get("min_detectable_change"),
+        }
+    return verdicts
 
 
 class Critbench:
@@ -305,10 +316,15 @@ def main() -> int:
                     rng.shuffle(slowdowns)
                     rows = []
                     for slowdown in slowdowns:
+                        load_before = os.getloadavg()[0]
+                        DETAILS.clear()
                         verdicts, wall = tool.compare(slowdown)
                         for workload, regressed in verdicts.items():
                             rows.append(
                                 {
+                                    **DETAILS.get(workload, {}),
+                                    "loadavg_before": load_before,
+                                    "loadavg_after": os.getloadavg()[0],
                                     "tool": tool.name,
                                     "trial": trial,
                                     "load": load,

@@ -33,6 +33,22 @@ def main() -> int:
                     values.append(f"{sum(verdicts) / len(verdicts):.0%} ({len(verdicts)})" if verdicts else "–")
                 print(f"| {tool} | {workload} | {load} | " + " | ".join(values) + " |")
     print()
+    mdc: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    for row in rows:
+        if row.get("min_detectable_change") is not None:
+            mdc[(row["tool"], row["workload"], row["load"])].append(row["min_detectable_change"])
+    if mdc:
+        print("| tool | workload | load | minimum detectable change, median (max) |")
+        print("|---|---|---|---|")
+        for (tool, workload, load), values in sorted(mdc.items()):
+            values.sort()
+            print(f"| {tool} | {workload} | {load} | {values[len(values) // 2]:.1%} ({values[-1]:.1%}) |")
+        print()
+    loads = [row["loadavg_before"] for row in rows if "loadavg_before" in row]
+    if loads:
+        loads.sort()
+        print(f"1-minute load average before a comparison: median {loads[len(loads) // 2]:.2f}, max {loads[-1]:.2f}")
+        print()
     print("| tool | wall time per benchmark, median (s) |")
     print("|---|---|")
     for tool in tools:
