@@ -46,12 +46,14 @@ class Workspace:
         for target, source in benches.items():
             self.write(f"{folder}/benches/{target}.py", source)
 
-    def critbench(self, *args: str, env: dict[str, str] | None = None, timeout: float = 300) -> Completed:
+    def critbench(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None
+    ) -> Completed:
         full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
         full_env.pop("CRITBENCH_HOME", None)
         completed = subprocess.run(
             [sys.executable, "-m", "critbench", *args],
-            cwd=self.root,
+            cwd=cwd or self.root,
             capture_output=True,
             text=True,
             env=full_env,

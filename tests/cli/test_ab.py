@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -143,3 +144,47 @@ def test_interleave_needs_a_baseline_with_a_commit(make_workspace: Callable[...,
     result = ws.critbench("run", "--baseline", "nogit", "--interleave")
     assert result.returncode == 2
     assert "did not record a git commit" in result.stderr
+
+
+def test_worktrees_left_by_a_killed_comparison_are_removed_and_live_ones_kept(
+    repo: Workspace, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    scratch_root = tmp_path_factory.mktemp("scratch")
+    dead = scratch_root / "critbench-ab-dead"
+    live = scratch_root / "critbench-ab-live"
+    for scratch, owner in ((dead, gone.pid), (live, os.getpid())):
+        scratch.mkdir()
+        (scratch / "owner.pid").write_text(f"{owner}\n")
+        _git(repo.root, "worktree", "add", "--detach", "--quiet", str(scratch / "a"), "HEAD~1")
+    status_before = _git(repo.root, "status", "--porcelain")
+
+    result = repo.critbench("ab", "HEAD~1", "HEAD", "--", "--exact", "w/steady", env={"CRITBENCH_TEST_LOG": "/dev/null"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Removed {dead}: the worktrees of an earlier critbench ab that was killed." in result.stderr
+    assert str(live) not in result.stderr
+    assert not dead.exists()
+    listed = _git(repo.root, "worktree", "list", "--porcelain")
+    assert str(dead / "a") not in listed
+    assert str(live / "a") in listed, "a worktree whose owner is still running is not ours to remove"
+    assert _git(repo.root, "status", "--porcelain") == status_before
+
+
+def test_ab_from_a_linked_worktree_with_uncommitted_changes(repo: Workspace, tmp_path: Path) -> None:
+    linked = tmp_path / "linked"
+    _git(repo.root, "worktree", "add", "--quiet", "-b", "feature", str(linked), "HEAD")
+    source = linked / "pkg" / "src" / "mylib" / "__init__.py"
+    source.write_text(LIBRARY.format(revision="L", factor=1))
+    log = tmp_path / "sides.log"
+    before = _state(linked)
+    main_before = _state(repo.root)
+
+    result = repo.critbench("ab", "HEAD", "--", "--exact", "w/slowed", cwd=linked, env={"CRITBENCH_TEST_LOG": str(log)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "uncommitted changes (pkg/src/mylib/__init__.py) are part of what is measured" in result.stderr
+    assert "Performance has improved." in result.stdout  # the linked tree undid the second commit's extra work
+    sides = _sides(log)
+    assert sides["L"].is_relative_to(linked.resolve())
+    assert sides["B"] != sides["L"] and not sides["B"].is_relative_to(linked.resolve())
+    assert _state(linked) == before and _state(repo.root)[:2] == main_before[:2]

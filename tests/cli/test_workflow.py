@@ -138,3 +138,19 @@ def test_plain_runs_compare_with_the_previous_run_and_never_gate(workspace: Work
     assert "Performance has regressed." in second.stdout
     assert "vs the previous run" in second.stdout
     assert [p.name for p in workspace.output_root.iterdir() if not p.name.startswith(".")] == ["report"]
+
+
+def test_report_rebuilds_a_plain_runs_comparison_with_the_run_before_it(
+    make_workspace: Callable[..., Workspace],
+) -> None:
+    ws = make_workspace()
+    ws.package("pkg", "pkg", {"t": "from critbench import bench\n\n@bench\ndef f(b):\n    b.iter(lambda: None)\n"})
+    assert ws.critbench("run", env={"CRITBENCH_FAKE_TIMER": '{"default": 1000}'}).returncode == 0
+    second = ws.critbench("run", env={"CRITBENCH_FAKE_TIMER": '{"default": 2000}'})
+    assert "Performance has regressed." in second.stdout
+
+    rebuilt = ws.critbench("report", "--markdown", "report.md")
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    text = (ws.root / "report.md").read_text()
+    assert "## Comparison with `the previous run`" in text
+    assert "regressed" in text and "t/f" in text.split("## Comparison with", 1)[1]

@@ -125,3 +125,18 @@ def test_history_noise_floor_by_hand() -> None:
     assert math.isclose(floor, expected, rel_tol=1e-9)
     assert history_noise_floor(typicals[:3], errors[:3]) is None
     assert history_noise_floor(np.full(6, 5.0), np.full(6, 0.01)) == 0.0
+
+
+def test_history_noise_floor_ignores_steps_across_code_changes() -> None:
+    # Two commits, each run four times with ±0.1 steps; the 0.7 jump between them is a change, not noise.
+    typicals = np.exp([0.0, 0.1, 0.0, 0.1, 0.8, 0.7, 0.8, 0.7])
+    errors = np.full(8, 0.0)
+    versions = ["a"] * 4 + ["b"] * 4
+    floor = history_noise_floor(typicals, errors, versions)
+    assert floor is not None
+    assert math.isclose(floor, 1.4826 * 0.1 / math.sqrt(2), rel_tol=1e-9)  # six same-commit steps of ±0.1
+    assert history_noise_floor(typicals, errors) > floor  # without versions the jump inflates it
+    assert history_noise_floor(typicals[:5], errors[:5], versions[:5]) is not None  # a's three steps are enough
+    assert history_noise_floor(typicals[:4], errors[:4], versions[:4]) is not None
+    assert history_noise_floor(typicals[3:6], errors[3:6], versions[3:6]) is None  # one same-commit step
+    assert history_noise_floor(typicals, errors, [str(i) for i in range(8)]) is None  # no repeated version

@@ -22,6 +22,7 @@ from critbench.model import (
 )
 from critbench.storage import (
     LAST_RUN,
+    PREVIOUS_RUN,
     BaselineNotFound,
     BaselineStore,
     InvalidBaselineName,
@@ -92,6 +93,18 @@ def test_the_last_run_is_hidden_from_names(tmp_path: Path) -> None:
     assert store.names() == ["kept"]
     assert store.exists(LAST_RUN)
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["kept"]
+
+
+def test_replacing_the_last_run_keeps_it_as_the_previous_one(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path)
+    for value in (1.0, 2.0, 3.0):
+        store.save(LAST_RUN, RUN, [_stored("a/b", value)])
+    assert store.load(LAST_RUN).benchmarks["a/b"].analysis.estimates.mean.point == 3.0
+    assert store.load(PREVIOUS_RUN).benchmarks["a/b"].analysis.estimates.mean.point == 2.0
+    store.save("named", RUN, [_stored("a/b", 4.0)])
+    assert store.load(PREVIOUS_RUN).benchmarks["a/b"].analysis.estimates.mean.point == 2.0, "only .last rotates"
+    assert store.names() == ["named"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".last", ".previous", "named"]
 
 
 def test_missing_baseline_names_the_saved_ones(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ the commands that need them, so ``critbench --help`` stays fast.
 
 from __future__ import annotations
 
+import signal
 import sys
 from typing import TextIO
 
@@ -75,5 +76,12 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
         return EXIT_INTERRUPTED
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    # SIGTERM (a CI job cancelled, `kill`) ends a run like Ctrl-C does: cleanup blocks run, so no worker,
+    # temporary worktree or half-written file is left behind.
+    signal.signal(signal.SIGTERM, _terminate)
     sys.exit(run(sys.argv[1:]))

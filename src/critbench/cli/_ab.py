@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import shlex
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from critbench import __version__
@@ -87,7 +88,10 @@ def interleaved(
     repo = repository_root(ctx.workspace.root)
     relative = ctx.workspace.root.relative_to(repo)
     started = _now()
-    with checkouts(repo, rev_a, rev_b) as (side_a, side_b):
+    cleaned: list[Path] = []
+    with checkouts(repo, rev_a, rev_b, cleaned=cleaned) as (side_a, side_b):
+        for folder in cleaned:
+            ctx.stderr.write(f"Removed {folder}: the worktrees of an earlier critbench ab that was killed.\n")
         if announce:
             ctx.stderr.write(announce + "\n")
         if side_b.uncommitted:

@@ -8,7 +8,7 @@ from typing import Any
 from critbench.cli._args import UsageError
 from critbench.cli._context import Context, display_path
 from critbench.cli._run import load_history, stored_result
-from critbench.storage import LAST_RUN, BaselineStore, check_baseline_name
+from critbench.storage import LAST_RUN, PREVIOUS_RUN, BaselineStore, check_baseline_name
 
 
 def report_command(ctx: Context, options: dict[str, Any]) -> int:
@@ -22,7 +22,13 @@ def report_command(ctx: Context, options: dict[str, Any]) -> int:
         raise UsageError(f"no run to report on in {display_path(ctx.output_root)}: run `critbench run` first")
     last = store.load(source)
     name = last.run.compared_with
-    base = store.load(name) if name and name not in (LAST_RUN, source) and store.exists(name) else None
+    base = None
+    if name == LAST_RUN and source == LAST_RUN:
+        # A plain run was compared with the run before it, which is kept as .previous once replaced.
+        base = store.load(PREVIOUS_RUN) if store.exists(PREVIOUS_RUN) else None
+        name = "the previous run"
+    elif name and name != source and store.exists(name):
+        base = store.load(name)
     base_samples = {key: item.samples for key, item in base.benchmarks.items()} if base is not None else None
     results = evaluate(
         [stored_result(item) for item in last.benchmarks.values()],

@@ -117,15 +117,25 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
 
 
 def noise_floors(history: Mapping[str, Sequence[HistoryPoint]], defaults: Mapping[str, float]) -> dict[str, float]:
-    """τ per benchmark: its setting, or the drift its stored runs show when that is larger."""
+    """τ per benchmark: its setting, or the drift its stored runs of unchanged code show when that is larger.
+
+    Only runs of a committed, clean checkout count, and only steps between consecutive runs of the same
+    commit: they measured the same code, so what moved between them is the machine.
+    """
     floors = dict(defaults)
     for key, default in defaults.items():
-        points = [p for p in history.get(key, ()) if p.typical.point > 0 and p.typical.upper > p.typical.lower]
+        points = [
+            p
+            for p in history.get(key, ())
+            if p.typical.point > 0 and p.typical.upper > p.typical.lower and p.git_commit and p.git_dirty is False
+        ]
         if len(points) < 4:
             continue
         z = NormalDist().inv_cdf(1 - (1 - points[-1].typical.confidence_level) / 2)
         errors = [(math.log(p.typical.upper) - math.log(max(p.typical.lower, 1e-12))) / (2 * z) for p in points]
-        measured = stats.history_noise_floor([p.typical.point for p in points], errors)
+        measured = stats.history_noise_floor(
+            [p.typical.point for p in points], errors, versions=[p.git_commit for p in points]
+        )
         if measured is not None:
             floors[key] = min(max(default, measured), MAX_NOISE_FLOOR)
     return floors

@@ -4,11 +4,16 @@ Revision A is always checked out into a temporary worktree (``git worktree add -
 when it is named. When B is omitted it is the user's working tree as it stands, uncommitted changes
 included. Worktrees are removed (and git's worktree list pruned) when the comparison ends, however it ends;
 the user's checkout, index and branches are never touched.
+
+A comparison killed outright (SIGKILL, a lost terminal) cannot clean up, so its scratch folder holds an
+``owner.pid`` file: the next comparison in the repository removes worktrees whose owner is no longer
+running, and says which.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -71,13 +76,66 @@ def _remove_worktree(repo: Path, folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+SCRATCH_PREFIX = "critbench-ab-"
+OWNER_FILE = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
+
+
+def remove_abandoned_worktrees(repo: Path) -> list[Path]:
+    """Remove the worktrees that earlier comparisons, killed before they could clean up, left behind.
+
+    Only folders critbench made are considered: a registered worktree inside a ``critbench-ab-*`` scratch
+    folder whose ``owner.pid`` names a process that is gone. Returns the scratch folders removed.
+    """
+    listing = _git(repo, "worktree", "list", "--porcelain").stdout
+    removed: list[Path] = []
+    for line in listing.splitlines():
+        if not line.startswith("worktree "):
+            continue
+        folder = Path(line[len("worktree ") :])
+        scratch = folder.parent
+        if not scratch.name.startswith(SCRATCH_PREFIX):
+            continue
+        try:
+            owner = int((scratch / OWNER_FILE).read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        _remove_worktree(repo, folder)
+        if scratch not in removed:
+            removed.append(scratch)
+    for scratch in removed:
+        shutil.rmtree(scratch, ignore_errors=True)
+    _git(repo, "worktree", "prune")  # and forget registrations whose folders are already gone
+    return removed
+
+
 @contextlib.contextmanager
-def checkouts(repo: Path, revision_a: str, revision_b: str | None) -> Iterator[tuple[Checkout, Checkout]]:
-    """Both revisions on disk for the duration of the block; worktrees are cleaned up afterwards."""
+def checkouts(
+    repo: Path, revision_a: str, revision_b: str | None, *, cleaned: list[Path] | None = None
+) -> Iterator[tuple[Checkout, Checkout]]:
+    """Both revisions on disk for the duration of the block; worktrees are cleaned up afterwards.
+
+    Worktrees abandoned by earlier, killed comparisons are removed first; their folders are appended to
+    ``cleaned`` when it is given, so the caller can say so.
+    """
     commit_a = resolve_commit(repo, revision_a)
     commit_b = resolve_commit(repo, revision_b) if revision_b is not None else None
-    _git(repo, "worktree", "prune")  # forget worktrees an interrupted earlier comparison left registered
-    scratch = Path(tempfile.mkdtemp(prefix="critbench-ab-"))
+    abandoned = remove_abandoned_worktrees(repo)
+    if cleaned is not None:
+        cleaned.extend(abandoned)
+    scratch = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX))
+    (scratch / OWNER_FILE).write_text(f"{os.getpid()}\n")
     added: list[Path] = []
     try:
         folder_a = scratch / "a"

@@ -541,4 +541,29 @@ def _collect(runs: list[_TargetRun], observer: RunObserver, *, announce_failures
             results.append(result)
         else:
             results.extend(target_run.results[bid] for bid in target_run.order if bid in target_run.results)
-    return results
+    return _without_clashes(results)
+
+
+def _without_clashes(results: list[BenchmarkResult]) -> list[BenchmarkResult]:
+    """Fail every benchmark whose id another target also declares: baselines, history and comparisons are
+    keyed by id, so keeping either would silently mix two benchmarks' numbers."""
+    owners: dict[str, list[BenchmarkResult]] = {}
+    for result in results:
+        owners.setdefault(result.id.full_id, []).append(result)
+    clashing = {key: found for key, found in owners.items() if len(found) > 1}
+    if not clashing:
+        return results
+    out = []
+    for result in results:
+        found = clashing.get(result.id.full_id)
+        if found is None:
+            out.append(result)
+            continue
+        where = ", ".join(f"{r.info.package} (benches/{r.info.bench_target}.py)" for r in found)
+        reason = (
+            f"the id {result.id.full_id} is declared by more than one bench target: {where}; ids must be unique "
+            "across the workspace, so put one in a group of its own (critbench.group(NAME).bench) or rename "
+            "its file"
+        )
+        out.append(dataclasses.replace(result, samples=None, memory=None, failure=Failure(FailureKind.ERROR, reason)))
+    return out

@@ -24,6 +24,7 @@ detects with probability 80% at the given significance level: ``exp((z₁₋α/�
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
@@ -131,18 +132,29 @@ def compare_processes(
     return ProcessChange(change, detectable_change(total, significance_level), total)
 
 
-def history_noise_floor(typicals: npt.ArrayLike, standard_errors: npt.ArrayLike) -> float | None:
+def history_noise_floor(
+    typicals: npt.ArrayLike, standard_errors: npt.ArrayLike, versions: Sequence[object] | None = None
+) -> float | None:
     """τ from a benchmark's stored runs: the run-to-run drift that their own intervals do not explain.
 
-    Successive runs differ by ``d = log(x_i / x_(i-1))``; with drift τ and per-run standard errors ``s``,
-    ``var(d) = 2τ² + s²_i + s²_(i-1)``. The spread of ``d`` is estimated robustly (1.4826 · MAD), so the odd
-    genuine change between two runs does not count as noise. None with fewer than four runs.
+    Successive runs of the same code differ by ``d = log(x_i / x_(i-1))``; with drift τ and per-run standard
+    errors ``s``, ``var(d) = 2τ² + s²_i + s²_(i-1)``. The spread of ``d`` is estimated robustly (1.4826 · MAD),
+    so the odd outlier does not count as noise. With ``versions`` (one label per run, e.g. its git commit),
+    only steps between consecutive runs of the same version count: a step across a code change is the change,
+    not noise. None with fewer than three steps.
     """
     values = np.log(np.asarray(typicals, dtype=float))
     errors = np.asarray(standard_errors, dtype=float)
-    if values.size < 4 or errors.shape != values.shape:
+    if errors.shape != values.shape or values.ndim != 1:
+        raise ValueError("one standard error per typical time")
+    same = np.ones(max(values.size - 1, 0), dtype=bool)
+    if versions is not None:
+        if len(versions) != values.size:
+            raise ValueError("one version per typical time")
+        same = np.asarray([versions[i] == versions[i + 1] for i in range(values.size - 1)], dtype=bool)
+    if int(same.sum()) < 3:
         return None
-    steps = np.diff(values)
+    steps = np.diff(values)[same]
     spread = 1.4826 * float(np.median(np.abs(steps - np.median(steps))))
-    explained = float(np.mean(errors[1:] ** 2 + errors[:-1] ** 2))
+    explained = float(np.mean((errors[1:] ** 2 + errors[:-1] ** 2)[same]))
     return math.sqrt(max(0.0, spread**2 - explained) / 2)

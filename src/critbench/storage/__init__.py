@@ -2,6 +2,7 @@
 
 from critbench.storage._baselines import (
     LAST_RUN,
+    PREVIOUS_RUN,
     BaselineNotFound,
     BaselineStore,
     InvalidBaselineName,
@@ -21,6 +22,7 @@ from critbench.storage._history import HistoryStore, StoredRun, mask_password
 
 __all__ = [
     "LAST_RUN",
+    "PREVIOUS_RUN",
     "SCHEMA_VERSION",
     "BaselineNotFound",
     "BaselineStore",

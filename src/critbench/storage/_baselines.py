@@ -5,7 +5,8 @@
     ROOT/
       <name>/run.json                          the run that last saved it, and an index id → folder
       <name>/<group>/<function>[/<param>]/     benchmark.json, sample.json, estimates.json[, memory.json]
-      .last/                                   the previous run, which a plain run compares against
+      .last/                                   the last run, which the next plain run compares against
+      .previous/                               the run before it, so the last comparison can be rebuilt
       report/                                  the HTML report
 
 Anything the tool keeps besides baselines and ``report/`` is dot-named, so ``ls ROOT`` shows exactly the
@@ -29,6 +30,9 @@ from critbench.storage._files import StorageError, read_document, signals_deferr
 
 LAST_RUN = ".last"
 """Where every measured run is kept for the next plain run to compare against (Criterion's ``base``)."""
+
+PREVIOUS_RUN = ".previous"
+"""The last run as it was before the newest run replaced it: what that newest run was compared with."""
 
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 _RESERVED = {"report"}
@@ -187,9 +191,15 @@ class BaselineStore:
     def _swap_in(self, name: str, staging: Path) -> None:
         target = self.root / name
         old = self.root / f".old-{name}-{uuid.uuid4().hex[:8]}"
+        previous = self.root / PREVIOUS_RUN
         with signals_deferred():
             if target.exists():
-                target.rename(old)
+                if name == LAST_RUN:
+                    if previous.exists():
+                        previous.rename(old)
+                    target.rename(previous)
+                else:
+                    target.rename(old)
             staging.rename(target)
         shutil.rmtree(old, ignore_errors=True)
 
