@@ -160,7 +160,9 @@ def test_worktrees_left_by_a_killed_comparison_are_removed_and_live_ones_kept(
         _git(repo.root, "worktree", "add", "--detach", "--quiet", str(scratch / "a"), "HEAD~1")
     status_before = _git(repo.root, "status", "--porcelain")
 
-    result = repo.critbench("ab", "HEAD~1", "HEAD", "--", "--exact", "w/steady", env={"CRITBENCH_TEST_LOG": "/dev/null"})
+    result = repo.critbench(
+        "ab", "HEAD~1", "HEAD", "--", "--exact", "w/steady", env={"CRITBENCH_TEST_LOG": "/dev/null"}
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Removed {dead}: the worktrees of an earlier critbench ab that was killed." in result.stderr
     assert str(live) not in result.stderr
@@ -186,5 +188,7 @@ def test_ab_from_a_linked_worktree_with_uncommitted_changes(repo: Workspace, tmp
     assert "Performance has improved." in result.stdout  # the linked tree undid the second commit's extra work
     sides = _sides(log)
     assert sides["L"].is_relative_to(linked.resolve())
-    assert sides["B"] != sides["L"] and not sides["B"].is_relative_to(linked.resolve())
-    assert _state(linked) == before and _state(repo.root)[:2] == main_before[:2]
+    assert sides["B"] != sides["L"]
+    assert not sides["B"].is_relative_to(linked.resolve())
+    assert _state(linked) == before
+    assert _state(repo.root)[:2] == main_before[:2]

@@ -153,4 +153,5 @@ def test_report_rebuilds_a_plain_runs_comparison_with_the_run_before_it(
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     text = (ws.root / "report.md").read_text()
     assert "## Comparison with `the previous run`" in text
-    assert "regressed" in text and "t/f" in text.split("## Comparison with", 1)[1]
+    assert "regressed" in text
+    assert "t/f" in text.split("## Comparison with", 1)[1]

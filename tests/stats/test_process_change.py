@@ -135,7 +135,9 @@ def test_history_noise_floor_ignores_steps_across_code_changes() -> None:
     floor = history_noise_floor(typicals, errors, versions)
     assert floor is not None
     assert math.isclose(floor, 1.4826 * 0.1 / math.sqrt(2), rel_tol=1e-9)  # six same-commit steps of ±0.1
-    assert history_noise_floor(typicals, errors) > floor  # without versions the jump inflates it
+    unversioned = history_noise_floor(typicals, errors)
+    assert unversioned is not None
+    assert unversioned > floor  # without versions the jump inflates it
     assert history_noise_floor(typicals[:5], errors[:5], versions[:5]) is not None  # a's three steps are enough
     assert history_noise_floor(typicals[:4], errors[:4], versions[:4]) is not None
     assert history_noise_floor(typicals[3:6], errors[3:6], versions[3:6]) is None  # one same-commit step
