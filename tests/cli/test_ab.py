@@ -192,3 +192,18 @@ def test_ab_from_a_linked_worktree_with_uncommitted_changes(repo: Workspace, tmp
     assert not sides["B"].is_relative_to(linked.resolve())
     assert _state(linked) == before
     assert _state(repo.root)[:2] == main_before[:2]
+
+
+def test_a_comparison_too_noisy_to_see_modest_changes_suggests_measuring_side_by_side(repo: Workspace) -> None:
+    same = {"CRITBENCH_FAKE_TIMER": '{"default": 1000}', "CRITBENCH_TEST_LOG": os.devnull}
+    commit = _git(repo.root, "rev-parse", "HEAD").strip()
+    assert repo.critbench("run", "--save-baseline", "before", env=same).returncode == 0
+    unchanged = repo.critbench("run", "--baseline", "before", env=same)
+    assert "No change in performance detected." in unchanged.stdout
+    assert "could not be told from noise" in unchanged.stderr
+    assert "critbench run --baseline before --interleave" in unchanged.stderr
+    plain = repo.critbench("run", env=same)  # against the previous run, which has no name to --interleave
+    assert f"critbench ab {commit[:10]}" in plain.stderr
+    slower = repo.critbench("run", "--baseline", "before", env={**same, "CRITBENCH_FAKE_TIMER": '{"default": 3000}'})
+    assert "Performance has regressed." in slower.stdout
+    assert "side by side" not in slower.stderr, "a comparison that found the change needs no advice"

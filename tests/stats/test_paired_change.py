@@ -74,3 +74,36 @@ def test_paired_p_value_is_students_t_on_the_units() -> None:
     units = paired_units(a, b, process)
     expected = scipy.stats.ttest_1samp(units, 0.0).pvalue
     assert math.isclose(result.change.p_value, expected, rel_tol=1e-9)
+
+
+def test_a_position_effect_cancels_in_each_process_whatever_the_split() -> None:
+    # True change 3%. In every process the second sample of a pair pays 2% extra (its sign alternating by
+    # process), and the random order gave one position three pairs and the other two, so the plain median
+    # would land on the biased side; the crossover summary averages the two positions' medians.
+    processes, true = 6, math.log(1.03)
+    a_first = np.asarray([True, True, True, False, False] * processes)
+    process = np.repeat(np.arange(processes), 5)
+    sign = np.where(process % 2 == 0, 1.0, -1.0)
+    shift = np.where(a_first, 0.02, -0.02) * sign  # A first → B is second → B pays (or gains) 2%
+    a = np.full(a_first.size, 1000.0)
+    b = a * np.exp(true + shift)
+    units = paired_units(a, b, process, a_first)
+    assert np.allclose(units, true)
+    plain = paired_units(a, b, process)
+    assert np.allclose(np.abs(plain - true), 0.02), "without the order each process is off by the full effect"
+    result = compare_paired(
+        a,
+        b,
+        process,
+        a_first=a_first,
+        nresamples=1000,
+        confidence_level=0.95,
+        significance_level=0.05,
+        rng=make_rng(1, "x"),
+    )
+    assert math.isclose(result.change.mean.point, 0.03, rel_tol=1e-9)
+
+
+def test_the_order_must_match_the_pairs() -> None:
+    with pytest.raises(ValueError, match="one entry per pair"):
+        paired_units([1.0, 2.0], [1.0, 2.0], [0, 0], [True])

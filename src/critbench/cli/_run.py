@@ -27,6 +27,7 @@ from critbench.model import (
     Settings,
     SettingsLayer,
     Stability,
+    Verdict,
     settings_layer,
     to_data,
 )
@@ -365,6 +366,34 @@ def publish(
         )
 
 
+SIDE_BY_SIDE_HINT_AT = 0.05
+"""Suggest measuring side by side when a comparison found nothing but could not have seen a change this big."""
+
+
+def side_by_side_hint(results: Sequence[BenchmarkResult], compared_with: str | None, commit: str | None) -> str | None:
+    """Advice for when separate runs were too noisy to show a modest change, and the baseline's code can be
+    re-measured (it recorded its commit): the command that measures both versions in alternation."""
+    blind = [
+        r.comparison.min_detectable_change
+        for r in results
+        if r.comparison is not None
+        and r.comparison.unit != "pair"
+        and r.comparison.min_detectable_change is not None
+        and r.comparison.verdict in (Verdict.NO_CHANGE, Verdict.WITHIN_NOISE)
+    ]
+    if not blind or max(blind) < SIDE_BY_SIDE_HINT_AT or not commit or compared_with is None:
+        return None
+    command = (
+        f"critbench ab {commit[:10]}"
+        if compared_with == LAST_RUN
+        else f"critbench run --baseline {compared_with} --interleave"
+    )
+    return (
+        f"Note: between separate runs on this machine, changes smaller than {100 * max(blind):.0f}% could not be "
+        f"told from noise. To see smaller ones, measure both versions side by side: {command}"
+    )
+
+
 def parse_gates(ctx: Context, options: dict[str, Any]) -> Any:
     from critbench.compare import parse_fail_on
 
@@ -476,6 +505,9 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
                     + ("…" if len(missing) > 5 else "")
                     + "\n"
                 )
+        hint = side_by_side_hint(results, plan.compare_with, baseline.run.environment.git_commit)
+        if hint:
+            ctx.stderr.write(hint + "\n")
 
     measured = [
         StoredBenchmark(r.info, r.samples, r.analysis, r.memory)

@@ -79,6 +79,7 @@ def _paired_test(new: Samples, base: Samples, settings: Settings, key: str) -> _
         base.net_times_ns,
         new.net_times_ns,
         new.process,
+        a_first=base.ran_first,
         nresamples=settings.nresamples,
         confidence_level=settings.confidence_level,
         significance_level=settings.significance_level,

@@ -196,8 +196,10 @@ def run_paired_job(job: Job, channel: _Channel) -> int:
             continue
         iters = tuple(float(n) for n in run.iters)
         process = (job.process_index,) * len(iters)
-        samples_b = Samples(SamplingMode.FLAT, iters, run.times_b, process)
-        samples_a = Samples(SamplingMode.FLAT, iters, run.times_a, process)
+        samples_b = Samples(
+            SamplingMode.FLAT, iters, run.times_b, process, ran_first=tuple(not first for first in run.a_first)
+        )
+        samples_a = Samples(SamplingMode.FLAT, iters, run.times_a, process, ran_first=run.a_first)
         channel.send("paired", id=full_id, samples=to_data(samples_b), samples_a=to_data(samples_a))
     channel.send("done")
     return 0

@@ -46,6 +46,9 @@ class Samples:
     overhead_ns: float = 0.0
     fastest_ns: tuple[float, ...] | None = None
     """Per sample, the fastest ~0.1 ms window's time per iteration (raw), where the timing loop keeps it."""
+    ran_first: tuple[bool, ...] | None = None
+    """For samples taken in alternation with another revision's (critbench ab): whether this side's sample
+    ran first in its pair."""
 
     def __post_init__(self) -> None:
         if self.mode is SamplingMode.AUTO:
@@ -54,6 +57,8 @@ class Samples:
             raise ValueError("iters, times_ns and process must have one entry per sample")
         if self.fastest_ns is not None and len(self.fastest_ns) != len(self.iters):
             raise ValueError("fastest_ns must have one entry per sample")
+        if self.ran_first is not None and len(self.ran_first) != len(self.iters):
+            raise ValueError("ran_first must have one entry per sample")
         if len(self.iters) < 2:
             raise ValueError("at least two samples are needed")
         if any(n <= 0 for n in self.iters):
@@ -93,6 +98,9 @@ class Samples:
         fastest = (
             self.fastest_ns + other.fastest_ns if self.fastest_ns is not None and other.fastest_ns is not None else None
         )
+        ran_first = (
+            self.ran_first + other.ran_first if self.ran_first is not None and other.ran_first is not None else None
+        )
         return Samples(
             self.mode,
             self.iters + other.iters,
@@ -100,6 +108,7 @@ class Samples:
             self.process + other.process,
             overhead,
             fastest,
+            ran_first,
         )
 
 
