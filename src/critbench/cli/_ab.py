@@ -14,7 +14,7 @@ from typing import Any
 
 from critbench import __version__
 from critbench.cli._args import UsageError
-from critbench.cli._context import Context, style_for
+from critbench.cli._context import Context, progress_reporter
 from critbench.cli._run import (
     check_filter,
     cli_settings_layer,
@@ -80,7 +80,6 @@ def interleaved(
     """Measure ``rev_a`` and ``rev_b`` (default: the working tree) in alternation; report like a run."""
     from critbench.compare import evaluate, exit_status
     from critbench.engine import Selection, capture_environment, checkouts, repository_root, run_paired_suite
-    from critbench.report import ProgressReporter
 
     gates = parse_gates(ctx, options)
     settings = Settings().apply(ctx.workspace.config.settings).apply(cli_settings_layer(options))
@@ -105,12 +104,7 @@ def interleaved(
             raise UsageError(f"{side_a.label} has no usable workspace at {relative or '.'}: {exc}") from None
         workspace_b = ctx.workspace if side_b.root == repo else load_workspace(side_b.root / relative)
         pairs = _pairs(workspace_a, workspace_b, options.get("package") or [], target, side_a.label)
-        progress = ProgressReporter(
-            ctx.stderr,
-            overwrite=ctx.stderr.isatty() and options.get("color") != "never",
-            verbose=bool(options.get("verbose")),
-            style=style_for(options.get("color"), ctx.stderr),
-        )
+        progress = progress_reporter(ctx, options, verbose=bool(options.get("verbose")))
         try:
             paired = run_paired_suite(
                 pairs,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from critbench.discovery import Workspace, find_workspace_root, load_workspace
-from critbench.report import OutputFormat, Style
+from critbench.report import OutputFormat, ProgressReporter, Style
 
 
 @dataclass(frozen=True)
@@ -68,3 +68,13 @@ def display_path(path: Path) -> str:
         return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def progress_reporter(ctx: Context, options: dict[str, Any], *, verbose: bool) -> ProgressReporter:
+    """The progress lines on stderr, overwritten in place on a terminal unless colour is off."""
+    return ProgressReporter(
+        ctx.stderr,
+        overwrite=ctx.stderr.isatty() and options.get("color") != "never",
+        verbose=verbose,
+        style=style_for(options.get("color"), ctx.stderr),
+    )

@@ -14,7 +14,7 @@ from typing import Any
 
 from critbench import __version__
 from critbench.cli._args import UsageError
-from critbench.cli._context import Context, display_path, output_format, style_for
+from critbench.cli._context import Context, display_path, output_format, progress_reporter, style_for
 from critbench.discovery import select_targets
 from critbench.model import (
     BenchmarkResult,
@@ -147,18 +147,12 @@ class _Observers:
 
 def _measure(ctx: Context, options: dict[str, Any], settings: Settings, verbose: bool) -> list[BenchmarkResult]:
     from critbench.engine import Selection, run_suite
-    from critbench.report import ProgressReporter
 
     targets = select_targets(ctx.workspace, options.get("package") or [], options.get("target"))
     if not targets:
         raise UsageError(f"no bench targets found in {ctx.workspace.root} (looked for <package>/benches/*.py)")
     pattern, exact = check_filter(options)
-    progress = ProgressReporter(
-        ctx.stderr,
-        overwrite=ctx.stderr.isatty() and options.get("color") != "never",
-        verbose=verbose,
-        style=style_for(options.get("color"), ctx.stderr),
-    )
+    progress = progress_reporter(ctx, options, verbose=verbose)
     try:
         results = run_suite(
             targets,
