@@ -207,3 +207,16 @@ def test_a_comparison_too_noisy_to_see_modest_changes_suggests_measuring_side_by
     slower = repo.critbench("run", "--baseline", "before", env={**same, "CRITBENCH_FAKE_TIMER": '{"default": 3000}'})
     assert "Performance has regressed." in slower.stdout
     assert "side by side" not in slower.stderr, "a comparison that found the change needs no advice"
+
+
+def test_ab_quick_mode_measures_in_one_process_and_says_so(repo: Workspace) -> None:
+    log = repo.root / "q.log"
+    result = repo.critbench(
+        "ab", "HEAD~1", "--", "--exact", "w/slowed", "--quick", env={"CRITBENCH_TEST_LOG": str(log)}
+    )
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    assert "alternation in 1 process)" in result.stdout
+    assert "Benchmarking w/slowed" in result.stderr
+    assert "[process 1/" not in result.stderr, (
+        "quick mode runs one process, and the progress line must not promise more"
+    )

@@ -47,3 +47,9 @@ def test_iteration_counts_are_abbreviated_like_criterion() -> None:
 
 def test_thousands() -> None:
     assert fmt.thousands(1234567.4) == "1,234,567"
+
+
+def test_counts_take_the_noun_in_the_right_number() -> None:
+    assert fmt.count(1, "process", "processes") == "1 process"
+    assert fmt.count(10, "process", "processes") == "10 processes"
+    assert fmt.count(0, "pair") == "0 pairs"

@@ -24,6 +24,7 @@ from typing import IO, Protocol
 
 from critbench.engine._job import Job, PairedTarget
 from critbench.engine._protocol import LineBuffer, Message, ProtocolError, decode
+from critbench.engine._sampling import process_count
 from critbench.model import (
     BenchmarkId,
     BenchmarkInfo,
@@ -197,7 +198,7 @@ def _timeout_s(info: BenchmarkInfo, expected_s: float | None) -> float:
 
 def _rounds(info: BenchmarkInfo) -> int:
     """How many worker processes measure this benchmark (each takes a share of its samples)."""
-    return 1 if info.settings.quick else info.settings.processes
+    return process_count(info.settings)
 
 
 class _TargetRun:

@@ -144,6 +144,11 @@ def quick(settings: Settings) -> Sampler:
         t_prev = t_now
 
 
+def process_count(settings: Settings) -> int:
+    """How many worker processes measure a benchmark: ``settings.processes``, or one in quick mode."""
+    return 1 if settings.quick else settings.processes
+
+
 def process_share(settings: Settings, index: int, *, extension: bool = False) -> Settings | None:
     """The settings worker process ``index`` measures with, or None when the benchmark needs fewer processes.
 
@@ -153,7 +158,7 @@ def process_share(settings: Settings, index: int, *, extension: bool = False) ->
     spreading a benchmark over processes costs no more time than measuring it in one. Each process still
     warms up for at least 0.1 s (or the whole warm-up, if shorter). Quick mode always uses one process.
     """
-    count = 1 if settings.quick else settings.processes
+    count = process_count(settings)
     if index >= count and not extension:
         return None
     index %= count

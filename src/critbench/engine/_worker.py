@@ -25,7 +25,7 @@ from critbench.engine._job import Job
 from critbench.engine._loading import call_benchmark, import_file
 from critbench.engine._paired import load_revision, measure_pair, pin_to_one_cpu
 from critbench.engine._protocol import encode
-from critbench.engine._sampling import process_share
+from critbench.engine._sampling import process_count, process_share
 from critbench.model import BenchmarkInfo, MemoryUsage, Samples, SamplingMode, from_data, to_data
 
 
@@ -199,7 +199,7 @@ def run_paired_job(job: Job, channel: _Channel) -> int:
         share = process_share(info.settings, job.process_index)
         if share is None:
             continue
-        channel.send("start", id=full_id, process=job.process_index, processes=info.settings.processes)
+        channel.send("start", id=full_id, process=job.process_index, processes=process_count(info.settings))
         try:
             run = measure_pair(revision_a, instances_a[full_id], revision_b, instances_b[full_id], share, rng=rng)
         except Exception as exc:
@@ -252,7 +252,7 @@ def run_job(job: Job, channel: _Channel) -> int:
                 "start",
                 id=full_id,
                 process=job.process_index,
-                processes=1 if info.settings.quick else info.settings.processes,
+                processes=process_count(info.settings),
             )
             try:
                 samples, memory = _measure(instance, info, job, channel)

@@ -96,3 +96,8 @@ def iterations(count: int, *, exact: bool) -> str:
     if count < 10_000_000_000:
         return f"{count / 1e9:.1f}B iterations"
     return f"{count / 1e9:.0f}B iterations"
+
+
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 process``, ``10 processes``: a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"

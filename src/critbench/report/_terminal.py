@@ -159,11 +159,10 @@ def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style)
     if comparison.min_detectable_change is not None:
         basis = f"noise floor {comparison.noise_floor * 100:.1f}%"
         if comparison.unit == "process" and result.samples is not None:
-            basis += f", {result.samples.process_count} processes"
+            basis += f", {fmt.count(result.samples.process_count, 'process', 'processes')}"
         if comparison.unit == "pair" and result.samples is not None:
-            basis = (
-                f"{len(result.samples.iters)} pairs measured in alternation in {result.samples.process_count} processes"
-            )
+            processes = fmt.count(result.samples.process_count, "process", "processes")
+            basis = f"{len(result.samples.iters)} pairs measured in alternation in {processes}"
         lines.append(f"{INDENT}could detect changes ≥ {comparison.min_detectable_change * 100:.1f}% ({basis})")
     return lines
 
