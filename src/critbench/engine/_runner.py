@@ -196,11 +196,6 @@ def _timeout_s(info: BenchmarkInfo, expected_s: float | None) -> float:
     return 3 * expected_s + 60.0
 
 
-def _rounds(info: BenchmarkInfo) -> int:
-    """How many worker processes measure this benchmark (each takes a share of its samples)."""
-    return process_count(info.settings)
-
-
 class _TargetRun:
     """Drives workers for one target, one round (worker process) at a time, until every selected benchmark
     is measured by all its processes or has failed."""
@@ -224,10 +219,10 @@ class _TargetRun:
 
     @property
     def rounds(self) -> int:
-        return max((_rounds(self.infos[bid]) for bid in self.order), default=1)
+        return max((process_count(self.infos[bid].settings) for bid in self.order), default=1)
 
     def _rounds_of(self, bid: str) -> int:
-        return _rounds(self.infos[bid]) + self.extra.get(bid, 0)
+        return process_count(self.infos[bid].settings) + self.extra.get(bid, 0)
 
     def _expected(self) -> list[str]:
         return [bid for bid in self.order if bid not in self.failed and self._rounds_of(bid) > self._round]
@@ -239,7 +234,7 @@ class _TargetRun:
             return False
         index = max(self._rounds_of(bid) for bid in mine)
         for bid in mine:
-            self.extra[bid] = index + 1 - _rounds(self.infos[bid])
+            self.extra[bid] = index + 1 - process_count(self.infos[bid].settings)
         self._round = index
         self._round_done = set()
         job = dataclasses.replace(

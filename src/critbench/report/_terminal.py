@@ -158,11 +158,12 @@ def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style)
     lines.append(f"{INDENT}{_explanation(comparison, style)}")
     if comparison.min_detectable_change is not None:
         basis = f"noise floor {comparison.noise_floor * 100:.1f}%"
-        if comparison.unit == "process" and result.samples is not None:
-            basis += f", {fmt.count(result.samples.process_count, 'process', 'processes')}"
-        if comparison.unit == "pair" and result.samples is not None:
+        if result.samples is not None:
             processes = fmt.count(result.samples.process_count, "process", "processes")
-            basis = f"{len(result.samples.iters)} pairs measured in alternation in {processes}"
+            if comparison.unit == "process":
+                basis += f", {processes}"
+            elif comparison.unit == "pair":
+                basis = f"{len(result.samples.iters)} pairs measured in alternation in {processes}"
         lines.append(f"{INDENT}could detect changes ≥ {comparison.min_detectable_change * 100:.1f}% ({basis})")
     return lines
 
