@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from critbench.testing import FakeClock
+
 FAST_CONFIG = """\
 [tool.critbench]
 warm-up-time = 0.05
@@ -47,8 +49,16 @@ class Workspace:
             self.write(f"{folder}/benches/{target}.py", source)
 
     def critbench(
-        self, *args: str, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        timeout: float = 300,
+        cwd: Path | None = None,
+        fake: FakeClock | None = None,
     ) -> Completed:
+        """Run ``critbench ARGS`` here; with ``fake``, every worker uses that deterministic clock."""
+        if fake is not None:
+            args = ("--fake-clock", fake.to_json(), *args)
         full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
         full_env.pop("CRITBENCH_HOME", None)
         completed = subprocess.run(

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from critbench.report._html_page import benchmark_path, group_path
+from critbench.testing import FakeClock
 from tests.conftest import FAST_CONFIG, Workspace
 
 SCRIPT = "<script>alert(1)</script>"
@@ -58,10 +59,10 @@ def build(b: Bencher, n: object) -> None:
     b.iter(lambda: None)
 '''
 
-COSTS = [
-    {"default": 1000, "seed": 1},
-    {"default": 1000, "seed": 2, "demo/slower": 1500},
-    {"default": 1000, "seed": 3, "demo/slower": 1600},
+CLOCKS = [
+    FakeClock(1000, seed=1),
+    FakeClock(1000, {"demo/slower": 1500}, seed=2),
+    FakeClock(1000, {"demo/slower": 1600}, seed=3),
 ]
 
 
@@ -103,14 +104,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     if has_git:
         _git(workspace.root, "init", "-q")
     collected = Runs()
-    for index, costs in enumerate(COSTS):
+    for index, clock in enumerate(CLOCKS):
         if has_git:
             _git(workspace.root, "commit", "-q", "--allow-empty", "-m", f"run {index + 1}")
         flags = ["--save-baseline", "base"] if index == 0 else ["--baseline", "base", "--fail-on", "never"]
         out = workspace.root / f"run{index + 1}.json"
-        completed = workspace.critbench(
-            "run", *flags, "--json", str(out), env={"CRITBENCH_FAKE_TIMER": json.dumps(costs)}
-        )
+        completed = workspace.critbench("run", *flags, "--json", str(out), fake=clock)
         assert completed.returncode == 0, completed.stderr
         collected.documents.append(json.loads(out.read_text(encoding="utf-8")))
     collected.output_root = workspace.output_root

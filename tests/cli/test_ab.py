@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from critbench.testing import FakeClock
 from tests.conftest import Workspace
 
 LIBRARY = """
@@ -139,8 +140,7 @@ def test_ab_refuses_unknown_revisions_and_missing_targets_cleanly(repo: Workspac
 def test_interleave_needs_a_baseline_with_a_commit(make_workspace: Callable[..., Workspace]) -> None:
     ws = make_workspace()
     ws.package("pkg", "pkg", {"t": "from critbench import bench\n\n@bench\ndef x(b):\n    b.iter(lambda: None)\n"})
-    fake = {"CRITBENCH_FAKE_TIMER": '{"default": 1000}'}
-    assert ws.critbench("run", "--save-baseline", "nogit", env=fake).returncode == 0
+    assert ws.critbench("run", "--save-baseline", "nogit", fake=FakeClock(1000)).returncode == 0
     result = ws.critbench("run", "--baseline", "nogit", "--interleave")
     assert result.returncode == 2
     assert "did not record a git commit" in result.stderr
@@ -195,16 +195,19 @@ def test_ab_from_a_linked_worktree_with_uncommitted_changes(repo: Workspace, tmp
 
 
 def test_a_comparison_too_noisy_to_see_modest_changes_suggests_measuring_side_by_side(repo: Workspace) -> None:
-    same = {"CRITBENCH_FAKE_TIMER": '{"default": 1000}', "CRITBENCH_TEST_LOG": os.devnull}
+    same = {"CRITBENCH_TEST_LOG": os.devnull}
+    unchanged_clock = FakeClock(1000)
     commit = _git(repo.root, "rev-parse", "HEAD").strip()
-    assert repo.critbench("run", "--save-baseline", "before", env=same).returncode == 0
-    unchanged = repo.critbench("run", "--baseline", "before", env=same)
+    assert repo.critbench("run", "--save-baseline", "before", env=same, fake=unchanged_clock).returncode == 0
+    unchanged = repo.critbench("run", "--baseline", "before", env=same, fake=unchanged_clock)
     assert "No change in performance detected." in unchanged.stdout
     assert "could not be told from noise" in unchanged.stderr
     assert "critbench run --baseline before --interleave" in unchanged.stderr
-    plain = repo.critbench("run", env=same)  # against the previous run, which has no name to --interleave
+    plain = repo.critbench(
+        "run", env=same, fake=unchanged_clock
+    )  # against the previous run, which has no name to --interleave
     assert f"critbench ab {commit[:10]}" in plain.stderr
-    slower = repo.critbench("run", "--baseline", "before", env={**same, "CRITBENCH_FAKE_TIMER": '{"default": 3000}'})
+    slower = repo.critbench("run", "--baseline", "before", env=same, fake=FakeClock(3000))
     assert "Performance has regressed." in slower.stdout
     assert "side by side" not in slower.stderr, "a comparison that found the change needs no advice"
 

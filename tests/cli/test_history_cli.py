@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from critbench.cli._args import UsageError
 from critbench.cli._context import Context, make_context
 from critbench.cli._history import history_command, sparkline
+from critbench.errors import UsageError
 from critbench.model import BenchmarkResult, RunRecord, Verdict
 from critbench.storage import LAST_RUN
 from critbench.storage._history import HistoryStore

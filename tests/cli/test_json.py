@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from critbench.testing import FakeClock
 from tests.conftest import Workspace
 
 TARGET = '''
@@ -20,10 +21,8 @@ def work(b: Bencher) -> None:
 def test_json_results_carry_everything_a_program_needs(make_workspace: Callable[..., Workspace]) -> None:
     ws = make_workspace()
     ws.package("pkg", "pkg", {"t": TARGET})
-    fake = {"CRITBENCH_FAKE_TIMER": '{"default": 1000, "seed": 1}'}
-    assert ws.critbench("run", "--save-baseline", "base", env=fake).returncode == 0
-    fake = {"CRITBENCH_FAKE_TIMER": '{"default": 3000, "seed": 2}'}
-    result = ws.critbench("run", "--baseline", "base", "--json", "results.json", env=fake)
+    assert ws.critbench("run", "--save-baseline", "base", fake=FakeClock(1000, seed=1)).returncode == 0
+    result = ws.critbench("run", "--baseline", "base", "--json", "results.json", fake=FakeClock(3000, seed=2))
     assert result.returncode == 1
     document = json.loads((ws.root / "results.json").read_text())
     assert document["schema_version"] == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from critbench.testing import FakeClock
 from tests.conftest import Workspace
 
 TARGET = """
@@ -42,7 +43,7 @@ nresamples = 500
 processes = 2
 """
 
-FAKE = {"CRITBENCH_FAKE_TIMER": '{"default": 1000, "seed": 1}'}
+FAKE = FakeClock(1000, seed=1)
 IDS = ("t/work", "t/sized/1", "t/sized/2")
 
 
@@ -55,7 +56,7 @@ def test_repeat_runs_the_suite_n_times_and_shows_stability(make_workspace: Calla
     ws = make_workspace(CONFIG)
     ws.package("pkg", "pkg", {"t": TARGET})
 
-    result = ws.critbench("run", "--repeat", "3", "--json", "results.json", env=FAKE)
+    result = ws.critbench("run", "--repeat", "3", "--json", "results.json", fake=FAKE)
 
     assert result.returncode == 0, result.stderr
     assert [line for line in result.stderr.splitlines() if line.startswith("Run ")] == [
@@ -94,7 +95,7 @@ def test_repeat_one_is_a_plain_run(make_workspace: Callable[..., Workspace]) -> 
     ws = make_workspace(CONFIG)
     ws.package("pkg", "pkg", {"t": TARGET})
 
-    result = ws.critbench("run", "--repeat", "1", "--json", "results.json", env=FAKE)
+    result = ws.critbench("run", "--repeat", "1", "--json", "results.json", fake=FAKE)
 
     assert result.returncode == 0, result.stderr
     assert "Stability" not in result.stdout
@@ -107,7 +108,7 @@ def test_repeat_must_be_at_least_one(make_workspace: Callable[..., Workspace]) -
     ws.package("pkg", "pkg", {"t": TARGET})
 
     for bad in ("0", "-2", "x"):
-        result = ws.critbench("run", "--repeat", bad, env=FAKE)
+        result = ws.critbench("run", "--repeat", bad, fake=FAKE)
         assert result.returncode == 2
         assert "--repeat" in result.stderr
 
@@ -115,7 +116,7 @@ def test_repeat_must_be_at_least_one(make_workspace: Callable[..., Workspace]) -
 def test_repeat_cannot_be_combined_with_load_baseline_or_interleave(make_workspace: Callable[..., Workspace]) -> None:
     ws = make_workspace(CONFIG)
     ws.package("pkg", "pkg", {"t": TARGET})
-    assert ws.critbench("run", "--save-baseline", "base", env=FAKE).returncode == 0
+    assert ws.critbench("run", "--save-baseline", "base", fake=FAKE).returncode == 0
 
     loaded = ws.critbench("run", "--repeat", "2", "--baseline", "base", "--load-baseline", "base")
     interleaved = ws.critbench("run", "--repeat", "2", "--baseline", "base", "--interleave")
@@ -132,7 +133,7 @@ def test_a_failure_in_an_earlier_run_is_reported_and_fails_the_exit_status(
     ws = make_workspace(CONFIG)
     ws.package("pkg", "pkg", {"flaky": FLAKY})
 
-    result = ws.critbench("run", "--repeat", "3", env=FAKE)
+    result = ws.critbench("run", "--repeat", "3", fake=FAKE)
 
     assert result.returncode == 3
     assert "Warning: run 1 of 3: 1 benchmark(s) failed: flaky/flaky" in result.stderr

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from critbench.testing import FakeClock
 from tests.conftest import Workspace
 
 SYNC_TARGET = '''
@@ -145,8 +146,8 @@ def test_report_rebuilds_a_plain_runs_comparison_with_the_run_before_it(
 ) -> None:
     ws = make_workspace()
     ws.package("pkg", "pkg", {"t": "from critbench import bench\n\n@bench\ndef f(b):\n    b.iter(lambda: None)\n"})
-    assert ws.critbench("run", env={"CRITBENCH_FAKE_TIMER": '{"default": 1000}'}).returncode == 0
-    second = ws.critbench("run", env={"CRITBENCH_FAKE_TIMER": '{"default": 2000}'})
+    assert ws.critbench("run", fake=FakeClock(1000)).returncode == 0
+    second = ws.critbench("run", fake=FakeClock(2000))
     assert "Performance has regressed." in second.stdout
 
     rebuilt = ws.critbench("report", "--markdown", "report.md")

@@ -20,6 +20,7 @@ from critbench.model import (
     BenchmarkInfo,
     BenchmarkResult,
     BusyProcess,
+    CautionKind,
     Diagnostics,
     Estimate,
     Estimates,
@@ -97,7 +98,10 @@ def test_typicals_are_gathered_per_benchmark_skipping_failures() -> None:
 
 def test_spread_warning_above_ten_percent_cv() -> None:
     assert spread_warning(_analysis(mean=1000.0, std_dev=100.0)) is None
-    assert spread_warning(_analysis(mean=1000.0, std_dev=234.0, median=950.0, mad=95.0)) == (
+    warning = spread_warning(_analysis(mean=1000.0, std_dev=234.0, median=950.0, mad=95.0))
+    assert warning is not None
+    assert warning.kind is CautionKind.SPREAD
+    assert warning.text == (
         "Warning: the spread is high (CV 23.4%, MAD 10.0% of the median): the samples disagree, so only large "
         "changes can be detected. Close other programs, keep each call's work the same (fixed inputs, no I/O), "
         "or raise --measurement-time; critbench run --repeat 3 shows whether whole runs agree."
@@ -108,7 +112,7 @@ def test_spread_warnings_are_added_once_and_never_to_failures() -> None:
     results = [_result("a", 1000.0, std_dev=300.0), _result("b", 1000.0, std_dev=10.0), _result("c", None)]
     warned = with_spread_warnings(results)
     assert [len(r.warnings) for r in warned] == [1, 0, 0]
-    assert warned[0].warnings[0].startswith("Warning: the spread is high (CV 30.0%")
+    assert warned[0].warnings[0].text.startswith("Warning: the spread is high (CV 30.0%")
     assert with_spread_warnings(warned) == warned
 
 
@@ -119,7 +123,8 @@ def test_machine_warnings_thresholds() -> None:
     assert machine_warnings(Diagnostics(), Diagnostics(load_average=(9.0, 9.0, 9.0))) == []  # CPU count unknown
 
     busy_at_start = Diagnostics(cpu_count=1, load_average=(1.5, 1.0, 1.0), steal_share=0.051)
-    assert machine_warnings(busy_at_start, None) == [
+    assert [w.kind for w in machine_warnings(busy_at_start, None)] == [CautionKind.MACHINE_LOAD, CautionKind.STEAL]
+    assert [w.text for w in machine_warnings(busy_at_start, None)] == [
         "Warning: the machine was busy (load 1.5 on 1 CPU at the start of the run). Close other programs or wait "
         "for them to finish, then run again; changes are still judged against the noise floor, but a busy "
         "machine widens it, so smaller changes go undetected.",
@@ -138,7 +143,7 @@ def test_machine_warnings_prefer_the_runs_own_window() -> None:
         busy_processes=(BusyProcess(7, "make", 0.9),),
     )
     end = Diagnostics(cpu_count=4, load_average=(4.5, 1.0, 1.0), steal_share=0.0)
-    assert machine_warnings(start, end) == [
+    assert [w.text for w in machine_warnings(start, end)] == [
         "Warning: the machine was busy (load 4.5 on 4 CPUs at the end of the run). Close other programs or wait "
         "for them to finish, then run again; changes are still judged against the noise floor, but a busy "
         "machine widens it, so smaller changes go undetected.",
@@ -146,7 +151,7 @@ def test_machine_warnings_prefer_the_runs_own_window() -> None:
         "and adds noise. For steadier timings (needs root; shown for information): "
         "sudo cpupower frequency-set -g performance",
     ]
-    assert machine_warnings(start, None)[1] == (
+    assert machine_warnings(start, None)[1].text == (
         "Warning: other processes were busy just before the run: make (pid 7, 90% of a CPU). Close them or wait "
         "for them to finish, then run again."
     )
@@ -155,7 +160,7 @@ def test_machine_warnings_prefer_the_runs_own_window() -> None:
 def test_stability_warning_names_the_unstable_benchmarks() -> None:
     rows = run_stability({"g/a": [100.0, 110.0, 120.0], "g/b": [100.0, 150.0, 100.0], "g/c": [1.0]})
     assert stability_warnings(rows[:1]) == []
-    assert stability_warnings(rows) == [
+    assert [w.text for w in stability_warnings(rows)] == [
         "Warning: whole runs disagree by more than 10% for g/b (CV 24.7%): a single run cannot show changes "
         "smaller than that. Close other programs, measure longer (--measurement-time), or compare versions "
         "side by side with critbench ab."

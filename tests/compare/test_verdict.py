@@ -5,9 +5,6 @@ from __future__ import annotations
 import pytest
 
 from critbench.compare import (
-    EXIT_FAILED,
-    EXIT_GATE,
-    EXIT_OK,
     FailOn,
     assess_target,
     exit_status,
@@ -16,6 +13,7 @@ from critbench.compare import (
     parse_fail_on,
     verdict,
 )
+from critbench.errors import EXIT_FAILED, EXIT_GATE, EXIT_OK
 from critbench.model import ChangeStatistics, Estimate, Indicator, RunSummary, Settings, TargetStatus, Verdict
 
 

@@ -160,7 +160,7 @@ def test_warnings_from_a_busy_machine_say_what_to_do(tmp_path: Path) -> None:
     machine.write(load="2.40 2.00 1.80", user=1160, system=540, idle=8100, steal=500, processes=during)
     end = probe.end()
 
-    assert machine_warnings(start, end) == [
+    assert [w.text for w in machine_warnings(start, end)] == [
         "Warning: the machine was busy (load 3.2 at the start and 2.4 at the end of the run, on 2 CPUs). "
         "Close other programs or wait for them to finish, then run again; changes are still judged against the "
         "noise floor, but a busy machine widens it, so smaller changes go undetected.",

@@ -6,13 +6,13 @@ and review the diff.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from critbench.testing import FakeClock
 from tests.conftest import Workspace
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -57,8 +57,8 @@ nresamples = 1000
 processes = 5
 """
 
-BASE_COSTS = {"default": 1000, "seed": 1}
-NEW_COSTS = {"default": 1000, "seed": 2, "golden/slower": 2000, "golden/faster": 500}
+BASE_CLOCK = FakeClock(1000, seed=1)
+NEW_CLOCK = FakeClock(1000, {"golden/slower": 2000, "golden/faster": 500}, seed=2)
 
 
 def _check(name: str, text: str) -> None:
@@ -73,29 +73,28 @@ def _check(name: str, text: str) -> None:
 def compared(make_workspace: Callable[..., Workspace]) -> Workspace:
     ws = make_workspace(CONFIG)
     ws.package("pkg", "pkg", {"golden": TARGET})
-    saved = ws.critbench("run", "--save-baseline", "base", env={"CRITBENCH_FAKE_TIMER": json.dumps(BASE_COSTS)})
+    saved = ws.critbench("run", "--save-baseline", "base", fake=BASE_CLOCK)
     assert saved.returncode == 0, saved.stderr
     _check("save.txt", saved.stdout)
     return ws
 
 
 def test_comparison_output_matches_golden(compared: Workspace) -> None:
-    fake = {"CRITBENCH_FAKE_TIMER": json.dumps(NEW_COSTS)}
-    result = compared.critbench("run", "--baseline", "base", "--discard-baseline", env=fake)
+    result = compared.critbench("run", "--baseline", "base", "--discard-baseline", fake=NEW_CLOCK)
     assert result.returncode == 1
     _check("compare.txt", result.stdout)
 
 
 def test_verbose_and_bencher_and_quiet_formats_match_golden(compared: Workspace) -> None:
-    fake = {"CRITBENCH_FAKE_TIMER": json.dumps(NEW_COSTS)}
     for fmt in ("verbose", "bencher", "quiet"):
-        result = compared.critbench("run", "--baseline", "base", "--discard-baseline", "--output-format", fmt, env=fake)
+        result = compared.critbench(
+            "run", "--baseline", "base", "--discard-baseline", "--output-format", fmt, fake=NEW_CLOCK
+        )
         assert result.returncode == 1
         _check(f"compare-{fmt}.txt", result.stdout)
 
 
 def test_same_fake_run_twice_prints_the_same_numbers(compared: Workspace) -> None:
-    fake = {"CRITBENCH_FAKE_TIMER": json.dumps(NEW_COSTS)}
-    first = compared.critbench("run", "--baseline", "base", "--discard-baseline", env=fake)
-    second = compared.critbench("run", "--baseline", "base", "--discard-baseline", env=fake)
+    first = compared.critbench("run", "--baseline", "base", "--discard-baseline", fake=NEW_CLOCK)
+    second = compared.critbench("run", "--baseline", "base", "--discard-baseline", fake=NEW_CLOCK)
     assert first.stdout == second.stdout

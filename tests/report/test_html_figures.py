@@ -15,7 +15,15 @@ import scipy.stats
 from critbench import stats
 from critbench.compare import evaluate
 from critbench.compare._figures import benchmark_figures, prepare_report, stability
-from critbench.model import BenchmarkId, BenchmarkInfo, BenchmarkResult, Estimate, HistoryPoint, SamplingMode
+from critbench.model import (
+    BenchmarkId,
+    BenchmarkInfo,
+    BenchmarkResult,
+    ComparisonUnit,
+    Estimate,
+    HistoryPoint,
+    SamplingMode,
+)
 from critbench.stats._figures import (
     EXACT_DENSITY_LIMIT,
     density_curve,
@@ -143,7 +151,7 @@ def test_flat_sampling_has_no_regression_and_process_tests_their_own_distributio
     assert figures.regression is None
     assert figures.baseline_regression is None
     assert flat.comparison is not None
-    assert flat.comparison.unit == "process"
+    assert flat.comparison.unit is ComparisonUnit.PROCESS
     assert figures.change is not None
     assert figures.change.distribution.ys
 

@@ -7,73 +7,107 @@ the commands that need them, so ``critbench --help`` stays fast.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
+import traceback
 from typing import TextIO
 
-from critbench.cli._args import UsageError, build_parser, parse_harness, split_harness
+from critbench.cli._args import build_parser, parse_harness, split_harness
+from critbench.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CritbenchError, UsageError
 
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+"""The reader of our output went away (``critbench list | head``): 128 + SIGPIPE, as other tools end."""
 
 
 def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run the command line ``argv`` (without the program name) and return its exit status."""
-    from critbench.discovery import DiscoveryError
-    from critbench.engine import RevisionError
-    from critbench.storage import StorageError
+    """Run the command line ``argv`` (without the program name) and return its exit status.
 
+    The one error boundary: a :class:`~critbench.errors.CritbenchError` becomes its message and its exit
+    status, an interrupt 130, a closed output pipe a quiet 141, and anything else an internal error (4) in
+    one line, with the traceback when ``-v`` was given. Never 1, which only a gate returns.
+    """
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     try:
-        own, harness = split_harness(argv)
-        parser = build_parser()
-        options = vars(parser.parse_args(own))
-        command = options.get("command")
-        if command is None:
-            parser.print_help(out)
-            return EXIT_USAGE
-        if harness and command not in ("run", "ab"):
-            raise UsageError(f"harness arguments after '--' are only for 'critbench run' and 'ab', not '{command}'")
-        from critbench.cli._context import make_context
-
-        ctx = make_context(options, out, err)
-        if command == "run":
-            from critbench.cli._run import merge_harness, run_command
-
-            return run_command(ctx, merge_harness(options, parse_harness(harness)), argv)
-        if command == "ab":
-            from critbench.cli._ab import ab_command
-            from critbench.cli._run import merge_harness
-
-            return ab_command(ctx, merge_harness(options, parse_harness(harness)), argv)
-        if command == "list":
-            from critbench.cli._list import list_command
-
-            return list_command(ctx, options)
-        if command == "compare":
-            from critbench.cli._stored import compare_command
-
-            return compare_command(ctx, options)
-        if command == "baselines":
-            from critbench.cli._stored import baselines_command
-
-            return baselines_command(ctx, options)
-        if command == "report":
-            from critbench.cli._report import report_command
-
-            return report_command(ctx, options)
-        if command == "history":
-            from critbench.cli._history import history_command
-
-            return history_command(ctx, options)
-        raise UsageError(f"unknown command {command!r}")
-    except (UsageError, DiscoveryError, StorageError, RevisionError) as exc:
+        return _dispatch(argv, out, err)
+    except CritbenchError as exc:
         err.write(f"error: {exc}\n")
-        return EXIT_USAGE
+        return exc.exit_status
     except KeyboardInterrupt:
         err.write("\ninterrupted: nothing from this run was saved; existing baselines are unchanged\n")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence(out)
+        return EXIT_BROKEN_PIPE
+    except Exception as exc:
+        err.write(f"critbench: internal error: {type(exc).__name__}: {_one_line(exc)}")
+        if _verbose(argv):
+            err.write("\n" + traceback.format_exc())
+        else:
+            err.write(" (run again with -v for the traceback; please report it)\n")
+        return EXIT_INTERNAL
+
+
+def _one_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else "(no message)"
+
+
+def _verbose(argv: list[str]) -> bool:
+    return any(arg in ("-v", "--verbose") for arg in argv)
+
+
+def _silence(stream: TextIO) -> None:
+    """Point a closed stdout at /dev/null, so the interpreter's final flush does not complain again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+
+
+def _dispatch(argv: list[str], out: TextIO, err: TextIO) -> int:
+    own, harness = split_harness(argv)
+    parser = build_parser()
+    options = vars(parser.parse_args(own))
+    command = options.get("command")
+    if command is None:
+        parser.print_help(out)
+        return EXIT_USAGE
+    if harness and command not in ("run", "ab"):
+        raise UsageError(f"harness arguments after '--' are only for 'critbench run' and 'ab', not '{command}'")
+    from critbench.cli._context import make_context
+
+    ctx = make_context(options, out, err)
+    if command == "run":
+        from critbench.cli._run import merge_harness, run_command
+
+        return run_command(ctx, merge_harness(options, parse_harness(harness)), argv)
+    if command == "ab":
+        from critbench.cli._ab import ab_command
+        from critbench.cli._run import merge_harness
+
+        return ab_command(ctx, merge_harness(options, parse_harness(harness)), argv)
+    if command == "list":
+        from critbench.cli._list import list_command
+
+        return list_command(ctx, options)
+    if command == "compare":
+        from critbench.cli._stored import compare_command
+
+        return compare_command(ctx, options)
+    if command == "baselines":
+        from critbench.cli._stored import baselines_command
+
+        return baselines_command(ctx, options)
+    if command == "report":
+        from critbench.cli._report import report_command
+
+        return report_command(ctx, options)
+    if command == "history":
+        from critbench.cli._history import history_command
+
+        return history_command(ctx, options)
+    raise UsageError(f"unknown command {command!r}")
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -84,4 +118,10 @@ def main() -> None:
     # SIGTERM (a CI job cancelled, `kill`) ends a run like Ctrl-C does: cleanup blocks run, so no worker,
     # temporary worktree or half-written file is left behind.
     signal.signal(signal.SIGTERM, _terminate)
-    sys.exit(run(sys.argv[1:]))
+    status = run(sys.argv[1:])
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence(sys.stdout)
+        status = EXIT_BROKEN_PIPE
+    sys.exit(status)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from critbench import __version__
-from critbench.cli._args import UsageError
 from critbench.cli._context import Context, progress_reporter
 from critbench.cli._run import (
     check_filter,
@@ -24,6 +23,7 @@ from critbench.cli._run import (
     write_reports,
 )
 from critbench.discovery import DiscoveryError, Workspace, load_workspace, select_targets
+from critbench.errors import UsageError
 from critbench.model import BenchTarget, RunRecord, RunSummary, Settings, to_data
 
 
@@ -114,6 +114,7 @@ def interleaved(
                 labels=(side_a.label, side_b.label),
                 roots=(side_a.root, side_b.root),
                 seed=settings.seed,
+                fake_clock=ctx.fake_clock,
             )
         finally:
             progress.finish()

@@ -11,6 +11,7 @@ import argparse
 from typing import Any
 
 from critbench import __version__
+from critbench.errors import UsageError
 
 _EPILOG_RUN = """\
 examples:
@@ -23,10 +24,6 @@ examples:
 exit status: 0 all good, 1 a regression (or a change / missed target, per --fail-on),
 2 bad usage or input, 3 a benchmark failed to run
 """
-
-
-class UsageError(Exception):
-    """Bad command-line input; reported with exit status 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -123,6 +120,8 @@ def _add_locations(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=default,
         help="history database, any SQLAlchemy URL (default: SQLite in the output root; $CRITBENCH_STORE)",
     )
+    # Tests only: a deterministic clock in every worker (critbench.testing.FakeClock.to_json()).
+    parser.add_argument("--fake-clock", metavar="JSON", default=default, help=argparse.SUPPRESS)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from critbench.discovery import Workspace, find_workspace_root, load_workspace
+from critbench.errors import UsageError
+from critbench.model import FakeClock
 from critbench.report import OutputFormat, ProgressReporter, Style
 
 
@@ -20,6 +22,8 @@ class Context:
     """The history database: ``--store``, ``$CRITBENCH_STORE``, ``[tool.critbench] store``, else SQLite in the root."""
     stdout: TextIO
     stderr: TextIO
+    fake_clock: FakeClock | None = None
+    """Tests only (``--fake-clock``): the deterministic clock every worker uses instead of the real one."""
 
 
 def make_context(options: dict[str, Any], stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> Context:
@@ -40,7 +44,13 @@ def make_context(options: dict[str, Any], stdout: TextIO = sys.stdout, stderr: T
         or workspace.config.store
         or f"sqlite:///{output_root / '.history.sqlite'}"
     )
-    return Context(workspace, output_root, store_url, stdout, stderr)
+    fake_clock = None
+    if options.get("fake_clock"):
+        try:
+            fake_clock = FakeClock.from_json(options["fake_clock"])
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    return Context(workspace, output_root, store_url, stdout, stderr, fake_clock)
 
 
 def style_for(choice: str | None, stream: TextIO) -> Style:

@@ -11,8 +11,8 @@ import difflib
 from collections.abc import Sequence
 from typing import Any
 
-from critbench.cli._args import UsageError
 from critbench.cli._context import Context
+from critbench.errors import UsageError
 from critbench.model import HistoryPoint, Verdict
 from critbench.storage import LAST_RUN, HistoryStore, StoredRun
 

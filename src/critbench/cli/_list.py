@@ -6,6 +6,7 @@ from typing import Any
 
 from critbench.cli._context import Context, display_path
 from critbench.discovery import select_targets
+from critbench.errors import EXIT_FAILED, EXIT_OK
 from critbench.model import Settings
 from critbench.storage import BaselineStore
 
@@ -21,7 +22,6 @@ def _time(ns: float) -> str:
 
 
 def list_command(ctx: Context, options: dict[str, Any], *, terse: bool = False) -> int:
-    from critbench.compare import EXIT_FAILED, EXIT_OK
     from critbench.engine import list_target
     from critbench.report._format import bytes_size
 

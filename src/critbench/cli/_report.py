@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from critbench.cli._args import UsageError
 from critbench.cli._context import Context, display_path
 from critbench.cli._run import load_history, stored_result
+from critbench.errors import UsageError
 from critbench.storage import LAST_RUN, PREVIOUS_RUN, BaselineStore, check_baseline_name
 
 
@@ -26,7 +26,7 @@ def report_command(ctx: Context, options: dict[str, Any]) -> int:
     if name == LAST_RUN and source == LAST_RUN:
         # A plain run was compared with the run before it, which is kept as .previous once replaced.
         base = store.load(PREVIOUS_RUN) if store.exists(PREVIOUS_RUN) else None
-        name = "the previous run"
+        name = LAST_RUN
     elif name and name != source and store.exists(name):
         base = store.load(name)
     base_samples = {key: item.samples for key, item in base.benchmarks.items()} if base is not None else None

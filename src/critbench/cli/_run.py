@@ -13,11 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from critbench import __version__
-from critbench.cli._args import UsageError
 from critbench.cli._context import Context, display_path, output_format, progress_reporter, style_for
 from critbench.discovery import select_targets
+from critbench.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError
 from critbench.model import (
     BenchmarkResult,
+    Caution,
+    CautionKind,
+    ComparisonUnit,
     Diagnostics,
     Environment,
     HistoryPoint,
@@ -28,6 +31,7 @@ from critbench.model import (
     SettingsLayer,
     Stability,
     Verdict,
+    describe_baseline,
     settings_layer,
     to_data,
 )
@@ -161,6 +165,7 @@ def _measure(ctx: Context, options: dict[str, Any], settings: Settings, verbose:
             progress,
             more=_imprecise,
             max_extra_rounds=3 * settings.processes if settings.precision is not None else 0,
+            fake_clock=ctx.fake_clock,
         )
     finally:
         progress.finish()
@@ -172,8 +177,11 @@ def _measure(ctx: Context, options: dict[str, Any], settings: Settings, verbose:
             r,
             warnings=(
                 *r.warnings,
-                f"Warning: the precision asked for (±{100 * (r.info.settings.precision or 0):g}%) was not "
-                f"reached within four times the measurement time; the interval shown is what was reached.",
+                Caution(
+                    CautionKind.PRECISION,
+                    f"Warning: the precision asked for (±{100 * (r.info.settings.precision or 0):g}%) was not "
+                    "reached within four times the measurement time; the interval shown is what was reached.",
+                ),
             ),
         )
         if r.id.full_id in unmet
@@ -233,17 +241,18 @@ def _load_measured(
     return _Measured(started, results), loaded.run.environment
 
 
-def _write_warnings(ctx: Context, options: dict[str, Any], warnings: Sequence[str]) -> None:
+def _write_warnings(ctx: Context, options: dict[str, Any], warnings: Sequence[Caution]) -> None:
     from critbench.report import render_warnings
 
     ctx.stderr.write(render_warnings(warnings, style_for(options.get("color"), ctx.stderr)))
 
 
-def _failed_note(repetition: int, repeat: int, results: list[BenchmarkResult]) -> str | None:
+def _failed_note(repetition: int, repeat: int, results: list[BenchmarkResult]) -> Caution | None:
     failed = [f"{r.id.full_id} ({r.failure.reason})" for r in results if r.failure is not None]
     if not failed:
         return None
-    return f"Warning: run {repetition} of {repeat}: {len(failed)} benchmark(s) failed: " + "; ".join(failed)
+    text = f"Warning: run {repetition} of {repeat}: {len(failed)} benchmark(s) failed: " + "; ".join(failed)
+    return Caution(CautionKind.FAILED_REPETITION, text)
 
 
 def _environment_warning(env: Environment, baseline_env: Environment, name: str) -> str | None:
@@ -254,10 +263,6 @@ def _environment_warning(env: Environment, baseline_env: Environment, name: str)
         f"Warning: the baseline '{name}' was measured in a different environment ({'; '.join(diffs)}); "
         "differences may come from the machine, not the code."
     )
-
-
-def _display_name(name: str | None) -> str | None:
-    return "the previous run" if name == LAST_RUN else name
 
 
 def record_history(ctx: Context, record: RunRecord, results: list[BenchmarkResult]) -> None:
@@ -345,7 +350,7 @@ def publish(
                 summary,
                 results,
                 style,
-                compared_with=_display_name(compared_with),
+                compared_with=compared_with,
                 saved_to=saved_to,
                 report=display_path(report_path) if report_path is not None else None,
             )
@@ -371,7 +376,7 @@ def side_by_side_hint(results: Sequence[BenchmarkResult], compared_with: str | N
         r.comparison.min_detectable_change
         for r in results
         if r.comparison is not None
-        and r.comparison.unit != "pair"
+        and r.comparison.unit is not ComparisonUnit.PAIR
         and r.comparison.min_detectable_change is not None
         and r.comparison.verdict in (Verdict.NO_CHANGE, Verdict.WITHIN_NOISE)
     ]
@@ -405,9 +410,6 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
     A benchmark that failed in any of the runs makes the exit status 3, as it would in a single run.
     """
     from critbench.compare import (
-        EXIT_FAILED,
-        EXIT_OK,
-        EXIT_USAGE,
         evaluate,
         exit_status,
         machine_warnings,
@@ -463,7 +465,7 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
 
         if history is None:
             history = load_history(ctx) if baseline is not None else {}
-        results = evaluate(measured_run.results, baseline_samples, _display_name(plan.compare_with), history)
+        results = evaluate(measured_run.results, baseline_samples, plan.compare_with, history)
         results = with_spread_warnings(results)
         runs.append(results)
         record = RunRecord(
@@ -487,7 +489,9 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
     summary = RunSummary.of(results)
 
     if baseline is not None:
-        warning = _environment_warning(environment, baseline.run.environment, _display_name(plan.compare_with) or "")
+        warning = _environment_warning(
+            environment, baseline.run.environment, describe_baseline(plan.compare_with or "")
+        )
         if warning:
             ctx.stderr.write(warning + "\n")
         if plan.strict:
@@ -526,7 +530,7 @@ def run_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> i
             options,
             record,
             results,
-            baseline_name=_display_name(plan.compare_with) if baseline is not None else None,
+            baseline_name=plan.compare_with if baseline is not None else None,
             baseline_samples=baseline_samples,
         )
     stability = run_stability(typicals_by_benchmark(runs)) if repeat > 1 else None

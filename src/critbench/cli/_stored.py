@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from critbench.cli._args import UsageError
 from critbench.cli._context import Context, display_path
 from critbench.cli._run import parse_gates, publish, stored_result
+from critbench.errors import UsageError
 from critbench.model import RunRecord, RunSummary
 from critbench.storage import LAST_RUN, BaselineStore, check_baseline_name
 

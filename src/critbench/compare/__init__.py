@@ -11,10 +11,6 @@ from critbench.compare._stability import (
     with_spread_warnings,
 )
 from critbench.compare._verdict import (
-    EXIT_FAILED,
-    EXIT_GATE,
-    EXIT_OK,
-    EXIT_USAGE,
     FailOn,
     assess_target,
     exit_status,
@@ -25,10 +21,6 @@ from critbench.compare._verdict import (
 )
 
 __all__ = [
-    "EXIT_FAILED",
-    "EXIT_GATE",
-    "EXIT_OK",
-    "EXIT_USAGE",
     "FailOn",
     "analyze",
     "assess_target",

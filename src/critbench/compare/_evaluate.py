@@ -23,8 +23,11 @@ from critbench import stats
 from critbench.compare._verdict import assess_target, judge
 from critbench.model import (
     BenchmarkResult,
+    Caution,
+    CautionKind,
     ChangeStatistics,
     Comparison,
+    ComparisonUnit,
     Failure,
     FailureKind,
     HistoryPoint,
@@ -32,6 +35,7 @@ from critbench.model import (
     Samples,
     SamplingMode,
     Settings,
+    describe_baseline,
 )
 
 MAX_NOISE_FLOOR = 0.25
@@ -66,7 +70,7 @@ def _process_values(samples: Samples) -> npt.NDArray[np.float64]:
 @dataclasses.dataclass(frozen=True)
 class _Test:
     change: ChangeStatistics
-    unit: str
+    unit: ComparisonUnit
     min_detectable_change: float
     noise_threshold: float
 
@@ -85,7 +89,7 @@ def _paired_test(new: Samples, base: Samples, settings: Settings, key: str) -> _
         significance_level=settings.significance_level,
         rng=stats.make_rng(settings.seed, "paired:" + key),
     )
-    return _Test(result.change, "pair", result.min_detectable_change, settings.noise_threshold)
+    return _Test(result.change, ComparisonUnit.PAIR, result.min_detectable_change, settings.noise_threshold)
 
 
 def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str) -> _Test:
@@ -100,7 +104,7 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
             noise_floor=noise_floor,
             rng=rng,
         )
-        return _Test(result.change, "process", result.min_detectable_change, settings.noise_threshold)
+        return _Test(result.change, ComparisonUnit.PROCESS, result.min_detectable_change, settings.noise_threshold)
     change = stats.compare_samples(
         _per_iteration(new),
         _per_iteration(base),
@@ -114,7 +118,9 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
     within_se = max(within, 0.0) / (2 * z)
     total_se = math.sqrt(within_se**2 + 2 * noise_floor**2)
     threshold = max(settings.noise_threshold, math.expm1(z * math.sqrt(2) * noise_floor))
-    return _Test(change, "sample", stats.detectable_change(total_se, settings.significance_level), threshold)
+    return _Test(
+        change, ComparisonUnit.SAMPLE, stats.detectable_change(total_se, settings.significance_level), threshold
+    )
 
 
 def noise_floors(history: Mapping[str, Sequence[HistoryPoint]], defaults: Mapping[str, float]) -> dict[str, float]:
@@ -170,7 +176,7 @@ def evaluate(
                 else:
                     tests[key] = _test(result.samples, base_samples, result.info.settings, floors[key], key)
             except ValueError as exc:
-                broken[key] = f"could not be compared with {baseline_name}: {exc}"
+                broken[key] = f"could not be compared with {describe_baseline(baseline_name)}: {exc}"
     adjusted = _adjusted_p_values(tests, {r.id.full_id: r.info.settings for r in measured})
 
     evaluated = []
@@ -236,13 +242,16 @@ def _with_targets(result: BenchmarkResult, analysis: SampleAnalysis, comparison:
     )
 
 
-def _overhead_warning(samples: Samples, analysis: SampleAnalysis) -> tuple[str, ...]:
+def _overhead_warning(samples: Samples, analysis: SampleAnalysis) -> tuple[Caution, ...]:
     overhead = samples.overhead_ns
     raw = analysis.estimates.typical.point + overhead
     if overhead <= 0 or raw <= 0 or overhead / raw <= OVERHEAD_WARNING_SHARE:
         return ()
     return (
-        f"Warning: the harness's own loop costs {overhead:.1f} ns per iteration, {100 * overhead / raw:.0f}% of "
-        "this benchmark's time; the time shown has it subtracted. Measure more work per iteration (e.g. a loop "
-        "of 100 calls) for a figure the overhead cannot blur.",
+        Caution(
+            CautionKind.OVERHEAD,
+            f"Warning: the harness's own loop costs {overhead:.1f} ns per iteration, {100 * overhead / raw:.0f}% of "
+            "this benchmark's time; the time shown has it subtracted. Measure more work per iteration (e.g. a loop "
+            "of 100 calls) for a figure the overhead cannot blur.",
+        ),
     )

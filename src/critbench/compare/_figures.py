@@ -18,6 +18,7 @@ import numpy.typing as npt
 from critbench import stats
 from critbench.model import (
     BenchmarkResult,
+    ComparisonUnit,
     HistoryPoint,
     RunRecord,
     Samples,
@@ -125,7 +126,7 @@ def _change_distribution(result: BenchmarkResult, new: Samples, base: Samples, r
     settings = result.info.settings
     rng = stats.make_rng(settings.seed, "change-figure:" + result.id.full_id)
     count = min(settings.nresamples, resamples)
-    if comparison.unit == "process":
+    if comparison.unit is ComparisonUnit.PROCESS:
         return process_change_distribution(
             stats.process_estimates(new.iters, new.net_times_ns, new.process),
             stats.process_estimates(base.iters, base.net_times_ns, base.process),

@@ -17,7 +17,7 @@ import dataclasses
 import statistics
 from collections.abc import Mapping, Sequence
 
-from critbench.model import BenchmarkResult, Diagnostics, SampleAnalysis, Stability
+from critbench.model import BenchmarkResult, Caution, CautionKind, Diagnostics, SampleAnalysis, Stability
 
 STEAL_WARNING_SHARE = 0.05
 """Warn when the hypervisor took more than this share of the CPU time during a run."""
@@ -35,7 +35,7 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _load_warning(start: Diagnostics | None, end: Diagnostics | None) -> str | None:
+def _load_warning(start: Diagnostics | None, end: Diagnostics | None) -> Caution | None:
     cpus = next((d.cpu_count for d in (end, start) if d is not None and d.cpu_count > 0), 0)
     if cpus <= 0:
         return None
@@ -52,38 +52,41 @@ def _load_warning(start: Diagnostics | None, end: Diagnostics | None) -> str | N
     else:
         ((when, load),) = busy.items()
         where = f"load {load:.1f} on {_plural(cpus, 'CPU')} at the {when} of the run"
-    return (
+    return Caution(
+        CautionKind.MACHINE_LOAD,
         f"Warning: the machine was busy ({where}). Close other programs or wait for them to finish, then run "
         "again; changes are still judged against the noise floor, but a busy machine widens it, so smaller "
-        "changes go undetected."
+        "changes go undetected.",
     )
 
 
-def _steal_warning(start: Diagnostics | None, end: Diagnostics | None) -> str | None:
+def _steal_warning(start: Diagnostics | None, end: Diagnostics | None) -> Caution | None:
     for snapshot, during in ((end, "during the run"), (start, "just before the run")):
         if snapshot is not None and snapshot.steal_share is not None:
             if snapshot.steal_share <= STEAL_WARNING_SHARE:
                 return None
-            return (
+            return Caution(
+                CautionKind.STEAL,
                 f"Warning: the hypervisor gave {snapshot.steal_share:.1%} of this virtual machine's CPU time to "
                 f"other guests {during} (steal time). Timings on a shared host rise and fall with its "
                 "neighbours' load: prefer a dedicated machine or instance, or measure both versions in one time "
-                "window with critbench ab."
+                "window with critbench ab.",
             )
     return None
 
 
-def _governor_note(start: Diagnostics | None, end: Diagnostics | None) -> str | None:
+def _governor_note(start: Diagnostics | None, end: Diagnostics | None) -> Caution | None:
     governor = next((d.governor for d in (start, end) if d is not None and d.governor is not None), None)
     if governor is None or governor == "performance":
         return None
-    return (
+    return Caution(
+        CautionKind.GOVERNOR,
         f"Note: the CPU frequency governor is '{governor}', not 'performance', so the clock speed follows the "
-        f"load and adds noise. For steadier timings (needs root; shown for information): {GOVERNOR_ADVICE}"
+        f"load and adds noise. For steadier timings (needs root; shown for information): {GOVERNOR_ADVICE}",
     )
 
 
-def _busy_processes_warning(start: Diagnostics | None, end: Diagnostics | None) -> str | None:
+def _busy_processes_warning(start: Diagnostics | None, end: Diagnostics | None) -> Caution | None:
     for snapshot, during in ((end, "during the run"), (start, "just before the run")):
         if snapshot is None:
             continue
@@ -93,14 +96,15 @@ def _busy_processes_warning(start: Diagnostics | None, end: Diagnostics | None) 
             f"{process.name} (pid {process.pid}, {process.cpu_share:.0%} of a CPU)"
             for process in snapshot.busy_processes
         )
-        return (
+        return Caution(
+            CautionKind.BUSY_PROCESSES,
             f"Warning: other processes were busy {during}: {names}. Close them or wait for them to finish, "
-            "then run again."
+            "then run again.",
         )
     return None
 
 
-def machine_warnings(start: Diagnostics | None, end: Diagnostics | None) -> list[str]:
+def machine_warnings(start: Diagnostics | None, end: Diagnostics | None) -> list[Caution]:
     """What the run's diagnostics say about the machine, each with what to do about it; empty when quiet.
 
     ``start`` covers a short window before measuring and ``end`` the whole run; where both speak to the same
@@ -117,7 +121,7 @@ def machine_warnings(start: Diagnostics | None, end: Diagnostics | None) -> list
     return [warning for warning in found if warning is not None]
 
 
-def spread_warning(analysis: SampleAnalysis) -> str | None:
+def spread_warning(analysis: SampleAnalysis) -> Caution | None:
     """A warning when the per-iteration times vary by more than :data:`SPREAD_WARNING_CV` around their mean."""
     estimates = analysis.estimates
     if estimates.mean.point <= 0 or estimates.median.point <= 0:
@@ -126,10 +130,11 @@ def spread_warning(analysis: SampleAnalysis) -> str | None:
     if cv <= SPREAD_WARNING_CV:
         return None
     mad = estimates.median_abs_dev.point / estimates.median.point
-    return (
+    return Caution(
+        CautionKind.SPREAD,
         f"Warning: the spread is high (CV {cv:.1%}, MAD {mad:.1%} of the median): the samples disagree, so only "
         "large changes can be detected. Close other programs, keep each call's work the same (fixed inputs, no "
-        "I/O), or raise --measurement-time; critbench run --repeat 3 shows whether whole runs agree."
+        "I/O), or raise --measurement-time; critbench run --repeat 3 shows whether whole runs agree.",
     )
 
 
@@ -168,14 +173,17 @@ def run_stability(typicals: Mapping[str, Sequence[float]]) -> tuple[Stability, .
     return tuple(rows)
 
 
-def stability_warnings(rows: Sequence[Stability]) -> list[str]:
+def stability_warnings(rows: Sequence[Stability]) -> list[Caution]:
     """One warning naming the benchmarks whose typical time varied by more than 10% (CV) across the runs."""
     unstable = [row for row in rows if row.cv is not None and row.cv > RUN_STABILITY_WARNING_CV]
     if not unstable:
         return []
     names = ", ".join(f"{row.benchmark} (CV {row.cv:.1%})" for row in unstable if row.cv is not None)
     return [
-        f"Warning: whole runs disagree by more than {RUN_STABILITY_WARNING_CV:.0%} for {names}: a single run "
-        "cannot show changes smaller than that. Close other programs, measure longer "
-        "(--measurement-time), or compare versions side by side with critbench ab."
+        Caution(
+            CautionKind.RUN_STABILITY,
+            f"Warning: whole runs disagree by more than {RUN_STABILITY_WARNING_CV:.0%} for {names}: a single run "
+            "cannot show changes smaller than that. Close other programs, measure longer "
+            "(--measurement-time), or compare versions side by side with critbench ab.",
+        )
     ]

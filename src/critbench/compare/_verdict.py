@@ -8,9 +8,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 
+from critbench.errors import EXIT_FAILED, EXIT_GATE, EXIT_OK
 from critbench.model import (
     ChangeStatistics,
     Comparison,
+    ComparisonUnit,
     Indicator,
     RunSummary,
     Settings,
@@ -61,7 +63,7 @@ def judge(
     p_value_adjusted: float | None = None,
     min_detectable_change: float | None = None,
     noise_threshold: float | None = None,
-    unit: str = "sample",
+    unit: ComparisonUnit = ComparisonUnit.SAMPLE,
     noise_floor: float = 0.0,
 ) -> Comparison:
     """A comparison under ``settings``' policy; the adjusted p-value, when given, is the one tested, and
@@ -124,12 +126,6 @@ def parse_fail_on(text: str) -> frozenset[FailOn]:
     if FailOn.NEVER in gates and len(gates) > 1:
         raise ValueError("--fail-on never cannot be combined with other gates")
     return frozenset(gates)
-
-
-EXIT_OK = 0
-EXIT_GATE = 1
-EXIT_USAGE = 2
-EXIT_FAILED = 3
 
 
 def exit_status(summary: RunSummary, gates: Iterable[FailOn], *, gate_changes: bool) -> int:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from critbench.errors import ConfigError
 from critbench.model import BenchTarget, Package, SettingsLayer, settings_layer
 
 _SKIPPED_DIRS = {"node_modules", "target", "build", "dist", "site-packages", "__pycache__", "venv", "env"}
@@ -19,7 +20,7 @@ _MAX_DEPTH = 4
 _OWN_KEYS = {"members", "output-dir", "fail-on", "store", "exclude"}
 
 
-class DiscoveryError(Exception):
+class DiscoveryError(ConfigError):
     """The workspace or its configuration cannot be used; the message says what to fix."""
 
 

@@ -4,7 +4,6 @@ from critbench.engine._diagnostics import DiagnosticsProbe
 from critbench.engine._environment import capture_environment
 from critbench.engine._revisions import (
     Checkout,
-    RevisionError,
     checkouts,
     repository_root,
     resolve_commit,
@@ -21,6 +20,7 @@ from critbench.engine._runner import (
     run_paired_suite,
     run_suite,
 )
+from critbench.errors import RevisionError
 
 __all__ = [
     "Checkout",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from critbench.model import Settings
+from critbench.model import FakeClock, Settings
 
 
 @dataclass(frozen=True)
@@ -45,5 +45,5 @@ class Job:
     """Sampling mode per benchmark id, fixed by its first process so every process samples alike."""
     paired: PairedTarget | None = None
     """critbench ab: the other revision of this target, measured in alternation with it in this process."""
-    fake_costs_ns: dict[str, float] | None = None
-    """Test hook: benchmark id (or "default") → fake cost per iteration; replaces the clock."""
+    fake_clock: FakeClock | None = None
+    """Tests: replaces the clock in the worker with a deterministic one (``critbench --fake-clock``)."""

@@ -21,9 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-
-class RevisionError(Exception):
-    """A revision cannot be measured; the message says why and what to do."""
+from critbench.errors import RevisionError
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,11 @@ from critbench.model import (
     BenchmarkInfo,
     BenchmarkResult,
     BenchTarget,
+    Caution,
+    CautionKind,
     Failure,
     FailureKind,
+    FakeClock,
     MemoryUsage,
     Samples,
     Settings,
@@ -99,7 +102,7 @@ class _WorkerState:
     infos: dict[str, BenchmarkInfo] = field(default_factory=dict)
     selected: list[str] = field(default_factory=list)
     current: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Caution] = field(default_factory=list)
     deadline: float = 0.0
     done: bool = False
     fatal: Failure | None = None
@@ -392,7 +395,7 @@ class _TargetRun:
                 state.deadline = time.monotonic() + _timeout_s(info, data["expected_s"])
             self.observer.collecting(data["id"], data["samples"], data["expected_s"], data["iterations"])
         elif kind == "warning":
-            state.warnings.append(data["text"])
+            state.warnings.append(Caution(CautionKind.SAMPLING_BUDGET, data["text"]))
             self.observer.warning(data["id"], data["text"])
         elif kind == "measured":
             samples = from_data(Samples, data["samples"])
@@ -416,7 +419,9 @@ class _TargetRun:
             state.done = True
 
 
-def _job(target: BenchTarget, settings: Settings, selection: Selection, list_only: bool) -> Job:
+def _job(
+    target: BenchTarget, settings: Settings, selection: Selection, list_only: bool, fake_clock: FakeClock | None = None
+) -> Job:
     return Job(
         target_path=str(target.path),
         package=target.package,
@@ -426,21 +431,8 @@ def _job(target: BenchTarget, settings: Settings, selection: Selection, list_onl
         pattern=selection.pattern,
         exact=selection.exact,
         list_only=list_only,
-        fake_costs_ns=_fake_costs(),
+        fake_clock=fake_clock,
     )
-
-
-def _fake_costs() -> dict[str, float] | None:
-    """The fake timer from ``CRITBENCH_FAKE_TIMER``, a test hook: JSON ``{"default": ns, "<id>": ns, "seed": n}``.
-
-    Each benchmark then reports ``iters × cost`` with a jitter seeded by (seed, id), so a whole run's output
-    is the same every time: golden-file tests of the terminal report rely on it.
-    """
-    raw = os.environ.get("CRITBENCH_FAKE_TIMER")
-    if not raw:
-        return None
-    costs = json.loads(raw)
-    return {str(key): float(value) for key, value in costs.items()}
 
 
 @dataclass(frozen=True)
@@ -460,6 +452,7 @@ def run_paired_suite(
     labels: tuple[str, str],
     roots: tuple[Path, Path],
     seed: int = 0,
+    fake_clock: FakeClock | None = None,
 ) -> PairedResults:
     """Measure each (A, B) pair of targets with both revisions alternating inside every worker process."""
     runs = []
@@ -473,7 +466,7 @@ def run_paired_suite(
             label_b=labels[1],
             seed=seed,
         )
-        job = dataclasses.replace(_job(target_b, settings, selection, list_only=False), paired=paired)
+        job = dataclasses.replace(_job(target_b, settings, selection, False, fake_clock), paired=paired)
         runs.append(_TargetRun(target_b, job, observer))
     results = _run_rounds(runs, observer)
     samples_a = {key: value for run in runs for key, value in run.paired_a.items()}
@@ -495,6 +488,7 @@ def run_suite(
     *,
     more: Callable[[list[BenchmarkResult]], set[str]] | None = None,
     max_extra_rounds: int = 0,
+    fake_clock: FakeClock | None = None,
 ) -> list[BenchmarkResult]:
     """Measure the selected benchmarks of every target; every one comes back, measured or failed.
 
@@ -502,7 +496,7 @@ def run_suite(
     interleaved across the suite: the first process of every target runs, then the second of every
     target, and so on, so a slow spell of the machine touches a share of each benchmark, not all of one.
     """
-    runs = [_TargetRun(target, _job(target, settings, selection, list_only=False), observer) for target in targets]
+    runs = [_TargetRun(target, _job(target, settings, selection, False, fake_clock), observer) for target in targets]
     results = _run_rounds(runs, observer)
     for _ in range(max_extra_rounds if more is not None else 0):
         assert more is not None

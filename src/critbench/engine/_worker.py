@@ -134,10 +134,9 @@ def _measure(instance: BenchInstance, info: BenchmarkInfo, job: Job, channel: _C
     if job.modes and full_id in job.modes:
         settings = replace(settings, sampling_mode=SamplingMode(job.modes[full_id]))
     fake = None
-    if job.fake_costs_ns is not None:
-        cost = job.fake_costs_ns.get(full_id, job.fake_costs_ns.get("default", 1000.0))
-        salt = job.fake_costs_ns.get("seed", 0.0)
-        fake = FakeTimer(cost, f"{salt:g}:{full_id}#{job.process_index}")
+    if job.fake_clock is not None:
+        cost = job.fake_clock.cost_ns(full_id)
+        fake = FakeTimer(cost, f"{job.fake_clock.seed:g}:{full_id}#{job.process_index}")
     bencher = TimingBencher(info.id, settings, _ProgressToChannel(channel, full_id), fake)
     _peak_rss_reset()
     args: tuple[Any, ...] = (bencher, instance.parameter) if instance.has_parameter else (bencher,)

@@ -1,6 +1,7 @@
 """Frozen typed records shared by every layer. No I/O, no third-party imports."""
 
 from critbench.model._codec import from_data, to_data
+from critbench.model._fake import FakeClock
 from critbench.model._figures import (
     BenchmarkFigures,
     ChangeFigure,
@@ -15,8 +16,11 @@ from critbench.model._ids import BenchmarkId, Throughput, ThroughputKind
 from critbench.model._results import (
     BenchmarkInfo,
     BenchmarkResult,
+    Caution,
+    CautionKind,
     ChangeStatistics,
     Comparison,
+    ComparisonUnit,
     Estimate,
     Estimates,
     Failure,
@@ -31,7 +35,17 @@ from critbench.model._results import (
     TukeyFences,
     Verdict,
 )
-from critbench.model._run import BusyProcess, Diagnostics, Environment, HistoryPoint, RunRecord, RunSummary
+from critbench.model._run import (
+    LAST_RUN,
+    PREVIOUS_RUN,
+    BusyProcess,
+    Diagnostics,
+    Environment,
+    HistoryPoint,
+    RunRecord,
+    RunSummary,
+    describe_baseline,
+)
 from critbench.model._settings import (
     SETTING_NAMES,
     SamplingMode,
@@ -44,6 +58,8 @@ from critbench.model._units import parse_duration_ns, parse_size_bytes
 from critbench.model._workspace import BenchTarget, Package
 
 __all__ = [
+    "LAST_RUN",
+    "PREVIOUS_RUN",
     "SETTING_NAMES",
     "BenchTarget",
     "BenchmarkFigures",
@@ -51,9 +67,12 @@ __all__ = [
     "BenchmarkInfo",
     "BenchmarkResult",
     "BusyProcess",
+    "Caution",
+    "CautionKind",
     "ChangeFigure",
     "ChangeStatistics",
     "Comparison",
+    "ComparisonUnit",
     "Curve",
     "Density",
     "Diagnostics",
@@ -62,6 +81,7 @@ __all__ = [
     "Estimates",
     "Failure",
     "FailureKind",
+    "FakeClock",
     "FitBand",
     "HistoryPoint",
     "Indicator",
@@ -84,6 +104,7 @@ __all__ = [
     "ThroughputKind",
     "TukeyFences",
     "Verdict",
+    "describe_baseline",
     "from_data",
     "parse_duration_ns",
     "parse_size_bytes",

@@ -193,16 +193,36 @@ class SampleAnalysis:
 
 
 class Verdict(enum.Enum):
-    """Criterion's four explanations of a comparison, with its exact wording."""
+    """Criterion's four explanations of a comparison. The value is the verdict's identity (stored in the
+    history, written to JSON); :attr:`message` is Criterion's exact wording, which reports print."""
 
-    NO_CHANGE = "No change in performance detected."
-    WITHIN_NOISE = "Change within noise threshold."
-    IMPROVED = "Performance has improved."
-    REGRESSED = "Performance has regressed."
+    NO_CHANGE = "no_change"
+    WITHIN_NOISE = "within_noise"
+    IMPROVED = "improved"
+    REGRESSED = "regressed"
 
     @property
     def message(self) -> str:
-        return self.value
+        return _VERDICT_MESSAGES[self]
+
+
+_VERDICT_MESSAGES = {
+    Verdict.NO_CHANGE: "No change in performance detected.",
+    Verdict.WITHIN_NOISE: "Change within noise threshold.",
+    Verdict.IMPROVED: "Performance has improved.",
+    Verdict.REGRESSED: "Performance has regressed.",
+}
+
+
+class ComparisonUnit(enum.Enum):
+    """What a change test treats as one independent observation."""
+
+    SAMPLE = "sample"
+    """Criterion's test: each sample of one process (too few worker processes for a by-process test)."""
+    PROCESS = "process"
+    """One figure per worker process (five or more processes on each side)."""
+    PAIR = "pair"
+    """critbench ab: pairs of samples of the two revisions taken in alternation in the same process."""
 
 
 class Indicator(enum.Enum):
@@ -237,8 +257,8 @@ class Comparison:
     """The p-value after the suite-wide false-discovery adjustment, when one was made."""
     min_detectable_change: float | None = None
     """The smallest relative slowdown this comparison detects with 80% power (0.075 = 7.5%)."""
-    unit: str = "sample"
-    """What the test treats as independent: ``"process"`` (5+ worker processes a side) or ``"sample"``."""
+    unit: ComparisonUnit = ComparisonUnit.SAMPLE
+    """What the test treated as one independent observation."""
     noise_floor: float = 0.0
     """τ, the run-to-run drift (log scale) the test allowed for beyond the within-run spread."""
 
@@ -299,6 +319,44 @@ class Failure:
     """The traceback or the worker's last output, when there is one."""
 
 
+class CautionKind(enum.Enum):
+    """What a warning is about, so reports can group warnings of one kind instead of repeating them."""
+
+    SAMPLING_BUDGET = "sampling_budget"
+    """The samples asked for could not be taken in the measurement time (Criterion's "Unable to complete")."""
+    SPREAD = "spread"
+    """A benchmark's samples disagree (high coefficient of variation)."""
+    OVERHEAD = "overhead"
+    """The harness's own loop is a large share of the benchmark's time."""
+    PRECISION = "precision"
+    """``--precision`` was not reached."""
+    MACHINE_LOAD = "machine_load"
+    STEAL = "steal"
+    BUSY_PROCESSES = "busy_processes"
+    GOVERNOR = "governor"
+    ENVIRONMENT = "environment"
+    """The comparison crosses environments (another Python, CPU, machine)."""
+    RUN_STABILITY = "run_stability"
+    """Whole runs of ``--repeat`` disagree."""
+    MISSING_BASELINE_DATA = "missing_baseline_data"
+    HISTORY = "history"
+    """The history database could not be read or written."""
+    FAILED_REPETITION = "failed_repetition"
+    SIDE_BY_SIDE = "side_by_side"
+    """Advice: separate runs were too noisy; measure both versions side by side."""
+    UNCOMMITTED = "uncommitted"
+    CLEANUP = "cleanup"
+    """Leftovers of an earlier, killed critbench were removed."""
+
+
+@dataclass(frozen=True)
+class Caution:
+    """A warning or a note: its kind, and a text that says what happened and what to do about it."""
+
+    kind: CautionKind
+    text: str
+
+
 @dataclass(frozen=True)
 class BenchmarkResult:
     """One benchmark's outcome in a run: measured and analysed, or failed."""
@@ -310,7 +368,7 @@ class BenchmarkResult:
     time_target: TargetAssessment | None = None
     memory_target: TargetAssessment | None = None
     failure: Failure | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Caution, ...] = ()
     memory: MemoryUsage | None = None
 
     @property

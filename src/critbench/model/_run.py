@@ -6,6 +6,18 @@ from dataclasses import dataclass, field
 
 from critbench.model._results import BenchmarkResult, Estimate, TargetStatus, Verdict
 
+LAST_RUN = ".last"
+"""The key of the last measured run, which the next plain run compares against (Criterion's ``base``).
+Records store this key; reporters show it as "the previous run"."""
+
+PREVIOUS_RUN = ".previous"
+"""The key of the run before the last, so the last comparison can be rebuilt."""
+
+
+def describe_baseline(key: str) -> str:
+    """How a message names the stored run ``key``: "the previous run" for the hidden last run, else the key."""
+    return "the previous run" if key in (LAST_RUN, PREVIOUS_RUN) else key
+
 
 @dataclass(frozen=True)
 class Environment:

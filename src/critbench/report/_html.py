@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from critbench.model import BenchmarkResult, Estimate, RunSummary
+from critbench.model import BenchmarkResult, Estimate, RunSummary, describe_baseline
 from critbench.model._figures import ReportInput
 from critbench.report import _html_figures as figures
 from critbench.report._html_assets import REPORT_CSS, REPORT_JS
@@ -58,7 +58,9 @@ def _run_facts(data: ReportInput) -> list[tuple[str, str]]:
     facts = [("Started", run.started_at), ("Finished", run.finished_at)]
     if run.command:
         facts.append(("Command", run.command))
-    facts.append(("Compared with", data.baseline_name or "nothing (no baseline)"))
+    facts.append(
+        ("Compared with", describe_baseline(data.baseline_name) if data.baseline_name else "nothing (no baseline)")
+    )
     if run.saved_as:
         facts.append(("Saved as", run.saved_as))
     return facts
@@ -202,7 +204,7 @@ def _history_page(data: ReportInput) -> bytes:
                     commit,
                     point.git_branch or "",
                     point.saved_as or "",
-                    point.compared_with or "",
+                    describe_baseline(point.compared_with) if point.compared_with else "",
                 ),
             )
     stability = [

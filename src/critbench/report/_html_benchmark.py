@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from critbench.model import BenchmarkResult, Estimate, SamplingMode
+from critbench.model import BenchmarkResult, ComparisonUnit, Estimate, SamplingMode, describe_baseline
 from critbench.model._figures import ReportInput
 from critbench.report import _format as fmt
 from critbench.report import _html_figures as figures
@@ -139,9 +139,10 @@ def _change_section(data: ReportInput, result: BenchmarkResult) -> dict[str, Any
             )
         )
     unit = {
-        "process": "worker processes (the faster half of them)",
-        "pair": "pairs of samples taken in alternation (paired over worker processes)",
-    }.get(comparison.unit, "samples")
+        ComparisonUnit.PROCESS: "worker processes (the faster half of them)",
+        ComparisonUnit.PAIR: "pairs of samples taken in alternation (paired over worker processes)",
+        ComparisonUnit.SAMPLE: "samples",
+    }[comparison.unit]
     facts = [
         ("Tested unit", unit),
         ("Noise threshold", f"±{comparison.noise_threshold * 100:.3g}%"),
@@ -154,7 +155,7 @@ def _change_section(data: ReportInput, result: BenchmarkResult) -> dict[str, Any
     if comparison.min_detectable_change is not None:
         facts.append(("Smallest detectable change", f"{comparison.min_detectable_change * 100:.3g}%"))
     return {
-        "baseline": baseline_label(data) if data.baseline_name else comparison.baseline,
+        "baseline": baseline_label(data) if data.baseline_name else describe_baseline(comparison.baseline),
         "rows": rows,
         "facts": facts,
         "indicator": comparison.indicator.value,
@@ -183,7 +184,7 @@ def _benchmark_charts(data: ReportInput, result: BenchmarkResult) -> tuple[list[
             charts.append(Chart("overlay", f"Compared with {label}"))
             specs["overlay"] = figures.overlay(result, prepared, label, prepared.baseline_mean_ns)
         if prepared.change is not None and result.comparison is not None:
-            by_process = result.comparison.unit == "process"
+            by_process = result.comparison.unit is ComparisonUnit.PROCESS
             charts.append(Chart("change", "Change of the faster processes" if by_process else "Change in mean"))
             specs["change"] = figures.change(prepared, result.comparison)
     points = data.history.get(full_id, ())
@@ -241,7 +242,7 @@ def benchmark_page(data: ReportInput, result: BenchmarkResult) -> bytes:
         group_href="../" + group_path(result.id.group),
         description=result.info.description,
         details=_details(result),
-        warnings=list(result.warnings),
+        warnings=[warning.text for warning in result.warnings],
         failure=failure,
         statistics=_statistics(result) if analysed else [],
         outliers=_outliers(result) if analysed else None,

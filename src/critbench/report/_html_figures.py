@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from critbench.model import BenchmarkResult, Comparison, Estimate, HistoryPoint, Verdict
+from critbench.model import BenchmarkResult, Comparison, ComparisonUnit, Estimate, HistoryPoint, Verdict
 from critbench.model._figures import BenchmarkFigures, Curve, Density
 
 Figure = dict[str, Any]
@@ -362,7 +362,7 @@ def change(figures: BenchmarkFigures, comparison: Comparison) -> Figure:
             "showlegend": True,
         }
     ]
-    what = "of the faster processes" if comparison.unit == "process" else "in mean"
+    what = "of the faster processes" if comparison.unit is ComparisonUnit.PROCESS else "in mean"
     return {"data": data, "layout": _layout(f"Relative change {what} (%)", "Density (a.u.)", shapes=shapes)}
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from critbench.model import BenchmarkResult, Indicator, Verdict
+from critbench.model import LAST_RUN, PREVIOUS_RUN, BenchmarkResult, Indicator, Verdict, describe_baseline
 from critbench.model._figures import ReportInput
 from critbench.report import _format as fmt
 from critbench.report._html_templates import TEMPLATES
@@ -135,7 +135,11 @@ def change_text(fraction: float) -> str:
 
 
 def baseline_label(data: ReportInput) -> str:
-    return f"baseline '{data.baseline_name}'" if data.baseline_name else "the baseline"
+    if not data.baseline_name:
+        return "the baseline"
+    if data.baseline_name in (LAST_RUN, PREVIOUS_RUN):
+        return describe_baseline(data.baseline_name)
+    return f"baseline '{data.baseline_name}'"
 
 
 def _memory_cell(result: BenchmarkResult) -> dict[str, Any]:

@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import re
 
-from critbench.model import BenchmarkResult, Indicator, RunSummary, TargetAssessment, TargetStatus, Verdict
+from critbench.model import (
+    BenchmarkResult,
+    Indicator,
+    RunSummary,
+    TargetAssessment,
+    TargetStatus,
+    Verdict,
+    describe_baseline,
+)
 from critbench.model._figures import ReportInput, Stability
 from critbench.report import _format as fmt
 from critbench.report._terminal import _p_clause
@@ -78,7 +86,7 @@ def _machine(data: ReportInput) -> list[str]:
     if env.critbench_version:
         lines.append(f"- **critbench**: {text(env.critbench_version)}")
     if data.baseline_name is not None:
-        lines.append(f"- **Compared with**: {code(data.baseline_name)}")
+        lines.append(f"- **Compared with**: {code(describe_baseline(data.baseline_name))}")
     return lines
 
 
@@ -243,7 +251,7 @@ def render_step_summary(data: ReportInput) -> str:
     count = len(data.results)
     title = f"## critbench: {count} benchmark{'s' if count != 1 else ''}"
     if data.baseline_name is not None:
-        title += f" vs {code(data.baseline_name)}"
+        title += f" vs {code(describe_baseline(data.baseline_name))}"
     return "\n".join([title, "", *_summary_body(data)]).rstrip() + "\n"
 
 
@@ -254,5 +262,5 @@ def render_markdown(data: ReportInput) -> str:
     lines += _overhead(data)
     lines += [*_stability(data), ""]
     if data.baseline_name is not None:
-        lines += [f"## Comparison with {code(data.baseline_name)}", "", *_summary_body(data)]
+        lines += [f"## Comparison with {code(describe_baseline(data.baseline_name))}", "", *_summary_body(data)]
     return "\n".join(lines).rstrip() + "\n"

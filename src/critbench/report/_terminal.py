@@ -22,7 +22,10 @@ from dataclasses import dataclass
 
 from critbench.model import (
     BenchmarkResult,
+    Caution,
+    CautionKind,
     Comparison,
+    ComparisonUnit,
     Estimate,
     Indicator,
     RunSummary,
@@ -30,6 +33,7 @@ from critbench.model import (
     TargetAssessment,
     TargetStatus,
     Verdict,
+    describe_baseline,
 )
 from critbench.report import _format as fmt
 
@@ -160,9 +164,9 @@ def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style)
         basis = f"noise floor {comparison.noise_floor * 100:.1f}%"
         if result.samples is not None:
             processes = fmt.count(result.samples.process_count, "process", "processes")
-            if comparison.unit == "process":
+            if comparison.unit is ComparisonUnit.PROCESS:
                 basis += f", {processes}"
-            elif comparison.unit == "pair":
+            elif comparison.unit is ComparisonUnit.PAIR:
                 basis = f"{len(result.samples.iters)} pairs measured in alternation in {processes}"
         lines.append(f"{INDENT}could detect changes ≥ {comparison.min_detectable_change * 100:.1f}% ({basis})")
     return lines
@@ -266,7 +270,9 @@ def render_result(result: BenchmarkResult, output: OutputFormat, style: Style) -
     if memory is not None:
         lines.append(memory)
     lines.extend(_outlier_lines(result, style))
-    lines.extend(style.yellow(warning) for warning in result.warnings if not warning.startswith("Warning: Unable"))
+    lines.extend(
+        style.yellow(warning.text) for warning in result.warnings if warning.kind is not CautionKind.SAMPLING_BUDGET
+    )
     if output is OutputFormat.VERBOSE:
         lines.extend(_verbose_lines(result, style))
     return "\n".join(lines) + "\n"
@@ -303,7 +309,7 @@ def render_summary(
     lines = ["", style.bold(f"Summary: {total} benchmark{'s' if total != 1 else ''}")]
     if compared_with is not None:
         lines.append(
-            f"  vs {compared_with}: {len(summary.regressed)} regressed, {len(summary.improved)} improved, "
+            f"  vs {describe_baseline(compared_with)}: {len(summary.regressed)} regressed, {len(summary.improved)} improved, "
             f"{len(summary.unchanged)} unchanged"
             + (f", {len(summary.not_compared)} new" if summary.not_compared else "")
         )
@@ -337,9 +343,9 @@ def render_summary(
     return "\n".join(lines) + "\n"
 
 
-def render_warnings(warnings: Sequence[str], style: Style) -> str:
+def render_warnings(warnings: Sequence[Caution], style: Style) -> str:
     """Warnings about the run as a whole (a busy machine, unstable runs), one per line; empty when none."""
-    return "".join(style.yellow(warning) + "\n" for warning in warnings)
+    return "".join(style.yellow(warning.text) + "\n" for warning in warnings)
 
 
 def render_stability(rows: Sequence[Stability], style: Style) -> str:

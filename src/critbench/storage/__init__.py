@@ -1,8 +1,8 @@
 """The only code that knows paths and file formats: baselines, result files, the history database."""
 
+from critbench.errors import StorageError
+from critbench.model import LAST_RUN, PREVIOUS_RUN
 from critbench.storage._baselines import (
-    LAST_RUN,
-    PREVIOUS_RUN,
     BaselineNotFound,
     BaselineStore,
     InvalidBaselineName,
@@ -12,7 +12,6 @@ from critbench.storage._baselines import (
 )
 from critbench.storage._files import (
     SCHEMA_VERSION,
-    StorageError,
     append_text,
     dump_document,
     write_bytes_atomic,

@@ -25,14 +25,19 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from critbench.model import BenchmarkInfo, MemoryUsage, RunRecord, SampleAnalysis, Samples, from_data, to_data
-from critbench.storage._files import StorageError, read_document, signals_deferred, write_document
-
-LAST_RUN = ".last"
-"""Where every measured run is kept for the next plain run to compare against (Criterion's ``base``)."""
-
-PREVIOUS_RUN = ".previous"
-"""The last run as it was before the newest run replaced it: what that newest run was compared with."""
+from critbench.errors import StorageError
+from critbench.model import (
+    LAST_RUN,
+    PREVIOUS_RUN,
+    BenchmarkInfo,
+    MemoryUsage,
+    RunRecord,
+    SampleAnalysis,
+    Samples,
+    from_data,
+    to_data,
+)
+from critbench.storage._files import read_document, signals_deferred, write_document
 
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 _RESERVED = {"report"}

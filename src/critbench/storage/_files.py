@@ -12,11 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from critbench.errors import StorageError
+
 SCHEMA_VERSION = 1
-
-
-class StorageError(Exception):
-    """Stored data cannot be read or written; the message names the file and what to do."""
 
 
 @contextlib.contextmanager

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from critbench.errors import StorageError
 from critbench.model import BenchmarkResult, HistoryPoint, RunRecord
-from critbench.storage._files import StorageError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 import sqlalchemy as sa
 from sqlalchemy import BigInteger, Boolean, Column, Double, ForeignKey, Integer, String, Table, Text
 
-from critbench.storage._files import StorageError
+from critbench.errors import StorageError
 from critbench.storage._history_engine import writer
 
 SCHEMA_VERSION = 1
