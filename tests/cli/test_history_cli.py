@@ -14,6 +14,7 @@ import pytest
 
 from critbench.cli._context import Context, make_context
 from critbench.cli._history import history_command, sparkline
+from critbench.cli._options import HistoryOptions, Locations
 from critbench.errors import UsageError
 from critbench.model import BenchmarkResult, RunRecord, Verdict
 from critbench.storage import LAST_RUN
@@ -27,7 +28,7 @@ def context(make_workspace: Callable[..., Workspace], monkeypatch: pytest.Monkey
     for variable in ("CRITBENCH_STORE", "CRITBENCH_HOME"):
         monkeypatch.delenv(variable, raising=False)
     workspace = make_workspace()
-    return make_context({"workspace": str(workspace.root)}, stdout=io.StringIO(), stderr=io.StringIO())
+    return make_context(Locations(workspace.root), stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def _record(ctx: Context, runs: list[tuple[RunRecord, list[BenchmarkResult]]]) -> None:
@@ -42,7 +43,7 @@ def _output(ctx: Context) -> str:
 
 
 def _history(ctx: Context, benchmark_id: str | None = None, limit: int = 20) -> str:
-    assert history_command(ctx, {"id": benchmark_id, "limit": limit}) == 0
+    assert history_command(ctx, HistoryOptions(benchmark_id, limit)) == 0
     return _output(ctx)
 
 
@@ -70,7 +71,7 @@ def test_without_a_store_nothing_is_recorded_and_nothing_is_created(context: Con
     assert _history(context) == "No runs recorded yet (every 'critbench run' records one).\n"
     assert not context.output_root.exists(), "reading the history must not create the output root"
     with pytest.raises(UsageError, match="no run has been recorded yet"):
-        history_command(context, {"id": "kernel/startup", "limit": 20})
+        history_command(context, HistoryOptions("kernel/startup"))
 
 
 def test_lists_the_stored_runs(context: Context) -> None:
@@ -141,13 +142,13 @@ def test_a_benchmark_that_always_failed_says_so(context: Context) -> None:
 def test_an_unknown_id_suggests_close_ones(context: Context, asked: str, suggested: str) -> None:
     _three_runs(context)
     with pytest.raises(UsageError, match=suggested):
-        history_command(context, {"id": asked, "limit": 20})
+        history_command(context, HistoryOptions(asked))
 
 
 def test_an_id_like_nothing_recorded_points_to_list(context: Context) -> None:
     _three_runs(context)
     with pytest.raises(UsageError, match=r"no benchmark 'zzz' in the history \(2 recorded; 'critbench list'"):
-        history_command(context, {"id": "zzz", "limit": 20})
+        history_command(context, HistoryOptions("zzz"))
 
 
 def test_an_unreachable_store_is_a_storage_error(make_workspace: Callable[..., Workspace], tmp_path: Path) -> None:
@@ -155,12 +156,12 @@ def test_an_unreachable_store_is_a_storage_error(make_workspace: Callable[..., W
 
     workspace = make_workspace()
     ctx = make_context(
-        {"workspace": str(workspace.root), "store": "postgresql://bench:s3cret@127.0.0.1:1/db"},
+        Locations(workspace.root, store="postgresql://bench:s3cret@127.0.0.1:1/db"),
         stdout=io.StringIO(),
         stderr=io.StringIO(),
     )
     with pytest.raises(StorageError, match=r"postgresql://bench:\*\*\*@127\.0\.0\.1:1/db") as caught:
-        history_command(ctx, {"id": None, "limit": 20})
+        history_command(ctx, HistoryOptions(None))
     assert "s3cret" not in str(caught.value)
 
 
@@ -174,7 +175,7 @@ def test_sparkline(values: list[float], line: str) -> None:
 
 def test_the_real_command_line(make_workspace: Callable[..., Workspace]) -> None:
     workspace = make_workspace()
-    ctx = make_context({"workspace": str(workspace.root)}, stdout=io.StringIO(), stderr=io.StringIO())
+    ctx = make_context(Locations(workspace.root), stdout=io.StringIO(), stderr=io.StringIO())
     _three_runs(ctx)
     listed = workspace.critbench("history", "--limit", "2")
     assert listed.returncode == 0, listed.stderr

@@ -7,13 +7,13 @@ import math
 import pytest
 
 from critbench.compare import (
+    history_stability,
     machine_warnings,
-    run_stability,
     spread_warning,
-    stability,
+    stability_table,
     stability_warnings,
     typicals_by_benchmark,
-    with_spread_warnings,
+    with_spread_warning,
 )
 from critbench.model import (
     BenchmarkId,
@@ -59,7 +59,7 @@ def _result(name: str, typical: float | None, std_dev: float = 1.0) -> Benchmark
 
 
 def test_stability_matches_hand_computed_mean_std_dev_and_cv() -> None:
-    rows = run_stability({"g/a": [100.0, 110.0, 120.0], "g/b": [2, 4, 4, 4, 5, 5, 7, 9], "g/c": [5.0], "g/d": []})
+    rows = stability_table({"g/a": [100.0, 110.0, 120.0], "g/b": [2, 4, 4, 4, 5, 5, 7, 9], "g/c": [5.0], "g/d": []})
 
     a, b, c = rows
     # mean 110; deviations -10, 0, 10: s = sqrt(200 / 2) = 10; CV = 10 / 110.
@@ -79,8 +79,8 @@ def test_stability_of_repeats_agrees_with_the_history_tables() -> None:
         HistoryPoint(run_id=i, started_at="", git_commit=None, git_branch=None, git_dirty=None, typical=_estimate(v))
         for i, v in enumerate(typicals["g/a"])
     ]
-    (mine,) = run_stability(typicals)
-    (theirs,) = stability({"g/a": points})
+    (mine,) = stability_table(typicals)
+    (theirs,) = history_stability({"g/a": points})
     assert mine.typicals_ns == theirs.typicals_ns
     assert mine.mean_ns == pytest.approx(theirs.mean_ns, rel=1e-12)
     assert mine.std_dev_ns == pytest.approx(theirs.std_dev_ns, rel=1e-12)
@@ -110,10 +110,10 @@ def test_spread_warning_above_ten_percent_cv() -> None:
 
 def test_spread_warnings_are_added_once_and_never_to_failures() -> None:
     results = [_result("a", 1000.0, std_dev=300.0), _result("b", 1000.0, std_dev=10.0), _result("c", None)]
-    warned = with_spread_warnings(results)
+    warned = [with_spread_warning(r) for r in results]
     assert [len(r.warnings) for r in warned] == [1, 0, 0]
     assert warned[0].warnings[0].text.startswith("Warning: the spread is high (CV 30.0%")
-    assert with_spread_warnings(warned) == warned
+    assert [with_spread_warning(r) for r in warned] == warned
 
 
 def test_machine_warnings_thresholds() -> None:
@@ -158,7 +158,7 @@ def test_machine_warnings_prefer_the_runs_own_window() -> None:
 
 
 def test_stability_warning_names_the_unstable_benchmarks() -> None:
-    rows = run_stability({"g/a": [100.0, 110.0, 120.0], "g/b": [100.0, 150.0, 100.0], "g/c": [1.0]})
+    rows = stability_table({"g/a": [100.0, 110.0, 120.0], "g/b": [100.0, 150.0, 100.0], "g/c": [1.0]})
     assert stability_warnings(rows[:1]) == []
     assert [w.text for w in stability_warnings(rows)] == [
         "Warning: whole runs disagree by more than 10% for g/b (CV 24.7%): a single run cannot show changes "

@@ -106,9 +106,17 @@ def report_input() -> ReportInput:
         by_process.full_id: samples(800, seed=23, processes=5),
         **{bid.full_id: samples(100 * float(bid.parameter or 1), seed=30 + i) for i, bid in enumerate(sized)},
     }
-    results = evaluate(measured, baseline, "base")
+    evaluation = evaluate(measured, baseline, "base")
+    results = evaluation.results
     history = {r.id.full_id: history_of(r.analysis.estimates.typical.point) for r in results if r.analysis is not None}
-    return prepare_report(run_record("base"), results, baseline_name="base", baseline_samples=baseline, history=history)
+    return prepare_report(
+        run_record("base"),
+        results,
+        baseline_name="base",
+        baseline_samples=baseline,
+        change_draws=evaluation.change_draws,
+        history=history,
+    )
 
 
 @pytest.fixture(scope="module")

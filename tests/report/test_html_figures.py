@@ -14,7 +14,7 @@ import scipy.stats
 
 from critbench import stats
 from critbench.compare import evaluate
-from critbench.compare._figures import benchmark_figures, prepare_report, stability
+from critbench.compare._figures import benchmark_figures, history_stability, prepare_report
 from critbench.model import (
     BenchmarkId,
     BenchmarkInfo,
@@ -27,8 +27,6 @@ from critbench.model import (
 from critbench.stats._figures import (
     EXACT_DENSITY_LIMIT,
     density_curve,
-    mean_change_distribution,
-    process_change_distribution,
     through_origin_slope,
 )
 from tests.report.test_html import SETTINGS, samples
@@ -59,38 +57,42 @@ def test_density_curve_refuses_samples_without_spread() -> None:
         density_curve([1.0, 2.0], 1)
 
 
-def test_mean_change_distribution_matches_the_comparisons_interval() -> None:
+def test_each_change_test_returns_the_resamples_its_interval_came_from() -> None:
+    """The change chart draws these resamples as they are, so they must be the interval's own."""
     rng = np.random.default_rng(3)
     new = rng.normal(110.0, 5.0, 100)
     base = rng.normal(100.0, 5.0, 100)
-    dist = mean_change_distribution(new, base, nresamples=4000, rng=stats.make_rng(0, "a"))
-    change = stats.compare_samples(new, base, nresamples=4000, confidence_level=0.95, rng=stats.make_rng(0, "b"))
-    lower, upper = np.percentile(dist, [2.5, 97.5])
-    assert lower == pytest.approx(change.mean.lower, abs=0.01)
-    assert upper == pytest.approx(change.mean.upper, abs=0.01)
-    again = mean_change_distribution(new, base, nresamples=4000, rng=stats.make_rng(0, "a"))
-    np.testing.assert_array_equal(dist, again)
+    by_sample = stats.sample_change(new, base, nresamples=4000, confidence_level=0.95, rng=stats.make_rng(0, "a"))
+    lower, upper = np.percentile(by_sample.distribution, [2.5, 97.5])
+    assert (lower, upper) == pytest.approx((by_sample.change.mean.lower, by_sample.change.mean.upper))
+    assert by_sample.distribution.size == 4000
 
-
-def test_process_change_distribution_matches_the_by_process_test() -> None:
-    rng = np.random.default_rng(4)
-    new = rng.lognormal(math.log(110), 0.02, 10)
-    base = rng.lognormal(math.log(100), 0.02, 10)
-    dist = process_change_distribution(new, base, nresamples=4000, noise_floor=0.03, rng=stats.make_rng(0, "a"))
-    result = stats.compare_processes(
-        new,
-        base,
+    new_processes = rng.lognormal(math.log(110), 0.02, 10)
+    base_processes = rng.lognormal(math.log(100), 0.02, 10)
+    by_process = stats.compare_processes(
+        new_processes,
+        base_processes,
         nresamples=4000,
         confidence_level=0.95,
         significance_level=0.05,
         noise_floor=0.03,
         rng=stats.make_rng(0, "b"),
     )
-    lower, upper = np.percentile(dist, [2.5, 97.5])
-    assert lower == pytest.approx(result.change.mean.lower, abs=0.01)
-    assert upper == pytest.approx(result.change.mean.upper, abs=0.01)
-    with pytest.raises(ValueError, match="non-negative"):
-        process_change_distribution(new, base, nresamples=10, noise_floor=-1, rng=stats.make_rng(0, "c"))
+    lower, upper = np.percentile(by_process.distribution, [2.5, 97.5])
+    assert (lower, upper) == pytest.approx((by_process.change.mean.lower, by_process.change.mean.upper))
+
+    times_a = rng.normal(100.0, 1.0, 200)
+    paired = stats.compare_paired(
+        times_a,
+        times_a * 1.05,
+        np.repeat(np.arange(10), 20),
+        nresamples=4000,
+        confidence_level=0.95,
+        significance_level=0.05,
+        rng=stats.make_rng(0, "c"),
+    )
+    lower, upper = np.percentile(paired.distribution, [2.5, 97.5])
+    assert (lower, upper) == pytest.approx((paired.change.mean.lower, paired.change.mean.upper))
 
 
 def test_through_origin_slope_is_least_squares() -> None:
@@ -100,12 +102,20 @@ def test_through_origin_slope_is_least_squares() -> None:
     assert through_origin_slope(x, y) == pytest.approx(expected)
 
 
+DRAWS: dict[str, np.ndarray] = {}
+
+
 def _evaluated(mode: SamplingMode, processes: int = 1) -> tuple[BenchmarkResult, BenchmarkResult]:
-    """A result compared with its baseline, and the result's baseline as its own (unevaluated) record."""
+    """A result compared with its baseline, and the result's baseline as its own (unevaluated) record;
+    the comparison's resamples are in ``DRAWS``."""
     bid = BenchmarkId("g", "f")
     new = samples(1000, seed=1, mode=mode, processes=processes)
     base = samples(900, seed=2, mode=mode, processes=processes)
-    (result,) = evaluate([BenchmarkResult(info=BenchmarkInfo(bid, settings=SETTINGS), samples=new)], {"g/f": base}, "b")
+    evaluation = evaluate(
+        [BenchmarkResult(info=BenchmarkInfo(bid, settings=SETTINGS), samples=new)], {"g/f": base}, "b"
+    )
+    (result,) = evaluation.results
+    DRAWS[bid.full_id] = evaluation.change_draws[bid.full_id]
     return result, BenchmarkResult(info=BenchmarkInfo(bid, settings=SETTINGS), samples=base)
 
 
@@ -114,7 +124,7 @@ def test_figures_show_the_samples_the_analysis_used() -> None:
     assert result.samples is not None
     assert result.analysis is not None
     assert base.samples is not None
-    figures = benchmark_figures(result, base.samples)
+    figures = benchmark_figures(result, base.samples, DRAWS["g/f"])
     assert figures is not None
     estimates = result.analysis.estimates
     # Net of the harness overhead, as analysed: the figures' mean is the analysis's mean.
@@ -145,7 +155,7 @@ def test_figures_show_the_samples_the_analysis_used() -> None:
 def test_flat_sampling_has_no_regression_and_process_tests_their_own_distribution() -> None:
     flat, base = _evaluated(SamplingMode.FLAT, processes=5)
     assert base.samples is not None
-    figures = benchmark_figures(flat, base.samples)
+    figures = benchmark_figures(flat, base.samples, DRAWS["g/f"])
     assert figures is not None
     assert figures.totals is None
     assert figures.regression is None
@@ -175,14 +185,14 @@ def test_stability_is_the_coefficient_of_variation_across_runs() -> None:
         "kernel/once": (_point(0, 5.0),),
         "kernel/none": (),
     }
-    startup, once = stability(history)
+    startup, once = history_stability(history)
     assert startup.runs == 3
     assert startup.mean_ns == pytest.approx(36.4667e6, rel=1e-4)
     assert startup.std_dev_ns == pytest.approx(2.3965e6, rel=1e-4)
     assert startup.cv == pytest.approx(0.0657, abs=1e-4)
     assert once.std_dev_ns is None
     assert once.cv is None
-    assert [row.benchmark for row in stability(history, ["kernel/once", "missing"])] == ["kernel/once"]
+    assert [row.benchmark for row in history_stability(history, ["kernel/once", "missing"])] == ["kernel/once"]
 
 
 def test_prepare_report_without_figures_for_the_markdown_report() -> None:

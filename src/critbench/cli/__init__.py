@@ -66,48 +66,51 @@ def _silence(stream: TextIO) -> None:
 
 
 def _dispatch(argv: list[str], out: TextIO, err: TextIO) -> int:
+    """Parse once into typed records, then hand the command its own (its module imported only now, so
+    ``critbench --help`` stays fast)."""
+    from critbench.cli import _options as opts
+    from critbench.cli._context import make_context
+
     own, harness = split_harness(argv)
     parser = build_parser()
-    options = vars(parser.parse_args(own))
-    command = options.get("command")
+    values = vars(parser.parse_args(own))
+    command = values.get("command")
     if command is None:
         parser.print_help(out)
         return EXIT_USAGE
     if harness and command not in ("run", "ab"):
         raise UsageError(f"harness arguments after '--' are only for 'critbench run' and 'ab', not '{command}'")
-    from critbench.cli._context import make_context
+    options = opts.command_options(command, {**values, **parse_harness(harness)})
+    ctx = make_context(opts.locations(values), out, err)
+    match options:
+        case opts.RunOptions():
+            from critbench.cli._run import run_command
 
-    ctx = make_context(options, out, err)
-    if command == "run":
-        from critbench.cli._run import merge_harness, run_command
+            return run_command(ctx, options, argv)
+        case opts.AbOptions():
+            from critbench.cli._ab import ab_command
 
-        return run_command(ctx, merge_harness(options, parse_harness(harness)), argv)
-    if command == "ab":
-        from critbench.cli._ab import ab_command
-        from critbench.cli._run import merge_harness
+            return ab_command(ctx, options, argv)
+        case opts.ListOptions():
+            from critbench.cli._list import list_command
 
-        return ab_command(ctx, merge_harness(options, parse_harness(harness)), argv)
-    if command == "list":
-        from critbench.cli._list import list_command
+            return list_command(ctx, options)
+        case opts.CompareOptions():
+            from critbench.cli._stored import compare_command
 
-        return list_command(ctx, options)
-    if command == "compare":
-        from critbench.cli._stored import compare_command
+            return compare_command(ctx, options)
+        case opts.BaselinesOptions():
+            from critbench.cli._stored import baselines_command
 
-        return compare_command(ctx, options)
-    if command == "baselines":
-        from critbench.cli._stored import baselines_command
+            return baselines_command(ctx, options)
+        case opts.ReportOptions():
+            from critbench.cli._report import report_command
 
-        return baselines_command(ctx, options)
-    if command == "report":
-        from critbench.cli._report import report_command
+            return report_command(ctx, options)
+        case opts.HistoryOptions():
+            from critbench.cli._history import history_command
 
-        return report_command(ctx, options)
-    if command == "history":
-        from critbench.cli._history import history_command
-
-        return history_command(ctx, options)
-    raise UsageError(f"unknown command {command!r}")
+            return history_command(ctx, options)
 
 
 def _terminate(signum: int, frame: object) -> None:

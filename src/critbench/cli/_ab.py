@@ -6,37 +6,24 @@ side by side with the working tree instead of trusting numbers recorded at anoth
 
 from __future__ import annotations
 
-import datetime
 import shlex
-from collections.abc import Iterable
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from critbench import __version__
 from critbench.cli._context import Context, progress_reporter
-from critbench.cli._run import (
-    check_filter,
-    cli_settings_layer,
-    parse_gates,
-    publish,
-    record_history,
-    write_reports,
-)
+from critbench.cli._options import AbOptions, RunOptions
+from critbench.cli._pipeline import Judged, gates, now, open_history, publish, warn, write_reports
+from critbench.cli._run import run_settings
 from critbench.discovery import DiscoveryError, Workspace, load_workspace, select_targets
-from critbench.errors import UsageError
-from critbench.model import BenchTarget, RunRecord, RunSummary, Settings, to_data
-
-
-def _now() -> str:
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+from critbench.errors import NothingMatched, RevisionError, UsageError
+from critbench.model import BenchTarget, Caution, CautionKind, RunRecord, to_data
 
 
 def _pairs(
-    workspace_a: Workspace, workspace_b: Workspace, packages: list[str], target: str | None, label_a: str
+    workspace_a: Workspace, workspace_b: Workspace, packages: Sequence[str], target: str | None, label_a: str
 ) -> list[tuple[BenchTarget, BenchTarget]]:
-    from critbench.engine import RevisionError
-
-    targets_b = select_targets(workspace_b, packages, target)
+    targets_b = select_targets(workspace_b, list(packages), target)
     if not targets_b:
         raise UsageError(f"no bench targets found in {workspace_b.root}")
     known_a = {(t.package, t.name): t for t in select_targets(workspace_a, [], None)}
@@ -52,64 +39,64 @@ def _pairs(
     return pairs
 
 
-def _split_revision_and_target(ctx: Context, options: dict[str, Any]) -> tuple[str, str | None, str | None]:
+def _split_revision_and_target(ctx: Context, options: AbOptions) -> AbOptions:
     """``ab HEAD~1 kernel_performance`` means a target, not a second revision, when it names one."""
-    from critbench.engine import RevisionError, repository_root, resolve_commit
+    from dataclasses import replace
 
-    rev_a, rev_b, target = options["rev_a"], options.get("rev_b"), options.get("target")
-    if rev_b is not None and target is None:
+    from critbench.engine import repository_root, resolve_commit
+
+    if options.rev_b is not None and options.scope.target is None:
         names = {t.name for package in ctx.workspace.packages for t in package.targets}
-        if rev_b in names:
+        if options.rev_b in names:
             try:
-                resolve_commit(repository_root(ctx.workspace.root), rev_b)
+                resolve_commit(repository_root(ctx.workspace.root), options.rev_b)
             except RevisionError:
-                return rev_a, None, rev_b
-    return rev_a, rev_b, target
+                return replace(options, rev_b=None, scope=replace(options.scope, target=options.rev_b))
+    return options
 
 
-def interleaved(
-    ctx: Context,
-    options: dict[str, Any],
-    argv: Iterable[str],
-    *,
-    rev_a: str,
-    rev_b: str | None,
-    target: str | None,
-    announce: str | None = None,
-) -> int:
+def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announce: str | None = None) -> int:
     """Measure ``rev_a`` and ``rev_b`` (default: the working tree) in alternation; report like a run."""
     from critbench.compare import evaluate, exit_status
     from critbench.engine import Selection, capture_environment, checkouts, repository_root, run_paired_suite
 
-    gates = parse_gates(ctx, options)
-    settings = Settings().apply(ctx.workspace.config.settings).apply(cli_settings_layer(options))
-    pattern, exact = check_filter(options)
+    gate_set = gates(ctx, options.fail_on)
+    settings = run_settings(ctx, options.settings)
     repo = repository_root(ctx.workspace.root)
     relative = ctx.workspace.root.relative_to(repo)
-    started = _now()
+    started = now()
     cleaned: list[Path] = []
-    with checkouts(repo, rev_a, rev_b, cleaned=cleaned) as (side_a, side_b):
+    notes: list[Caution] = []
+    with checkouts(repo, options.rev_a, options.rev_b, cleaned=cleaned) as (side_a, side_b):
         for folder in cleaned:
-            ctx.stderr.write(f"Removed {folder}: the worktrees of an earlier critbench ab that was killed.\n")
+            notes.append(
+                Caution(
+                    CautionKind.CLEANUP, f"Removed {folder}: the worktrees of an earlier critbench ab that was killed."
+                )
+            )
         if announce:
-            ctx.stderr.write(announce + "\n")
+            notes.append(Caution(CautionKind.SIDE_BY_SIDE, announce))
         if side_b.uncommitted:
             listed = ", ".join(side_b.uncommitted[:5]) + ("…" if len(side_b.uncommitted) > 5 else "")
-            ctx.stderr.write(
-                f"Note: B is the working tree, and its uncommitted changes ({listed}) are part of what is measured.\n"
+            notes.append(
+                Caution(
+                    CautionKind.UNCOMMITTED,
+                    f"Note: B is the working tree, and its uncommitted changes ({listed}) are part of what is measured.",
+                )
             )
+        warn(ctx, options.display, notes)
         try:
             workspace_a = load_workspace(side_a.root / relative)
         except DiscoveryError as exc:
             raise UsageError(f"{side_a.label} has no usable workspace at {relative or '.'}: {exc}") from None
         workspace_b = ctx.workspace if side_b.root == repo else load_workspace(side_b.root / relative)
-        pairs = _pairs(workspace_a, workspace_b, options.get("package") or [], target, side_a.label)
-        progress = progress_reporter(ctx, options, verbose=bool(options.get("verbose")))
+        pairs = _pairs(workspace_a, workspace_b, options.scope.packages, options.scope.target, side_a.label)
+        progress = progress_reporter(ctx, options.display)
         try:
             paired = run_paired_suite(
                 pairs,
                 settings,
-                Selection(pattern, exact),
+                Selection(options.scope.filter.pattern, options.scope.filter.exact),
                 progress,
                 labels=(side_a.label, side_b.label),
                 roots=(side_a.root, side_b.root),
@@ -119,31 +106,30 @@ def interleaved(
         finally:
             progress.finish()
     if not paired.results:
-        ctx.stderr.write("critbench: no benchmarks matched\n")
-        return 2
+        raise NothingMatched("no benchmarks matched")
     label = f"{side_a.label} ({(side_a.commit or '')[:10]})"
-    results = evaluate(paired.results, paired.samples_a, label, paired=True)
-    summary = RunSummary.of(results)
     record = RunRecord(
         started_at=started,
-        finished_at=_now(),
+        finished_at=now(),
         environment=capture_environment(ctx.workspace.root, __version__),
         command=shlex.join(["critbench", *argv]),
         compared_with=f"ab:{side_a.commit or side_a.label}",
         settings=to_data(settings),
     )
-    record_history(ctx, record, results)
-    report_path = write_reports(ctx, options, record, results, baseline_name=label, baseline_samples=paired.samples_a)
-    publish(ctx, options, record, results, summary, compared_with=label, saved_to=None, report_path=report_path)
-    return exit_status(summary, gates, gate_changes=True)
+    judged = Judged(record, evaluate(paired.results, paired.samples_a, label, paired=True), label, paired.samples_a)
+    with open_history(ctx) as history:
+        run_id = history.record(record, judged.results)
+        report_path = write_reports(ctx, options.display, judged, history.series(), run_id)
+        warn(ctx, options.display, history.cautions)
+    publish(ctx, options.display, judged, json_path=options.json, report_path=report_path)
+    return exit_status(judged.summary, gate_set, gate_changes=True)
 
 
-def ab_command(ctx: Context, options: dict[str, Any], argv: Iterable[str]) -> int:
-    rev_a, rev_b, target = _split_revision_and_target(ctx, options)
-    return interleaved(ctx, options, argv, rev_a=rev_a, rev_b=rev_b, target=target)
+def ab_command(ctx: Context, options: AbOptions, argv: Sequence[str]) -> int:
+    return interleaved(ctx, _split_revision_and_target(ctx, options), argv)
 
 
-def interleave_baseline(ctx: Context, options: dict[str, Any], argv: Iterable[str], name: str) -> int:
+def interleave_baseline(ctx: Context, options: RunOptions, argv: Sequence[str], name: str) -> int:
     """``run --baseline NAME --interleave``: the baseline's commit against the working tree, side by side."""
     from critbench.storage import BaselineStore
 
@@ -159,6 +145,7 @@ def interleave_baseline(ctx: Context, options: dict[str, Any], argv: Iterable[st
         f"Re-measuring baseline '{name}' at its commit {environment.git_commit[:10]}{dirty} side by side with "
         "the working tree, instead of comparing with its stored numbers."
     )
-    return interleaved(
-        ctx, options, argv, rev_a=environment.git_commit, rev_b=None, target=options.get("target"), announce=announce
+    ab = AbOptions(
+        environment.git_commit, None, options.scope, options.settings, options.display, options.json, options.fail_on
     )
+    return interleaved(ctx, ab, argv, announce=announce)

@@ -13,6 +13,10 @@ from typing import Any
 from critbench import __version__
 from critbench.errors import UsageError
 
+_JSON_HELP = "write machine-readable results to FILE (schema: docs/json-format.md)"
+_FAIL_ON_HELP = "what exits 1: regression (the default), change, target, never; comma-separated"
+_PROCESSES_HELP = "worker processes each benchmark's samples are spread over (default 10; 1 with --quick)"
+
 _EPILOG_RUN = """\
 examples:
   critbench run                                  run every benchmark, compare with the previous run
@@ -22,11 +26,18 @@ examples:
   critbench run -- --warm-up-time 5 --sample-size 50 'tool_invocation/.*'
 
 exit status: 0 all good, 1 a regression (or a change / missed target, per --fail-on),
-2 bad usage or input, 3 a benchmark failed to run
+2 bad usage or input, 3 a benchmark failed to run, 4 an internal error of critbench
 """
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse, with errors raised as UsageError (exit 2) and no prefix matching of long options: an
+    abbreviation would read a future ``--measure`` as today's ``--measurement-time``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> Any:
         raise UsageError(f"{self.prog}: {message}")
 
@@ -82,23 +93,63 @@ def add_harness_options(parser: argparse.ArgumentParser, *, with_filter: bool) -
     parser.add_argument("--baseline-lenient", metavar="NAME", default=s, help="compare with NAME where it has data")
     parser.add_argument("--load-baseline", metavar="NAME", default=s, help="use NAME as the new data (no measuring)")
     parser.add_argument("--discard-baseline", action="store_true", default=s, help="save nothing from this run")
-    parser.add_argument("--sample-size", type=_positive_int, metavar="N", default=s)
-    parser.add_argument("--warm-up-time", type=_seconds, metavar="SECONDS", default=s)
-    parser.add_argument("--measurement-time", type=_seconds, metavar="SECONDS", default=s)
-    parser.add_argument("--nresamples", type=_positive_int, metavar="N", default=s)
-    parser.add_argument("--noise-threshold", type=_noise, metavar="FRACTION", default=s)
-    parser.add_argument("--significance-level", type=_fraction, metavar="FRACTION", default=s)
-    parser.add_argument("--confidence-level", type=_fraction, metavar="FRACTION", default=s)
-    parser.add_argument("--quick", action="store_true", default=s, help="stop sampling as soon as timings agree")
+    parser.add_argument(
+        "--sample-size", type=_positive_int, metavar="N", default=s, help="samples per benchmark (default 100)"
+    )
+    parser.add_argument(
+        "--warm-up-time", type=_seconds, metavar="SECONDS", default=s, help="warm-up per benchmark (default 3)"
+    )
+    parser.add_argument(
+        "--measurement-time",
+        type=_seconds,
+        metavar="SECONDS",
+        default=s,
+        help="time to spend sampling each benchmark, over all its processes (default 5)",
+    )
+    parser.add_argument(
+        "--nresamples", type=_positive_int, metavar="N", default=s, help="bootstrap resamples (default 100000)"
+    )
+    parser.add_argument(
+        "--noise-threshold",
+        type=_noise,
+        metavar="FRACTION",
+        default=s,
+        help="changes within ±this are 'within noise' (default 0.01 = 1%%)",
+    )
+    parser.add_argument(
+        "--significance-level",
+        type=_fraction,
+        metavar="FRACTION",
+        default=s,
+        help="p-value below which a change is significant (default 0.05)",
+    )
+    parser.add_argument(
+        "--confidence-level",
+        type=_fraction,
+        metavar="FRACTION",
+        default=s,
+        help="of every confidence interval (default 0.95)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", default=s, help="stop sampling as soon as two timings agree (one process)"
+    )
     parser.add_argument("--list", action="store_true", default=s, help="list benchmarks instead of running them")
     parser.add_argument("--format", choices=["pretty", "terse"], default=s, help="--list format")
     parser.add_argument("--bench", action="store_true", default=s, help=argparse.SUPPRESS)
     parser.add_argument(
         "--output-format", choices=["criterion", "bencher", "quiet", "verbose"], default=s, help="report layout"
     )
-    parser.add_argument("-c", "--color", "--colour", choices=["auto", "always", "never"], default=s, dest="color")
-    parser.add_argument("-v", "--verbose", action="store_true", default=s)
-    parser.add_argument("--quiet", action="store_true", default=s)
+    parser.add_argument(
+        "-c",
+        "--color",
+        "--colour",
+        choices=["auto", "always", "never"],
+        default=s,
+        dest="color",
+        help="colour the output (default auto: on a terminal, unless NO_COLOR is set)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", default=s, help="every statistic; tracebacks")
+    parser.add_argument("--quiet", action="store_true", default=s, help="only the time of each benchmark")
     parser.add_argument("-n", "--noplot", action="store_true", default=s, help=argparse.SUPPRESS)
     parser.add_argument("--plotting-backend", default=s, help=argparse.SUPPRESS)
     for ignored in ("--nocapture", "--show-output", "--include-ignored"):
@@ -137,8 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = commands.add_parser("list", help="list packages, bench targets, benchmarks and saved baselines")
     _add_locations(listing, suppress=True)
-    listing.add_argument("-p", "--package", action="append", default=[], metavar="PACKAGE")
-    listing.add_argument("target", nargs="?", metavar="TARGET")
+    listing.add_argument("-p", "--package", action="append", default=[], metavar="PACKAGE", help="only this package")
+    listing.add_argument("target", nargs="?", metavar="TARGET", help="only this bench target")
 
     run = commands.add_parser(
         "run",
@@ -151,13 +202,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-p", "--package", action="append", default=[], metavar="PACKAGE", help="only this package")
     run.add_argument("target", nargs="?", metavar="TARGET", help="only this bench target (benches/TARGET.py)")
     add_harness_options(run, with_filter=False)
-    run.add_argument("--json", metavar="FILE", help="write machine-readable results (schema: docs/json-format.md)")
+    run.add_argument("--json", metavar="FILE", help=_JSON_HELP)
+    run.add_argument("--fail-on", metavar="GATES", help=_FAIL_ON_HELP)
     run.add_argument(
-        "--fail-on",
-        metavar="GATES",
-        help="what exits 1: regression (default), change, target, never; comma-separated",
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="per-benchmark timeout (default: three times its planned time, plus a minute)",
     )
-    run.add_argument("--timeout", type=_seconds, metavar="SECONDS", help="per-benchmark timeout")
     run.add_argument(
         "--precision",
         metavar="PCT",
@@ -170,9 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --baseline: re-measure the baseline's commit side by side with the working tree",
     )
     run.add_argument("--seed", type=int, metavar="N", help="seed of the bootstrap (default 0)")
-    run.add_argument(
-        "--processes", type=_positive_int, metavar="N", help="worker processes each benchmark's samples are spread over"
-    )
+    run.add_argument("--processes", type=_positive_int, metavar="N", help=_PROCESSES_HELP)
     run.add_argument(
         "--repeat",
         type=_positive_int,
@@ -193,23 +243,31 @@ def build_parser() -> argparse.ArgumentParser:
     ab.add_argument("rev_a", metavar="REV_A", help="the revision to compare against (branch, tag, commit)")
     ab.add_argument("rev_b", nargs="?", metavar="REV_B", help="the revision judged (default: the working tree)")
     ab.add_argument("target", nargs="?", metavar="TARGET", help="only this bench target")
-    ab.add_argument("-p", "--package", action="append", default=[], metavar="PACKAGE")
+    ab.add_argument("-p", "--package", action="append", default=[], metavar="PACKAGE", help="only this package")
     add_harness_options(ab, with_filter=False)
-    ab.add_argument("--json", metavar="FILE")
-    ab.add_argument("--fail-on", metavar="GATES")
-    ab.add_argument("--processes", type=_positive_int, metavar="N")
-    ab.add_argument("--seed", type=int, metavar="N")
+    ab.add_argument("--json", metavar="FILE", help=_JSON_HELP)
+    ab.add_argument("--fail-on", metavar="GATES", help=_FAIL_ON_HELP)
+    ab.add_argument("--processes", type=_positive_int, metavar="N", help=_PROCESSES_HELP)
+    ab.add_argument(
+        "--seed", type=int, metavar="N", help="seed of the bootstrap and of the order of each pair (default 0)"
+    )
 
     compare = commands.add_parser("compare", help="compare two stored baselines without measuring")
     _add_locations(compare, suppress=True)
     compare.add_argument("base", metavar="BASE")
     compare.add_argument("new", nargs="?", metavar="NEW", help="default: the last run")
-    compare.add_argument("--json", metavar="FILE")
-    compare.add_argument("--fail-on", metavar="GATES")
-    compare.add_argument("--output-format", choices=["criterion", "bencher", "quiet", "verbose"])
-    compare.add_argument("-c", "--color", "--colour", choices=["auto", "always", "never"], dest="color")
-    compare.add_argument("-v", "--verbose", action="store_true")
-    compare.add_argument("filter", nargs="?", metavar="FILTER")
+    compare.add_argument("--json", metavar="FILE", help=_JSON_HELP)
+    compare.add_argument("--fail-on", metavar="GATES", help=_FAIL_ON_HELP)
+    compare.add_argument(
+        "--output-format",
+        choices=["criterion", "bencher", "quiet", "verbose"],
+        help="report layout (default criterion)",
+    )
+    compare.add_argument(
+        "-c", "--color", "--colour", choices=["auto", "always", "never"], dest="color", help="colour (default auto)"
+    )
+    compare.add_argument("-v", "--verbose", action="store_true", help="every statistic")
+    compare.add_argument("filter", nargs="?", metavar="FILTER", help="regex searched in benchmark ids")
 
     baselines = commands.add_parser("baselines", help="list, show or delete saved baselines")
     _add_locations(baselines, suppress=True)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from typing import Any
 
 from critbench.cli._context import Context
+from critbench.cli._options import HistoryOptions
 from critbench.errors import UsageError
 from critbench.model import HistoryPoint, Verdict
 from critbench.storage import LAST_RUN, HistoryStore, StoredRun
@@ -26,9 +26,9 @@ _VERDICT_WORDS = {
 }
 
 
-def history_command(ctx: Context, options: dict[str, Any]) -> int:
-    limit: int = options.get("limit") or 20
-    benchmark_id: str | None = options.get("id")
+def history_command(ctx: Context, options: HistoryOptions) -> int:
+    limit = options.limit
+    benchmark_id = options.benchmark_id
     if not HistoryStore.exists(ctx.store_url):
         if benchmark_id is not None:
             raise UsageError(f"no history for '{benchmark_id}': no run has been recorded yet")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from critbench.cli._context import Context, display_path
+from critbench.cli._options import ListOptions
 from critbench.discovery import select_targets
 from critbench.errors import EXIT_FAILED, EXIT_OK
 from critbench.model import Settings
@@ -21,15 +22,15 @@ def _time(ns: float) -> str:
     return time(ns).strip()
 
 
-def list_command(ctx: Context, options: dict[str, Any], *, terse: bool = False) -> int:
+def list_command(ctx: Context, options: ListOptions) -> int:
     from critbench.engine import list_target
     from critbench.report._format import bytes_size
 
-    targets = select_targets(ctx.workspace, options.get("package") or [], options.get("target"))
+    targets = select_targets(ctx.workspace, list(options.scope.packages), options.scope.target)
     settings = Settings().apply(ctx.workspace.config.settings)
     out = ctx.stdout
     status = EXIT_OK
-    if terse:
+    if options.terse:
         for target in targets:
             for info in list_target(target, settings).infos:
                 out.write(f"{info.id.full_id}: benchmark\n")

@@ -2,42 +2,31 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from critbench.cli._context import Context, display_path
-from critbench.cli._run import parse_gates, publish, stored_result
+from critbench.cli._options import BaselinesOptions, CompareOptions
+from critbench.cli._pipeline import Judged, gates, publish, warn
+from critbench.cli._run import stored_result
 from critbench.errors import UsageError
-from critbench.model import RunRecord, RunSummary
+from critbench.model import RunRecord
 from critbench.storage import LAST_RUN, BaselineStore, check_baseline_name
 
 
-def compare_command(ctx: Context, options: dict[str, Any]) -> int:
+def compare_command(ctx: Context, options: CompareOptions) -> int:
     """Compare NEW (default: the last run) with BASE, as ``--load-baseline NEW --baseline BASE`` would."""
-    from critbench.compare import evaluate, exit_status
+    from critbench.compare import environment_caution, evaluate, exit_status
 
     store = BaselineStore(ctx.output_root)
-    base_name = check_baseline_name(options["base"])
-    new_name = check_baseline_name(options["new"]) if options.get("new") else LAST_RUN
-    gates = parse_gates(ctx, options)
+    base_name = check_baseline_name(options.base)
+    new_name = check_baseline_name(options.new) if options.new else LAST_RUN
+    gate_set = gates(ctx, options.fail_on)
     base = store.load(base_name)
     new = store.load(new_name)
     results = [stored_result(item) for item in new.benchmarks.values()]
-    pattern = options.get("filter")
-    if pattern is not None:
-        try:
-            results = [r for r in results if re.search(pattern, r.id.full_id)]
-        except re.error as exc:
-            raise UsageError(f"invalid FILTER regex {pattern!r}: {exc}") from None
+    results = [r for r in results if options.filter.matches(r.id.full_id)]
     if not results:
-        raise UsageError(f"baseline '{new_name}' has no benchmarks" + (" matching the filter" if pattern else ""))
-    results = evaluate(results, {k: v.samples for k, v in base.benchmarks.items()}, base_name)
-    diffs = new.run.environment.differences(base.run.environment)
-    if diffs:
-        ctx.stderr.write(
-            f"Warning: '{base_name}' and '{new_name}' were measured in different environments ({'; '.join(diffs)})\n"
-        )
-    summary = RunSummary.of(results)
+        matching = " matching the filter" if options.filter.pattern is not None else ""
+        raise UsageError(f"baseline '{new_name}' has no benchmarks{matching}")
+    base_samples = {k: v.samples for k, v in base.benchmarks.items()}
     record = RunRecord(
         started_at=new.run.started_at,
         finished_at=new.run.finished_at,
@@ -46,15 +35,18 @@ def compare_command(ctx: Context, options: dict[str, Any]) -> int:
         compared_with=base_name,
         settings=new.run.settings,
     )
-    publish(ctx, options, record, results, summary, compared_with=base_name, saved_to=None)
-    return exit_status(summary, gates, gate_changes=True)
+    judged = Judged(record, evaluate(results, base_samples, base_name), base_name, base_samples)
+    caution = environment_caution(new.run.environment, base.run.environment, base_name, new_name)
+    warn(ctx, options.display, [caution] if caution is not None else [])
+    publish(ctx, options.display, judged, json_path=options.json)
+    return exit_status(judged.summary, gate_set, gate_changes=True)
 
 
-def baselines_command(ctx: Context, options: dict[str, Any]) -> int:
+def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
     from critbench.report._format import time
 
     store = BaselineStore(ctx.output_root)
-    action = options.get("action") or "list"
+    action = options.action
     out = ctx.stdout
     if action == "list":
         names = store.names()
@@ -71,7 +63,8 @@ def baselines_command(ctx: Context, options: dict[str, Any]) -> int:
                 + "\n"
             )
         return 0
-    name = check_baseline_name(options["name"])
+    assert options.name is not None
+    name = check_baseline_name(options.name)
     if action == "delete":
         store.delete(name)
         out.write(f"Deleted baseline '{name}'\n")

@@ -1,14 +1,21 @@
 """Turns estimates and policy into verdicts and an exit status; no files, no printing."""
 
-from critbench.compare._evaluate import analyze, evaluate, noise_floors
-from critbench.compare._figures import benchmark_figures, prepare_report, stability
+from critbench.compare._evaluate import Evaluation, analyze, evaluate, noise_floors
+from critbench.compare._figures import benchmark_figures, history_stability, prepare_report
+from critbench.compare._policy import (
+    environment_caution,
+    missing_baseline_caution,
+    precision_check,
+    precision_not_reached,
+    side_by_side_hint,
+)
 from critbench.compare._stability import (
     machine_warnings,
-    run_stability,
     spread_warning,
+    stability_table,
     stability_warnings,
     typicals_by_benchmark,
-    with_spread_warnings,
+    with_spread_warning,
 )
 from critbench.compare._verdict import (
     FailOn,
@@ -21,23 +28,29 @@ from critbench.compare._verdict import (
 )
 
 __all__ = [
+    "Evaluation",
     "FailOn",
     "analyze",
     "assess_target",
     "benchmark_figures",
+    "environment_caution",
     "evaluate",
     "exit_status",
+    "history_stability",
     "indicator",
     "judge",
     "machine_warnings",
+    "missing_baseline_caution",
     "noise_floors",
     "parse_fail_on",
+    "precision_check",
+    "precision_not_reached",
     "prepare_report",
-    "run_stability",
+    "side_by_side_hint",
     "spread_warning",
-    "stability",
+    "stability_table",
     "stability_warnings",
     "typicals_by_benchmark",
     "verdict",
-    "with_spread_warnings",
+    "with_spread_warning",
 ]

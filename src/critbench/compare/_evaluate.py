@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from critbench import stats
+from critbench.compare._stability import with_spread_warning
 from critbench.compare._verdict import assess_target, judge
 from critbench.model import (
     BenchmarkResult,
@@ -37,6 +38,8 @@ from critbench.model import (
     Settings,
     describe_baseline,
 )
+
+FloatArray = npt.NDArray[np.float64]
 
 MAX_NOISE_FLOOR = 0.25
 """A history wilder than this (25% drift between runs) is not a noise floor worth testing against."""
@@ -73,6 +76,18 @@ class _Test:
     unit: ComparisonUnit
     min_detectable_change: float
     noise_threshold: float
+    draws: FloatArray
+    """The bootstrap resamples behind ``change.mean``'s interval."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Evaluation:
+    """A suite judged: every result with its analysis, comparison and targets, and for each comparison the
+    bootstrap resamples its interval came from, so the report's change charts draw them instead of
+    resampling again."""
+
+    results: list[BenchmarkResult]
+    change_draws: dict[str, FloatArray] = dataclasses.field(default_factory=dict)
 
 
 def _paired_test(new: Samples, base: Samples, settings: Settings, key: str) -> _Test:
@@ -89,7 +104,9 @@ def _paired_test(new: Samples, base: Samples, settings: Settings, key: str) -> _
         significance_level=settings.significance_level,
         rng=stats.make_rng(settings.seed, "paired:" + key),
     )
-    return _Test(result.change, ComparisonUnit.PAIR, result.min_detectable_change, settings.noise_threshold)
+    return _Test(
+        result.change, ComparisonUnit.PAIR, result.min_detectable_change, settings.noise_threshold, result.distribution
+    )
 
 
 def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str) -> _Test:
@@ -104,23 +121,29 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
             noise_floor=noise_floor,
             rng=rng,
         )
-        return _Test(result.change, ComparisonUnit.PROCESS, result.min_detectable_change, settings.noise_threshold)
-    change = stats.compare_samples(
+        return _Test(
+            result.change,
+            ComparisonUnit.PROCESS,
+            result.min_detectable_change,
+            settings.noise_threshold,
+            result.distribution,
+        )
+    by_sample = stats.sample_change(
         _per_iteration(new),
         _per_iteration(base),
         nresamples=settings.nresamples,
         confidence_level=settings.confidence_level,
         rng=rng,
     )
+    change = by_sample.change
     # Samples of one process are not independent: the run-to-run floor widens what counts as noise.
     z = NormalDist().inv_cdf(1 - (1 - settings.confidence_level) / 2)
     within = math.log1p(change.mean.upper) - math.log1p(change.mean.lower)
     within_se = max(within, 0.0) / (2 * z)
     total_se = math.sqrt(within_se**2 + 2 * noise_floor**2)
     threshold = max(settings.noise_threshold, math.expm1(z * math.sqrt(2) * noise_floor))
-    return _Test(
-        change, ComparisonUnit.SAMPLE, stats.detectable_change(total_se, settings.significance_level), threshold
-    )
+    detectable = stats.detectable_change(total_se, settings.significance_level)
+    return _Test(change, ComparisonUnit.SAMPLE, detectable, threshold, by_sample.distribution)
 
 
 def noise_floors(history: Mapping[str, Sequence[HistoryPoint]], defaults: Mapping[str, float]) -> dict[str, float]:
@@ -155,7 +178,7 @@ def evaluate(
     history: Mapping[str, Sequence[HistoryPoint]] | None = None,
     *,
     paired: bool = False,
-) -> list[BenchmarkResult]:
+) -> Evaluation:
     """Each measured result with its analysis, comparison (where the baseline has it) and target status.
 
     With ``paired``, ``baseline`` holds samples taken in alternation with the results' (critbench ab):
@@ -210,8 +233,9 @@ def evaluate(
                 unit=test.unit,
                 noise_floor=floors[key],
             )
-        evaluated.append(_with_targets(result, analysis, comparison))
-    return evaluated
+        evaluated.append(with_spread_warning(_with_targets(result, analysis, comparison)))
+    draws = {key: test.draws for key, test in tests.items() if key not in broken}
+    return Evaluation(evaluated, draws)
 
 
 def _adjusted_p_values(tests: Mapping[str, _Test], settings: Mapping[str, Settings]) -> dict[str, float]:

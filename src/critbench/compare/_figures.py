@@ -16,9 +16,9 @@ import numpy as np
 import numpy.typing as npt
 
 from critbench import stats
+from critbench.compare._stability import stability_table
 from critbench.model import (
     BenchmarkResult,
-    ComparisonUnit,
     HistoryPoint,
     RunRecord,
     Samples,
@@ -34,12 +34,7 @@ from critbench.model._figures import (
     SamplePoints,
     Stability,
 )
-from critbench.stats._figures import (
-    density_curve,
-    mean_change_distribution,
-    process_change_distribution,
-    through_origin_slope,
-)
+from critbench.stats._figures import density_curve, through_origin_slope
 
 FIGURE_POINTS = 100
 """Points per density curve: smooth at a chart's width, small in a report of hundreds of pages."""
@@ -119,29 +114,18 @@ def _inside(density: Density, lower: float, upper: float) -> Density:
     return Density(density.start + first * density.step, density.step, density.ys[first:stop])
 
 
-def _change_distribution(result: BenchmarkResult, new: Samples, base: Samples, resamples: int) -> FloatArray:
-    """The bootstrap distribution behind the comparison's interval, by the unit its test used."""
-    comparison = result.comparison
-    assert comparison is not None
-    settings = result.info.settings
-    rng = stats.make_rng(settings.seed, "change-figure:" + result.id.full_id)
-    count = min(settings.nresamples, resamples)
-    if comparison.unit is ComparisonUnit.PROCESS:
-        return process_change_distribution(
-            stats.process_estimates(new.iters, new.net_times_ns, new.process),
-            stats.process_estimates(base.iters, base.net_times_ns, base.process),
-            nresamples=count,
-            noise_floor=comparison.noise_floor,
-            rng=rng,
-        )
-    return mean_change_distribution(_per_iteration(new), _per_iteration(base), nresamples=count, rng=rng)
+def _thinned(draws: FloatArray, count: int) -> FloatArray:
+    """At most ``count`` of ``draws``, evenly spaced: the shape of the distribution for a chart."""
+    step = max(1, -(-draws.size // count))
+    thinned: FloatArray = draws[::step]
+    return thinned
 
 
-def _change(result: BenchmarkResult, new: Samples, base: Samples, points: int, resamples: int) -> ChangeFigure | None:
+def _change(result: BenchmarkResult, draws: FloatArray | None, points: int, resamples: int) -> ChangeFigure | None:
     comparison = result.comparison
-    if comparison is None:
+    if comparison is None or draws is None or draws.size < 2:
         return None
-    curve = _density(_change_distribution(result, new, base, resamples), points)
+    curve = _density(_thinned(draws, resamples), points)
     return ChangeFigure(
         distribution=curve, ci=_inside(curve, comparison.change.mean.lower, comparison.change.mean.upper)
     )
@@ -150,6 +134,7 @@ def _change(result: BenchmarkResult, new: Samples, base: Samples, points: int, r
 def benchmark_figures(
     result: BenchmarkResult,
     baseline: Samples | None = None,
+    change_draws: FloatArray | None = None,
     *,
     points: int = FIGURE_POINTS,
     change_resamples: int = CHANGE_RESAMPLES,
@@ -157,8 +142,8 @@ def benchmark_figures(
     """The chart data of one analysed benchmark; None for one that failed or has no samples.
 
     Times are net of the harness overhead, as the analysis used them. ``baseline`` is the baseline's
-    samples of the same benchmark, for the overlays and (when the result carries a comparison) the change
-    distribution, drawn with a generator seeded by the benchmark's id.
+    samples of the same benchmark, for the overlays; ``change_draws`` the comparison's own bootstrap
+    resamples (:class:`~critbench.compare.Evaluation`), drawn as the change distribution.
     """
     samples, analysis = result.samples, result.analysis
     if samples is None or analysis is None or result.failure is not None:
@@ -176,32 +161,17 @@ def benchmark_figures(
         baseline_density=None if base_per_iteration is None else _density(base_per_iteration, points),
         baseline_mean_ns=None if base_per_iteration is None else float(np.mean(base_per_iteration)),
         baseline_regression=None if baseline is None else _baseline_regression(samples, baseline),
-        change=None if baseline is None else _change(result, samples, baseline, points, change_resamples),
+        change=_change(result, change_draws, points, change_resamples),
     )
 
 
-def stability(history: Mapping[str, Sequence[HistoryPoint]], ids: Sequence[str] | None = None) -> tuple[Stability, ...]:
-    """How each benchmark's typical time varied across its stored runs (the seed's stability table).
-
-    The coefficient of variation is the ``n - 1`` standard deviation over the mean of the runs' typical
-    times. ``ids`` picks and orders the benchmarks (default: every one in ``history``); those without a
-    stored run are left out.
-    """
-    rows = []
-    for benchmark in ids if ids is not None else list(history):
-        points = history.get(benchmark, ())
-        if not points:
-            continue
-        typicals = np.array([point.typical.point for point in points], dtype=np.float64)
-        mean = float(np.mean(typicals))
-        std_dev = float(np.std(typicals, ddof=1)) if typicals.size > 1 else None
-        cv = std_dev / mean if std_dev is not None and mean > 0 else None
-        rows.append(
-            Stability(
-                benchmark=benchmark, typicals_ns=tuple(typicals.tolist()), mean_ns=mean, std_dev_ns=std_dev, cv=cv
-            )
-        )
-    return tuple(rows)
+def history_stability(
+    history: Mapping[str, Sequence[HistoryPoint]], ids: Sequence[str] | None = None
+) -> tuple[Stability, ...]:
+    """The seed's stability table over the stored runs: :func:`stability_table` of each benchmark's typical
+    times in ``history``. ``ids`` picks and orders the benchmarks (default: every one in ``history``)."""
+    chosen = ids if ids is not None else list(history)
+    return stability_table({key: [point.typical.point for point in history.get(key, ())] for key in chosen})
 
 
 def prepare_report(
@@ -210,6 +180,7 @@ def prepare_report(
     *,
     baseline_name: str | None = None,
     baseline_samples: Mapping[str, Samples] | None = None,
+    change_draws: Mapping[str, FloatArray] | None = None,
     history: Mapping[str, Sequence[HistoryPoint]] | None = None,
     figures: bool = True,
     history_points: int = HISTORY_POINTS,
@@ -226,7 +197,8 @@ def prepare_report(
     if figures:
         for result in results:
             base = baseline_samples.get(result.id.full_id) if baseline_samples is not None else None
-            made = benchmark_figures(result, base)
+            draws = change_draws.get(result.id.full_id) if change_draws is not None else None
+            made = benchmark_figures(result, base, draws)
             if made is not None:
                 chart_data[result.id.full_id] = made
     ids = [result.id.full_id for result in results]
@@ -236,5 +208,5 @@ def prepare_report(
         baseline_name=baseline_name,
         figures=chart_data,
         history={key: tuple(points)[-history_points:] for key, points in history.items() if history_points > 0},
-        stability=stability(history, ids),
+        stability=history_stability(history, ids),
     )

@@ -7,7 +7,7 @@ judged against the noise floor either way), they tell a user why a run may be le
   CPU count, steal time above 5%, a frequency governor other than ``performance``, other busy processes.
 - :func:`spread_warning` flags a benchmark whose samples disagree: coefficient of variation (std dev / mean
   of the per-iteration times) above 10%.
-- :func:`run_stability` is the seed's stability table for ``critbench run --repeat N``: each benchmark's
+- :func:`stability_table` is the seed's stability table, for ``critbench run --repeat N`` and the stored history: each benchmark's
   typical time across the N runs, with its mean, ``n - 1`` standard deviation and CV.
 """
 
@@ -138,15 +138,12 @@ def spread_warning(analysis: SampleAnalysis) -> Caution | None:
     )
 
 
-def with_spread_warnings(results: Sequence[BenchmarkResult]) -> list[BenchmarkResult]:
-    """Each result with :func:`spread_warning` added to its warnings where its samples disagree."""
-    warned = []
-    for result in results:
-        warning = spread_warning(result.analysis) if result.analysis is not None and result.ok else None
-        if warning is not None and warning not in result.warnings:
-            result = dataclasses.replace(result, warnings=(*result.warnings, warning))
-        warned.append(result)
-    return warned
+def with_spread_warning(result: BenchmarkResult) -> BenchmarkResult:
+    """``result`` with :func:`spread_warning` added to its warnings where its samples disagree."""
+    warning = spread_warning(result.analysis) if result.analysis is not None and result.ok else None
+    if warning is None or warning in result.warnings:
+        return result
+    return dataclasses.replace(result, warnings=(*result.warnings, warning))
 
 
 def typicals_by_benchmark(runs: Sequence[Sequence[BenchmarkResult]]) -> dict[str, list[float]]:
@@ -159,7 +156,7 @@ def typicals_by_benchmark(runs: Sequence[Sequence[BenchmarkResult]]) -> dict[str
     return typicals
 
 
-def run_stability(typicals: Mapping[str, Sequence[float]]) -> tuple[Stability, ...]:
+def stability_table(typicals: Mapping[str, Sequence[float]]) -> tuple[Stability, ...]:
     """The seed's stability table: per benchmark, its typical times across runs, their mean, the ``n - 1``
     standard deviation and the coefficient of variation (std dev / mean); both None with a single run."""
     rows = []

@@ -270,9 +270,6 @@ def render_result(result: BenchmarkResult, output: OutputFormat, style: Style) -
     if memory is not None:
         lines.append(memory)
     lines.extend(_outlier_lines(result, style))
-    lines.extend(
-        style.yellow(warning.text) for warning in result.warnings if warning.kind is not CautionKind.SAMPLING_BUDGET
-    )
     if output is OutputFormat.VERBOSE:
         lines.extend(_verbose_lines(result, style))
     return "\n".join(lines) + "\n"
@@ -341,6 +338,29 @@ def render_summary(
     if report is not None:
         lines.append(f"  report: {report}")
     return "\n".join(lines) + "\n"
+
+
+def render_benchmark_warnings(results: Sequence[BenchmarkResult], style: Style) -> str:
+    """Each kind of benchmark warning once: the first benchmark's full text, then the others it applies to.
+
+    ::
+
+        Warning: the spread is high (CV 12.0%, ...) ... [a/slow]
+          The same for 3 more: a/b, a/c, a/d
+    """
+    by_kind: dict[CautionKind, list[tuple[str, Caution]]] = {}
+    for result in results:
+        for warning in result.warnings:
+            if warning.kind is not CautionKind.SAMPLING_BUDGET:  # shown while sampling, as Criterion does
+                by_kind.setdefault(warning.kind, []).append((result.id.full_id, warning))
+    lines = []
+    for found in by_kind.values():
+        first_id, first = found[0]
+        lines.append(style.yellow(f"{first.text} [{first_id}]"))
+        others = [name for name, _ in found[1:]]
+        if others:
+            lines.append(f"  The same for {len(others)} more: {_names(tuple(others))}")
+    return "".join(line + "\n" for line in lines)
 
 
 def render_warnings(warnings: Sequence[Caution], style: Style) -> str:

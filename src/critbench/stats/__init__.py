@@ -14,13 +14,11 @@ passes in (see :func:`make_rng`). This package imports only numpy, the standard 
 """
 
 from critbench.stats._bootstrap import percentile_interval
-from critbench.stats._change_statistics import compare_samples, welch_t
+from critbench.stats._change_statistics import SampleChange, compare_samples, sample_change, welch_t
 from critbench.stats._distributions import regularized_incomplete_beta, t_two_sided_p
 from critbench.stats._fdr import benjamini_hochberg
 from critbench.stats._figures import (
     density_curve,
-    mean_change_distribution,
-    process_change_distribution,
     through_origin_slope,
 )
 from critbench.stats._kde import gaussian_kde, silverman_bandwidth
@@ -43,6 +41,7 @@ __all__ = [
     "MIN_PROCESSES",
     "OutlierClass",
     "ProcessChange",
+    "SampleChange",
     "analyze_samples",
     "benjamini_hochberg",
     "classify_outliers",
@@ -55,12 +54,11 @@ __all__ = [
     "gaussian_kde",
     "history_noise_floor",
     "make_rng",
-    "mean_change_distribution",
     "paired_units",
     "percentile_interval",
-    "process_change_distribution",
     "process_estimates",
     "regularized_incomplete_beta",
+    "sample_change",
     "silverman_bandwidth",
     "t_two_sided_p",
     "through_origin_r_squared",

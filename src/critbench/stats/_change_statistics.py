@@ -9,6 +9,7 @@ intervals from Criterion's two-sample bootstrap scheme.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +48,15 @@ def _variance(sample: FloatArray) -> float:
     return 0.0 if np.ptp(sample) == 0 else float(np.var(sample, ddof=1))
 
 
+@dataclass(frozen=True)
+class SampleChange:
+    """:func:`compare_samples`'s result with the bootstrap resamples behind its mean interval."""
+
+    change: ChangeStatistics
+    distribution: FloatArray = field(repr=False, compare=False)
+    """The resampled ``mean_new/mean_base - 1`` values, for charts to draw without resampling again."""
+
+
 def compare_samples(
     new: npt.ArrayLike,
     base: npt.ArrayLike,
@@ -55,6 +65,18 @@ def compare_samples(
     confidence_level: float,
     rng: np.random.Generator,
 ) -> ChangeStatistics:
+    """Criterion's change detection; see :func:`sample_change`, of which this is the statistics alone."""
+    return sample_change(new, base, nresamples=nresamples, confidence_level=confidence_level, rng=rng).change
+
+
+def sample_change(
+    new: npt.ArrayLike,
+    base: npt.ArrayLike,
+    *,
+    nresamples: int,
+    confidence_level: float,
+    rng: np.random.Generator,
+) -> SampleChange:
     """Criterion's change detection (Criterion.rs ``analysis::compare``) on per-iteration times.
 
     - ``t_statistic`` is :func:`welch_t` of ``new`` against ``base``.
@@ -82,12 +104,13 @@ def compare_samples(
     mean_ratios, median_ratios = _change_distributions(new_arr, base_arr, nresamples, rng)
     mean_change = float(np.mean(new_arr) / np.mean(base_arr) - 1)
     median_change = float(np.median(new_arr) / np.median(base_arr) - 1)
-    return ChangeStatistics(
+    change = ChangeStatistics(
         mean=bootstrap_estimate(mean_change, mean_ratios, confidence_level),
         median=bootstrap_estimate(median_change, median_ratios, confidence_level),
         t_statistic=t_observed,
         p_value=p_value,
     )
+    return SampleChange(change, mean_ratios)
 
 
 def mixed_bootstrap_t(new: FloatArray, base: FloatArray, nresamples: int, rng: np.random.Generator) -> FloatArray:

@@ -10,11 +10,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from critbench.stats._bootstrap import FloatArray, draw_indices, sum_rows
-from critbench.stats._change_statistics import outer_resample_sizes
+from critbench.stats._bootstrap import FloatArray
 from critbench.stats._kde import gaussian_kde, silverman_bandwidth
-from critbench.stats._process_change import faster_half
-from critbench.stats._validation import as_positive_sample, as_sample, check_bootstrap_settings
+from critbench.stats._validation import as_sample
 
 EXACT_DENSITY_LIMIT = 1000
 """Samples up to this size get the exact KDE; larger ones (bootstrap distributions) a binned one."""
@@ -62,55 +60,6 @@ def _binned_kde(sample: FloatArray, xs: FloatArray, bandwidth: float) -> FloatAr
     density: FloatArray = np.exp(-0.5 * z * z) @ weights
     density *= _NORMAL_PDF_SCALE / (sample.size * bandwidth)
     return density
-
-
-def mean_change_distribution(
-    new: npt.ArrayLike, base: npt.ArrayLike, *, nresamples: int, rng: np.random.Generator
-) -> FloatArray:
-    """The bootstrap distribution of ``mean(new*) / mean(base*) - 1`` (Criterion's ``change/mean.svg``).
-
-    The resampling scheme is Criterion's two-sample bootstrap, as in :func:`compare_samples`:
-    ``ceil(sqrt(nresamples))`` resamples of ``new``, each paired with its share of ``nresamples`` fresh
-    resamples of ``base``. Only means are needed, so no resample is sorted. Raises ValueError unless both
-    samples hold at least two finite, positive times.
-    """
-    check_bootstrap_settings(nresamples, 0.95)
-    new_arr = as_positive_sample(new, "new")
-    base_arr = as_positive_sample(base, "base")
-    sizes = outer_resample_sizes(nresamples)
-    new_idx = draw_indices(rng, new_arr.size, len(sizes), new_arr.size, sort=False)
-    new_means = np.repeat(sum_rows(new_arr, new_idx) / new_arr.size, sizes)
-    base_idx = draw_indices(rng, base_arr.size, nresamples, base_arr.size, sort=False)
-    base_means = sum_rows(base_arr, base_idx) / base_arr.size
-    ratios: FloatArray = new_means / base_means - 1
-    return ratios
-
-
-def process_change_distribution(
-    new: npt.ArrayLike,
-    base: npt.ArrayLike,
-    *,
-    nresamples: int,
-    noise_floor: float,
-    rng: np.random.Generator,
-) -> FloatArray:
-    """The bootstrap distribution of the by-process change, as :func:`compare_processes` draws it.
-
-    ``new`` and ``base`` are per-process estimates. Each resample is ``exp(S*_new - S*_base + e) - 1``:
-    ``S*`` the mean of the faster half of a resample of the processes' log times, ``e`` a normal draw of
-    variance ``2·noise_floor²`` for the drift between runs. Raises ValueError unless both sides hold at
-    least two finite, positive estimates and the noise floor is not negative.
-    """
-    check_bootstrap_settings(nresamples, 0.95)
-    if noise_floor < 0:
-        raise ValueError("the noise floor must be non-negative")
-    y_new = np.log(as_positive_sample(new, "new"))
-    y_base = np.log(as_positive_sample(base, "base"))
-    boot_new = faster_half(rng.choice(y_new, size=(nresamples, y_new.size)))
-    boot_base = faster_half(rng.choice(y_base, size=(nresamples, y_base.size)))
-    drift = rng.normal(0.0, np.sqrt(2) * noise_floor, nresamples) if noise_floor > 0 else 0.0
-    changes: FloatArray = np.expm1(boot_new - boot_base + drift)
-    return changes
 
 
 def through_origin_slope(iters: npt.ArrayLike, times_ns: npt.ArrayLike) -> float:

@@ -86,12 +86,13 @@ def compare_paired(
     se = float(np.std(units, ddof=1) / math.sqrt(units.size))
     boot = rng.choice(units, size=(nresamples, units.size))
     means = boot.mean(axis=1)
+    changes = np.expm1(means)
     medians = np.median(boot, axis=1)
     z = delta / se if se > 0 else (0.0 if delta == 0 else math.copysign(math.inf, delta))
     change = ChangeStatistics(
-        mean=bootstrap_estimate(math.expm1(delta), np.expm1(means), confidence_level),
+        mean=bootstrap_estimate(math.expm1(delta), changes, confidence_level),
         median=bootstrap_estimate(math.expm1(float(np.median(units))), np.expm1(medians), confidence_level),
         t_statistic=z,
         p_value=t_two_sided_p(z, units.size - 1) if se > 0 else (1.0 if delta == 0 else 0.0),
     )
-    return ProcessChange(change, detectable_change(se, significance_level), se)
+    return ProcessChange(change, detectable_change(se, significance_level), se, changes)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import NormalDist
 
 import numpy as np
@@ -49,6 +49,9 @@ class ProcessChange:
     """Relative change detectable with 80% power at the significance level (0.075 = 7.5%)."""
     standard_error: float
     """The total standard error of Δ (log scale), noise floor included."""
+    distribution: npt.NDArray[np.float64] = field(repr=False, compare=False, default_factory=lambda: np.empty(0))
+    """The bootstrap resamples of the change behind ``change.mean``'s interval, for charts to draw as they
+    are instead of resampling again."""
 
 
 def process_estimates(iters: npt.ArrayLike, times_ns: npt.ArrayLike, process: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -119,17 +122,18 @@ def compare_processes(
 
     floor_draws = rng.normal(0.0, math.sqrt(floor_var), nresamples) if floor_var > 0 else 0.0
     deltas = boot_new - boot_base + floor_draws
+    changes = np.expm1(deltas)
     median_deltas = np.median(rng.choice(y_new, size=(nresamples, y_new.size)), axis=1) - np.median(
         rng.choice(y_base, size=(nresamples, y_base.size)), axis=1
     )
     median_delta = float(np.median(y_new) - np.median(y_base))
     change = ChangeStatistics(
-        mean=bootstrap_estimate(math.expm1(delta), np.expm1(deltas), confidence_level),
+        mean=bootstrap_estimate(math.expm1(delta), changes, confidence_level),
         median=bootstrap_estimate(math.expm1(median_delta), np.expm1(median_deltas + floor_draws), confidence_level),
         t_statistic=z,
         p_value=p_value,
     )
-    return ProcessChange(change, detectable_change(total, significance_level), total)
+    return ProcessChange(change, detectable_change(total, significance_level), total, changes)
 
 
 def history_noise_floor(

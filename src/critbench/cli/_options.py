@@ -1,0 +1,258 @@
+"""The parsed command line as typed records, built once from argparse's output.
+
+Every command receives its own frozen record; nothing after this module reads argparse's namespace or a
+``dict[str, Any]`` of options. Harness flags given after ``--`` win over the same flags given before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from critbench.errors import UsageError
+from critbench.model import FakeClock, SettingsLayer, settings_layer
+
+
+@dataclass(frozen=True)
+class Locations:
+    """Where to work: ``--workspace``, ``--output-dir``, ``--store`` and the tests' ``--fake-clock``."""
+
+    workspace: Path | None = None
+    output_dir: Path | None = None
+    store: str | None = None
+    fake_clock: FakeClock | None = None
+
+
+@dataclass(frozen=True)
+class Display:
+    """How results are printed: Criterion's ``--output-format``, ``--color`` and ``-v``."""
+
+    output_format: str = "criterion"
+    """``criterion``, ``verbose``, ``quiet`` or ``bencher``."""
+    color: str = "auto"
+    """``auto``, ``always`` or ``never``."""
+    noplot: bool = False
+    """Criterion's ``--noplot``: no HTML report."""
+
+    @property
+    def verbose(self) -> bool:
+        return self.output_format == "verbose"
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Criterion's FILTER: a regex searched in benchmark ids, or with ``--exact`` the whole id."""
+
+    pattern: str | None = None
+    exact: bool = False
+
+    def matches(self, full_id: str) -> bool:
+        if self.pattern is None:
+            return True
+        if self.exact:
+            return full_id == self.pattern
+        return re.search(self.pattern, full_id) is not None
+
+
+@dataclass(frozen=True)
+class BaselineFlags:
+    """Criterion's baseline flags, unchecked: :func:`critbench.cli._pipeline.baseline_plan` judges them."""
+
+    save: str | None = None
+    compare: str | None = None
+    """``--baseline NAME``: must exist; the comparison gates."""
+    lenient: str | None = None
+    """``--baseline-lenient NAME``: compared where it has data."""
+    load: str | None = None
+    discard: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which benchmarks: ``-p PACKAGE``..., ``TARGET`` and FILTER."""
+
+    packages: tuple[str, ...] = ()
+    target: str | None = None
+    filter: Filter = Filter()
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    scope: Scope
+    baselines: BaselineFlags
+    settings: SettingsLayer
+    display: Display
+    json: Path | None = None
+    fail_on: str | None = None
+    repeat: int = 1
+    interleave: bool = False
+    list_only: bool = False
+    terse: bool = False
+    ignored: bool = False
+
+
+@dataclass(frozen=True)
+class AbOptions:
+    rev_a: str
+    rev_b: str | None
+    scope: Scope
+    settings: SettingsLayer
+    display: Display
+    json: Path | None = None
+    fail_on: str | None = None
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    base: str
+    new: str | None
+    filter: Filter
+    display: Display
+    json: Path | None = None
+    fail_on: str | None = None
+
+
+@dataclass(frozen=True)
+class BaselinesOptions:
+    action: str
+    """``list``, ``show`` or ``delete``."""
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryOptions:
+    benchmark_id: str | None
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    baseline: str | None = None
+    markdown: Path | None = None
+
+
+@dataclass(frozen=True)
+class ListOptions:
+    scope: Scope
+    terse: bool = False
+
+
+CommandOptions = (
+    RunOptions | AbOptions | CompareOptions | BaselinesOptions | HistoryOptions | ReportOptions | ListOptions
+)
+
+
+_SETTING_FLAGS = (
+    "sample_size",
+    "warm_up_time",
+    "measurement_time",
+    "nresamples",
+    "noise_threshold",
+    "significance_level",
+    "confidence_level",
+    "timeout",
+    "seed",
+    "processes",
+    "precision",
+)
+
+
+def _settings(values: dict[str, Any]) -> SettingsLayer:
+    chosen = {key: values[key] for key in _SETTING_FLAGS if values.get(key) is not None}
+    if values.get("quick"):
+        chosen["quick"] = True
+    try:
+        return settings_layer(chosen, source="command line")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _filter(values: dict[str, Any]) -> Filter:
+    pattern = values.get("filter")
+    exact = bool(values.get("exact"))
+    if pattern is not None and not exact:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise UsageError(f"invalid FILTER regex {pattern!r}: {exc}") from None
+    return Filter(pattern, exact)
+
+
+def _display(values: dict[str, Any]) -> Display:
+    output_format = values.get("output_format")
+    if output_format is None:
+        output_format = "quiet" if values.get("quiet") else "verbose" if values.get("verbose") else "criterion"
+    return Display(output_format, values.get("color") or "auto", bool(values.get("noplot")))
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def _scope(values: dict[str, Any]) -> Scope:
+    return Scope(tuple(values.get("package") or ()), values.get("target"), _filter(values))
+
+
+def locations(values: dict[str, Any]) -> Locations:
+    fake = values.get("fake_clock")
+    try:
+        clock = FakeClock.from_json(fake) if fake else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    return Locations(_path(values.get("workspace")), _path(values.get("output_dir")), values.get("store"), clock)
+
+
+def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
+    """The typed record of ``command`` from argparse's values (own flags and harness flags merged)."""
+    if values.get("profile_time") is not None:
+        raise UsageError("--profile-time is not supported; use a profiler (py-spy, cProfile) on the bench target")
+    if command == "run":
+        return RunOptions(
+            scope=_scope(values),
+            baselines=BaselineFlags(
+                save=values.get("save_baseline"),
+                compare=values.get("baseline"),
+                lenient=values.get("baseline_lenient"),
+                load=values.get("load_baseline"),
+                discard=bool(values.get("discard_baseline")),
+            ),
+            settings=_settings(values),
+            display=_display(values),
+            json=_path(values.get("json")),
+            fail_on=values.get("fail_on"),
+            repeat=int(values.get("repeat") or 1),
+            interleave=bool(values.get("interleave")),
+            list_only=bool(values.get("list")),
+            terse=values.get("format") == "terse",
+            ignored=bool(values.get("ignored")),
+        )
+    if command == "ab":
+        return AbOptions(
+            rev_a=values["rev_a"],
+            rev_b=values.get("rev_b"),
+            scope=_scope(values),
+            settings=_settings(values),
+            display=_display(values),
+            json=_path(values.get("json")),
+            fail_on=values.get("fail_on"),
+        )
+    if command == "compare":
+        return CompareOptions(
+            base=values["base"],
+            new=values.get("new"),
+            filter=_filter(values),
+            display=_display(values),
+            json=_path(values.get("json")),
+            fail_on=values.get("fail_on"),
+        )
+    if command == "baselines":
+        return BaselinesOptions(values.get("action") or "list", values.get("name"))
+    if command == "history":
+        return HistoryOptions(values.get("id"), values.get("limit") or 20)
+    if command == "report":
+        return ReportOptions(values.get("baseline"), _path(values.get("markdown")))
+    if command == "list":
+        return ListOptions(_scope(values))
+    raise UsageError(f"unknown command {command!r}")
