@@ -54,3 +54,12 @@ def test_run_help_lists_criterion_flags() -> None:
     )
     for flag in ("--save-baseline", "--baseline-lenient", "--load-baseline", "--discard-baseline", "--fail-on"):
         assert flag in completed.stdout
+
+
+def test_import_critbench_loads_nothing_until_a_name_is_used() -> None:
+    """The pytest plugin is imported in every pytest session: ``import critbench`` must stay nearly free."""
+    modules = _modules_after("import critbench")
+    assert not {name for name in modules if name.startswith("critbench.")}
+    used = _modules_after("from critbench import bench")
+    assert "critbench.api" in used
+    assert "numpy" not in used
