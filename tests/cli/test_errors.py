@@ -12,6 +12,7 @@ import pytest
 
 from critbench import cli, errors
 from critbench.cli import _options
+from critbench.cli._journal import Journal
 from critbench.testing import FakeClock
 from tests.conftest import Workspace
 
@@ -106,3 +107,47 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(make_workspace: Callab
     assert first.startswith(b"Workspace:")
     assert "Traceback" not in stderr
     assert "BrokenPipeError" not in stderr
+
+
+ESCAPING_TARGET = """
+from critbench import bench
+
+@bench(params=["plain", "red\\x1b[31mtext", "bell\\x07"])
+def f(b, p):
+    b.iter(lambda: None)
+"""
+
+
+def test_an_ascii_terminal_gets_ascii_look_alikes_and_control_characters_are_escaped(
+    make_workspace: Callable[..., Workspace],
+) -> None:
+    ws = make_workspace()
+    ws.package("pkg", "pkg", {"t": ESCAPING_TARGET})
+    ascii_terminal = {"LC_ALL": "C", "PYTHONIOENCODING": "ascii"}
+    assert ws.critbench("run", "--save-baseline", "base", env=ascii_terminal, fake=FakeClock(1000)).returncode == 0
+    result = ws.critbench("run", "--baseline", "base", env=ascii_terminal, fake=FakeClock(2000))
+    assert result.returncode == errors.EXIT_GATE, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "change: [+" in result.stdout
+    assert "Performance has regressed." in result.stdout
+    assert "could detect changes >= " in result.stdout
+    assert " X\n" in result.stdout, "the red cross of a regression, in ASCII"
+    assert "\x1b" not in result.stdout + result.stderr
+    assert "\x07" not in result.stdout + result.stderr
+    assert "t/f/red\\x1b[31mtext" in result.stdout
+    assert "t/f/bell\\x07" in result.stdout
+    markdown = ws.critbench("report", "--markdown", "out.md", env=ascii_terminal)
+    assert markdown.returncode == 0, markdown.stderr
+    text = (ws.root / "out.md").read_text(encoding="utf-8")
+    assert "\x1b" not in text
+    assert "red\\x1b[31mtext" in text
+
+
+def test_an_interrupt_says_exactly_what_was_saved() -> None:
+    journal = Journal()
+    assert journal.interrupted() == "interrupted: nothing from this run was saved; existing baselines are unchanged"
+    journal.note("the results as the last run (target/critbench/.last)")
+    assert journal.interrupted() == (
+        "interrupted after saving the results as the last run (target/critbench/.last); nothing else from this "
+        "run was written (every save is whole or not at all)"
+    )

@@ -66,7 +66,11 @@ def test_settings_layers_apply_in_order() -> None:
     ("values", "message"),
     [
         ({"sample_sise": 10}, "unknown setting 'sample_sise'"),
-        ({"sample_size": 1}, "sample_size must be an integer of at least 2"),
+        ({"sample_size": 1}, "sample_size must be an integer from 2 to 1,000,000"),
+        ({"processes": 100000}, "processes must be an integer from 1 to 1000"),
+        ({"measurement_time": float("inf")}, "a duration must be positive and finite"),
+        ({"warm_up_time": 100000}, "warm_up_time must be a positive number of seconds up to 86400"),
+        ({"nresamples": 10**9}, "nresamples must be an integer from 10 to 10,000,000"),
         ({"sample_size": "ten"}, "expected an integer"),
         ({"confidence_level": 1.5}, "strictly between 0 and 1"),
         ({"warm_up_time": "soon"}, "not a duration"),

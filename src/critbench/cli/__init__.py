@@ -15,6 +15,8 @@ import traceback
 from typing import TextIO
 
 from critbench.cli._args import build_parser, parse_harness, split_harness
+from critbench.cli._journal import Journal
+from critbench.cli._streams import encoding_safe
 from critbench.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CritbenchError, UsageError
 
 EXIT_BROKEN_PIPE = 141
@@ -28,15 +30,16 @@ def run(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = N
     status, an interrupt 130, a closed output pipe a quiet 141, and anything else an internal error (4) in
     one line, with the traceback when ``-v`` was given. Never 1, which only a gate returns.
     """
-    out = stdout if stdout is not None else sys.stdout
-    err = stderr if stderr is not None else sys.stderr
+    out = encoding_safe(stdout if stdout is not None else sys.stdout)
+    err = encoding_safe(stderr if stderr is not None else sys.stderr)
+    journal = Journal()
     try:
-        return _dispatch(argv, out, err)
+        return _dispatch(argv, out, err, journal)
     except CritbenchError as exc:
         err.write(f"error: {exc}\n")
         return exc.exit_status
     except KeyboardInterrupt:
-        err.write("\ninterrupted: nothing from this run was saved; existing baselines are unchanged\n")
+        err.write(f"\n{journal.interrupted()}\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         _silence(out)
@@ -65,15 +68,15 @@ def _silence(stream: TextIO) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
 
-def _dispatch(argv: list[str], out: TextIO, err: TextIO) -> int:
+def _dispatch(argv: list[str], out: TextIO, err: TextIO, journal: Journal) -> int:
     """Parse once into typed records, then hand the command its own (its module imported only now, so
     ``critbench --help`` stays fast)."""
+    own, harness = split_harness(argv)
+    parser = build_parser()
+    values = vars(parser.parse_args(own))  # --help and --version print and exit here, before any import
     from critbench.cli import _options as opts
     from critbench.cli._context import make_context
 
-    own, harness = split_harness(argv)
-    parser = build_parser()
-    values = vars(parser.parse_args(own))
     command = values.get("command")
     if command is None:
         parser.print_help(out)
@@ -81,7 +84,7 @@ def _dispatch(argv: list[str], out: TextIO, err: TextIO) -> int:
     if harness and command not in ("run", "ab"):
         raise UsageError(f"harness arguments after '--' are only for 'critbench run' and 'ab', not '{command}'")
     options = opts.command_options(command, {**values, **parse_harness(harness)})
-    ctx = make_context(opts.locations(values), out, err)
+    ctx = make_context(opts.locations(values), out, err, journal)
     match options:
         case opts.RunOptions():
             from critbench.cli._run import run_command

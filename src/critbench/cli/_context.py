@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from critbench.cli._journal import Journal
 from critbench.cli._options import Display, Locations
 from critbench.discovery import Workspace, find_workspace_root, load_workspace
 from critbench.model import FakeClock
@@ -23,9 +24,10 @@ class Context:
     stderr: TextIO
     fake_clock: FakeClock | None = None
     """Tests only (``--fake-clock``): the deterministic clock every worker uses instead of the real one."""
+    journal: Journal = field(default_factory=Journal)
 
 
-def make_context(where: Locations, stdout: TextIO, stderr: TextIO) -> Context:
+def make_context(where: Locations, stdout: TextIO, stderr: TextIO, journal: Journal | None = None) -> Context:
     root = where.workspace.resolve() if where.workspace is not None else find_workspace_root(Path.cwd())
     workspace = load_workspace(root)
     if where.output_dir is not None:
@@ -42,7 +44,7 @@ def make_context(where: Locations, stdout: TextIO, stderr: TextIO) -> Context:
         or workspace.config.store
         or f"sqlite:///{output_root / '.history.sqlite'}"
     )
-    return Context(workspace, output_root, store_url, stdout, stderr, where.fake_clock)
+    return Context(workspace, output_root, store_url, stdout, stderr, where.fake_clock, journal or Journal())
 
 
 def style_for(color: str, stream: TextIO) -> Style:

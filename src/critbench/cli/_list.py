@@ -9,6 +9,7 @@ from critbench.cli._options import ListOptions
 from critbench.discovery import select_targets
 from critbench.errors import EXIT_FAILED, EXIT_OK
 from critbench.model import Settings
+from critbench.report._format import printable
 from critbench.storage import BaselineStore
 
 
@@ -33,7 +34,7 @@ def list_command(ctx: Context, options: ListOptions) -> int:
     if options.terse:
         for target in targets:
             for info in list_target(target, settings).infos:
-                out.write(f"{info.id.full_id}: benchmark\n")
+                out.write(f"{printable(info.id.full_id)}: benchmark\n")
         return status
 
     out.write(f"Workspace: {display_path(ctx.workspace.root)}\n")
@@ -51,7 +52,7 @@ def list_command(ctx: Context, options: ListOptions) -> int:
             out.write(f"  {target.name}  ({display_path(target.path)})\n")
             if listing.failure is not None:
                 status = EXIT_FAILED
-                out.write(f"    cannot load: {listing.failure.reason}\n")
+                out.write(f"    cannot load: {printable(listing.failure.reason)}\n")
                 continue
             for info in listing.infos:
                 goals = []
@@ -59,10 +60,10 @@ def list_command(ctx: Context, options: ListOptions) -> int:
                     goals.append(f"target < {_time(info.target_ns)}")
                 if info.memory_target_bytes is not None:
                     goals.append(f"memory < {bytes_size(info.memory_target_bytes)}")
-                line = f"    {info.id.full_id}"
+                line = f"    {printable(info.id.full_id)}"
                 if goals:
                     line += f"  [{', '.join(goals)}]"
-                description = _first_line(info.description)
+                description = printable(_first_line(info.description))
                 if description:
                     line += f"\n        {description}"
                 out.write(line + "\n")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from critbench.cli._context import Context, display_path, output_format, style_for
+from critbench.cli._journal import Journal
 from critbench.cli._options import BaselineFlags, Display
 from critbench.errors import StorageError, UsageError
 from critbench.model import (
@@ -104,6 +105,7 @@ class History:
     """
 
     url: str
+    journal: Journal | None = None
     _store: HistoryStore | None = None
     _series: dict[str, list[HistoryPoint]] | None = None
     _series_runs: int = 0
@@ -142,7 +144,10 @@ class History:
         if store is None:
             return None
         try:
-            return store.record_run(record, results)
+            run_id = store.record_run(record, results)
+            if self.journal is not None:
+                self.journal.note("the run in the history")
+            return run_id
         except StorageError as exc:
             self.cautions.append(
                 Caution(CautionKind.HISTORY, f"Warning: this run was not recorded in the history: {exc}")
@@ -157,7 +162,7 @@ class History:
 
 @contextlib.contextmanager
 def open_history(ctx: Context) -> Iterator[History]:
-    history = History(ctx.store_url)
+    history = History(ctx.store_url, ctx.journal)
     try:
         yield history
     finally:

@@ -43,7 +43,7 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
 
 
 def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
-    from critbench.report._format import time
+    from critbench.report._format import printable, time
 
     store = BaselineStore(ctx.output_root)
     action = options.action
@@ -78,5 +78,5 @@ def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
         out.write(f"  git {env.git_commit[:12]} on {env.git_branch}{' (dirty)' if env.git_dirty else ''}\n")
     for full_id, item in sorted(stored.benchmarks.items()):
         typical = item.analysis.estimates.typical
-        out.write(f"  {full_id:<48} {time(typical.point)}  [{time(typical.lower)} {time(typical.upper)}]\n")
+        out.write(f"  {printable(full_id):<48} {time(typical.point)}  [{time(typical.lower)} {time(typical.upper)}]\n")
     return 0

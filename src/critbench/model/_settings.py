@@ -78,19 +78,31 @@ SettingsLayer = Mapping[str, Any]
 SETTING_NAMES: frozenset[str] = frozenset(field.name for field in dataclasses.fields(Settings))
 
 
+MAX_SECONDS = 86_400.0
+"""The longest warm-up, measurement time or timeout accepted: a day. Beyond it a setting is a typo (or
+``inf``), and would only be found out when the run never ends."""
+
+MAX_SAMPLE_SIZE = 1_000_000
+MAX_NRESAMPLES = 10_000_000
+"""Beyond these a bootstrap needs more memory than a machine has (resamples × samples values)."""
+
+MAX_PROCESSES = 1000
+"""Each process is a fresh interpreter importing the bench target; more than this is never meant."""
+
+
 def validate_settings(settings: Settings) -> list[str]:
     """Every problem with ``settings``, worded for the user (Criterion's bounds, plus ours)."""
     problems: list[str] = []
-    if not isinstance(settings.sample_size, int) or settings.sample_size < 2:
-        problems.append(f"sample_size must be an integer of at least 2, got {settings.sample_size!r}")
+    if not isinstance(settings.sample_size, int) or not 2 <= settings.sample_size <= MAX_SAMPLE_SIZE:
+        problems.append(f"sample_size must be an integer from 2 to {MAX_SAMPLE_SIZE:,}, got {settings.sample_size!r}")
     for name in ("warm_up_time", "measurement_time"):
         value = getattr(settings, name)
-        if not isinstance(value, int | float) or not value > 0:
-            problems.append(f"{name} must be a positive number of seconds, got {value!r}")
-    if settings.timeout is not None and not settings.timeout > 0:
-        problems.append(f"timeout must be a positive number of seconds, got {settings.timeout!r}")
-    if not isinstance(settings.nresamples, int) or settings.nresamples < 10:
-        problems.append(f"nresamples must be an integer of at least 10, got {settings.nresamples!r}")
+        if not isinstance(value, int | float) or not 0 < value <= MAX_SECONDS:
+            problems.append(f"{name} must be a positive number of seconds up to {MAX_SECONDS:g}, got {value!r}")
+    if settings.timeout is not None and not 0 < settings.timeout <= MAX_SECONDS:
+        problems.append(f"timeout must be a positive number of seconds up to {MAX_SECONDS:g}, got {settings.timeout!r}")
+    if not isinstance(settings.nresamples, int) or not 10 <= settings.nresamples <= MAX_NRESAMPLES:
+        problems.append(f"nresamples must be an integer from 10 to {MAX_NRESAMPLES:,}, got {settings.nresamples!r}")
     if settings.precision is not None and not 0 < settings.precision < 1:
         problems.append(f"precision must be a fraction in (0, 1), e.g. 0.02 for 2%, got {settings.precision!r}")
     if not 0 <= settings.noise_floor < 1:
@@ -101,8 +113,8 @@ def validate_settings(settings: Settings) -> list[str]:
         value = getattr(settings, name)
         if not 0 < value < 1:
             problems.append(f"{name} must be strictly between 0 and 1, got {value!r}")
-    if not isinstance(settings.processes, int) or settings.processes < 1:
-        problems.append(f"processes must be a positive integer, got {settings.processes!r}")
+    if not isinstance(settings.processes, int) or not 1 <= settings.processes <= MAX_PROCESSES:
+        problems.append(f"processes must be an integer from 1 to {MAX_PROCESSES}, got {settings.processes!r}")
     if not 0 <= settings.warn_threshold <= settings.fail_threshold:
         problems.append("warn_threshold must be between 0 and fail_threshold")
     if not isinstance(settings.sampling_mode, SamplingMode):

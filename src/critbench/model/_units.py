@@ -34,8 +34,8 @@ def parse_duration_ns(value: str | float | int, *, default_unit: str = "s") -> f
         if match is None:
             raise ValueError(f"not a duration: {value!r} (write e.g. '10ms', '1.5s', '250us')")
         ns = float(match.group(1)) * _DURATION_NS[match.group(2) or default_unit]
-    if not ns > 0:
-        raise ValueError(f"a duration must be positive, got {value!r}")
+    if not 0 < ns < float("inf"):
+        raise ValueError(f"a duration must be positive and finite, got {value!r}")
     return ns
 
 

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from critbench.model import Throughput, ThroughputKind
 
 MINUS = "\u2212"
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character (C0, DEL, C1, line separators) written as its escape.
+
+    Benchmark ids, descriptions and failure reasons come from user code; an escape sequence in a
+    parameter's ``str()`` must not reach the terminal or a Markdown file as it is.
+    """
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def short(n: float) -> str:

@@ -43,6 +43,7 @@ def text(value: str) -> str:
 
 def code(value: str, *, in_table: bool = False) -> str:
     """``value`` as a code span, fenced with more backticks than it contains; ``|`` escaped in tables."""
+    value = fmt.printable(value)
     longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if value.startswith("`") or value.endswith("`") else ""

@@ -32,30 +32,31 @@ class ProgressReporter:
 
     def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
         self._current_process = f" [process {process + 1}/{processes}]" if processes > 1 else ""
-        self._show(f"Benchmarking {benchmark_id}{self._current_process}")
+        self._show(f"Benchmarking {fmt.printable(benchmark_id)}{self._current_process}")
 
     def warming_up(self, benchmark_id: str, seconds: float) -> None:
         self._show(
-            f"Benchmarking {benchmark_id}{self._current_process}: Warming up for {fmt.time(seconds * 1e9).strip()}"
+            f"Benchmarking {fmt.printable(benchmark_id)}{self._current_process}: Warming up for {fmt.time(seconds * 1e9).strip()}"
         )
 
     def collecting(self, benchmark_id: str, samples: int, expected_s: float, iterations: int) -> None:
         count = fmt.iterations(iterations, exact=self._verbose)
         self._show(
-            f"Benchmarking {benchmark_id}{self._current_process}: Collecting {samples} samples in estimated "
+            f"Benchmarking {fmt.printable(benchmark_id)}{self._current_process}: Collecting {samples} samples in estimated "
             f"{fmt.time(expected_s * 1e9).strip()} ({count})"
         )
 
     def warning(self, benchmark_id: str, text: str) -> None:
         if self._overwrite:
             self._stream.write(_CLEAR_LINE)
-        self._stream.write(f"\n{self._style.yellow(text)}\n")
+        self._stream.write(f"\n{self._style.yellow(fmt.printable(text))}\n")
         self._stream.flush()
 
     def benchmark_finished(self, result: BenchmarkResult) -> None:
-        name = result.id.full_id
+        name = fmt.printable(result.id.full_id)
         if result.failure is not None:
-            self._show(f"Benchmarking {name}: {self._style.red('FAILED')}: {result.failure.reason}")
+            reason = fmt.printable(result.failure.reason)
+            self._show(f"Benchmarking {name}: {self._style.red('FAILED')}: {reason}")
             if self._overwrite:
                 self._stream.write("\n")
         else:

@@ -80,6 +80,7 @@ class Style:
 
 def _title(full_id: str, style: Style) -> list[str]:
     """The id padded to 24 columns, or on its own line when longer than 23 characters."""
+    full_id = fmt.printable(full_id)
     if len(full_id) > 23:
         return [style.green(full_id), INDENT]
     return [style.green(full_id) + " " * (24 - len(full_id))]
@@ -240,7 +241,7 @@ def _verbose_lines(result: BenchmarkResult, style: Style) -> list[str]:
 def _failure_lines(result: BenchmarkResult, style: Style, verbose: bool) -> list[str]:
     assert result.failure is not None
     lines = _title(result.id.full_id, style)
-    lines[-1] += style.bold_red("FAILED") + f": {result.failure.reason}"
+    lines[-1] += style.bold_red("FAILED") + f": {fmt.printable(result.failure.reason)}"
     if verbose and result.failure.detail:
         lines.extend(INDENT + line for line in result.failure.detail.rstrip().splitlines())
     return lines
@@ -278,16 +279,16 @@ def render_result(result: BenchmarkResult, output: OutputFormat, style: Style) -
 def render_bencher(result: BenchmarkResult) -> str:
     """libtest's bencher line: ``test {id} ... bench: {median:>11} ns/iter (+/- {std_dev})``."""
     if result.failure is not None:
-        return f"test {result.id.full_id} ... FAILED: {result.failure.reason}\n"
+        return f"test {fmt.printable(result.id.full_id)} ... FAILED: {fmt.printable(result.failure.reason)}\n"
     assert result.analysis is not None
     estimates = result.analysis.estimates
     median = fmt.thousands(estimates.median.point)
     spread = fmt.thousands(estimates.std_dev.point)
-    return f"test {result.id.full_id} ... bench: {median:>11} ns/iter (+/- {spread})\n"
+    return f"test {fmt.printable(result.id.full_id)} ... bench: {median:>11} ns/iter (+/- {spread})\n"
 
 
 def _names(items: tuple[str, ...], limit: int = 8) -> str:
-    shown = ", ".join(items[:limit])
+    shown = ", ".join(fmt.printable(item) for item in items[:limit])
     return shown + (f", … ({len(items) - limit} more)" if len(items) > limit else "")
 
 
@@ -314,11 +315,15 @@ def render_summary(
         comparison = by_id[name].comparison
         assert comparison is not None
         mark = _indicator(comparison.indicator, style)
-        lines.append(f"    {style.red('regressed')} {name} ({fmt.change(comparison.change.mean.point).strip()} {mark})")
+        lines.append(
+            f"    {style.red('regressed')} {fmt.printable(name)} ({fmt.change(comparison.change.mean.point).strip()} {mark})"
+        )
     for name in summary.improved:
         comparison = by_id[name].comparison
         assert comparison is not None
-        lines.append(f"    {style.green('improved')}  {name} ({fmt.change(comparison.change.mean.point).strip()})")
+        lines.append(
+            f"    {style.green('improved')}  {fmt.printable(name)} ({fmt.change(comparison.change.mean.point).strip()})"
+        )
     if summary.discoveries_removed:
         lines.append(
             f"  {summary.discoveries_removed} change(s) significant alone were not counted after the "
@@ -332,7 +337,7 @@ def render_summary(
         line += f"{len(summary.targets_missed)} missed"
         lines.append(line)
         for label in summary.targets_close + summary.targets_missed:
-            lines.append(f"    {style.yellow('not met')} {label}")
+            lines.append(f"    {style.yellow('not met')} {fmt.printable(label)}")
     if saved_to is not None:
         lines.append(f"  results saved to {saved_to}")
     if report is not None:
@@ -356,7 +361,7 @@ def render_benchmark_warnings(results: Sequence[BenchmarkResult], style: Style) 
     lines = []
     for found in by_kind.values():
         first_id, first = found[0]
-        lines.append(style.yellow(f"{first.text} [{first_id}]"))
+        lines.append(style.yellow(f"{fmt.printable(first.text)} [{fmt.printable(first_id)}]"))
         others = [name for name, _ in found[1:]]
         if others:
             lines.append(f"  The same for {len(others)} more: {_names(tuple(others))}")
@@ -365,7 +370,7 @@ def render_benchmark_warnings(results: Sequence[BenchmarkResult], style: Style) 
 
 def render_warnings(warnings: Sequence[Caution], style: Style) -> str:
     """Warnings about the run as a whole (a busy machine, unstable runs), one per line; empty when none."""
-    return "".join(style.yellow(warning.text) + "\n" for warning in warnings)
+    return "".join(style.yellow(fmt.printable(warning.text)) + "\n" for warning in warnings)
 
 
 def render_stability(rows: Sequence[Stability], style: Style) -> str:
