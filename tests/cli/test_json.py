@@ -25,7 +25,7 @@ def test_json_results_carry_everything_a_program_needs(make_workspace: Callable[
     result = ws.critbench("run", "--baseline", "base", "--json", "results.json", fake=FakeClock(3000, seed=2))
     assert result.returncode == 1
     document = json.loads((ws.root / "results.json").read_text())
-    assert document["schema_version"] == 1
+    assert document["schema_version"] == 2
     assert document["kind"] == "critbench-results"
     assert document["run"]["environment"]["python"]
     assert document["run"]["compared_with"] == "base"
@@ -40,3 +40,5 @@ def test_json_results_carry_everything_a_program_needs(make_workspace: Callable[
     assert bench["comparison"]["indicator"] == "✗"
     assert 1.5 < bench["comparison"]["change"]["mean"]["point"] < 2.5
     assert bench["time_target"]["status"] == "EXCELLENT"
+    assert "baseline_samples" not in bench, "only critbench ab adds the other side's samples"
+    assert all(set(warning) == {"kind", "text"} for warning in bench["warnings"])

@@ -156,3 +156,16 @@ def test_report_rebuilds_a_plain_runs_comparison_with_the_run_before_it(
     assert "## Comparison with `the previous run`" in text
     assert "regressed" in text
     assert "t/f" in text.split("## Comparison with", 1)[1]
+
+
+def test_a_report_after_a_filtered_run_lists_only_what_it_measured(make_workspace: Callable[..., Workspace]) -> None:
+    ws = make_workspace()
+    two = "from critbench import bench\n\n@bench\ndef a(b):\n    b.iter(lambda: None)\n\n@bench\ndef b(b):\n    b.iter(lambda: None)\n"
+    ws.package("pkg", "pkg", {"t": two})
+    assert ws.critbench("run", fake=FakeClock(1000)).returncode == 0
+    assert ws.critbench("run", "--", "--exact", "t/a", fake=FakeClock(1000)).returncode == 0
+    rebuilt = ws.critbench("report", "--markdown", "report.md")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    text = (ws.root / "report.md").read_text()
+    assert "`t/a`" in text
+    assert "`t/b`" not in text, "t/b was not measured by the last run; its old samples are no change of anything"

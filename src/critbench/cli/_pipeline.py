@@ -303,6 +303,6 @@ def publish(
             ctx.stdout.write(render_stability(stability, style))
     ctx.stdout.flush()
     if json_path is not None:
-        document = results_document(judged.record, judged.summary, results, stability)
+        document = results_document(judged.record, judged.summary, results, stability, judged.baseline_samples)
         data = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False).encode() + b"\n"
         write_bytes_atomic(json_path, data)

@@ -38,9 +38,11 @@ def report_command(ctx: Context, options: ReportOptions) -> int:
     base_samples = {k: item.samples for k, item in base.benchmarks.items()} if base is not None else None
     with open_history(ctx) as history:
         series = history.series(MARKDOWN_HISTORY_RUNS if options.markdown is not None else HISTORY_RUNS)
-        evaluation = evaluate(
-            [stored_result(item) for item in last.benchmarks.values()], base_samples, key, history.series()
-        )
+        # A baseline keeps what earlier runs saved; the report is of what this run measured.
+        chosen = [
+            item for bid, item in last.benchmarks.items() if last.run.measured is None or bid in last.run.measured
+        ]
+        evaluation = evaluate([stored_result(item) for item in chosen], base_samples, key, history.series())
         data = prepare_report(
             last.run,
             evaluation.results,

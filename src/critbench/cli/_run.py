@@ -179,6 +179,7 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
                 settings=to_data(settings),
                 diagnostics_start=measured.diagnostics_start,
                 diagnostics_end=measured.diagnostics_end,
+                measured=tuple(r.id.full_id for r in measured.results),
             )
             judged = Judged(record, evaluation, plan.compare_with, baseline_samples)
             runs.append(judged.results)

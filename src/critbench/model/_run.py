@@ -158,6 +158,8 @@ class RunRecord:
     """The machine's noise just before measuring (None for runs that measured nothing or predate it)."""
     diagnostics_end: Diagnostics | None = None
     """The machine's noise over the whole run, read when measuring ended."""
+    measured: tuple[str, ...] | None = None
+    """The ids this run measured (a baseline also keeps what earlier runs saved); None in older records."""
 
 
 @dataclass(frozen=True)

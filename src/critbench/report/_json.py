@@ -8,15 +8,16 @@ changes are fractions (0.05 = +5%). ``schema_version`` changes only when a field
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from critbench.model import BenchmarkResult, RunRecord, RunSummary, Stability, to_data
+from critbench.model import BenchmarkResult, ComparisonUnit, RunRecord, RunSummary, Samples, Stability, to_data
 
-RESULTS_SCHEMA_VERSION = 1
+RESULTS_SCHEMA_VERSION = 2
+"""2: ``warnings`` are ``{kind, text}`` objects (they were texts); ``critbench ab`` adds ``baseline_samples``."""
 
 
-def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
+def _benchmark(result: BenchmarkResult, paired_with: Samples | None) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": result.id.full_id,
         "group": result.id.group,
@@ -34,6 +35,9 @@ def _benchmark(result: BenchmarkResult) -> dict[str, Any]:
         comparison = data["comparison"]
         comparison["verdict"] = result.comparison.verdict.name.lower()
         comparison["verdict_text"] = result.comparison.verdict.message
+        if result.comparison.unit is ComparisonUnit.PAIR and paired_with is not None:
+            # critbench ab: revision A's samples, pair by pair with ``samples``, so the verdict can be re-checked.
+            data["baseline_samples"] = to_data(paired_with)
     return data
 
 
@@ -59,6 +63,7 @@ def results_document(
     summary: RunSummary,
     results: list[BenchmarkResult],
     stability: Sequence[Stability] | None = None,
+    baseline_samples: Mapping[str, Samples] | None = None,
 ) -> dict[str, Any]:
     """The document; ``stability`` (from ``critbench run --repeat N``) adds each benchmark's typical time
     across the N runs under ``"stability"``."""
@@ -67,7 +72,7 @@ def results_document(
         "kind": "critbench-results",
         "run": to_data(run),
         "summary": {key: list(value) if isinstance(value, tuple) else value for key, value in to_data(summary).items()},
-        "benchmarks": [_benchmark(result) for result in results],
+        "benchmarks": [_benchmark(result, (baseline_samples or {}).get(result.id.full_id)) for result in results],
     }
     if stability is not None:
         content["stability"] = [_stability(row) for row in stability]
