@@ -61,18 +61,23 @@ def _read_pyproject(path: Path) -> dict[str, Any]:
 
 
 def find_workspace_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` whose pyproject.toml has ``[tool.critbench]``, else ``start``."""
+    """The nearest folder at or above ``start`` whose pyproject.toml has ``[tool.critbench]``, else ``start``.
+
+    A pyproject.toml on the way up that cannot be read is an error, not a folder to pass over: it may be the
+    workspace root, and passing over it would quietly make a package under it a workspace of its own.
+    """
     start = start.resolve()
     for folder in (start, *start.parents):
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                data = _read_pyproject(pyproject)
-            except DiscoveryError:
-                continue
-            if "critbench" in data.get("tool", {}):
-                return folder
+        if pyproject.is_file() and _critbench_table(_read_pyproject(pyproject)) is not None:
+            return folder
     return start
+
+
+def _critbench_table(pyproject: dict[str, Any]) -> Any | None:
+    """``[tool.critbench]`` as written (checked by :func:`parse_config`), or None when there is none."""
+    tool = pyproject.get("tool")
+    return tool.get("critbench") if isinstance(tool, dict) else None
 
 
 def _strings(value: Any, key: str) -> tuple[str, ...]:
@@ -159,7 +164,8 @@ def load_workspace(root: Path) -> Workspace:
         raise DiscoveryError(f"workspace folder {root} does not exist")
     pyproject = root / "pyproject.toml"
     data = _read_pyproject(pyproject) if pyproject.is_file() else {}
-    config = parse_config(data.get("tool", {}).get("critbench", {}), f"{pyproject} [tool.critbench]")
+    table = _critbench_table(data)
+    config = parse_config({} if table is None else table, f"{pyproject} [tool.critbench]")
     folders = _member_dirs(root, config.members) if config.members is not None else _candidate_dirs(root)
     excluded = {(root / pattern).resolve() for pattern in config.exclude}
     folders = [folder for folder in folders if folder.resolve() not in excluded]
