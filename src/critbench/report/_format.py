@@ -25,17 +25,22 @@ def signed_short(n: float) -> str:
     return sign + short(abs(n))
 
 
+_TIME_UNITS = ((1.0, 1e-3, "ps"), (1e3, 1.0, "ns"), (1e6, 1e3, "µs"), (1e9, 1e6, "ms"))
+"""(below this many ns, divide by, unit), smallest first; from 1e9 ns on, seconds."""
+
+
+def time_scale(ns: float) -> tuple[float, str]:
+    """The divisor and unit a time of ``ns`` is shown in: ps, ns, µs, ms or s, whichever keeps it below 1000."""
+    for limit, divisor, unit in _TIME_UNITS:
+        if ns < limit:
+            return divisor, unit
+    return 1e9, "s"
+
+
 def time(ns: float) -> str:
     """``"{:>6} {unit}"`` with ps, ns, µs, ms or s."""
-    if ns < 1.0:
-        return f"{short(ns * 1e3):>6} ps"
-    if ns < 1e3:
-        return f"{short(ns):>6} ns"
-    if ns < 1e6:
-        return f"{short(ns / 1e3):>6} µs"
-    if ns < 1e9:
-        return f"{short(ns / 1e6):>6} ms"
-    return f"{short(ns / 1e9):>6} s"
+    divisor, unit = time_scale(ns)
+    return f"{short(ns / divisor):>6} {unit}"
 
 
 def change(fraction: float) -> str:
