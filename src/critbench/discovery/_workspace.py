@@ -29,11 +29,17 @@ class WorkspaceConfig:
     """``[tool.critbench]`` of the workspace root, checked."""
 
     settings: SettingsLayer = field(default_factory=dict)
+    """The measurement settings it sets (``sample-size``, ``measurement-time``, ...), checked and normalised."""
     members: tuple[str, ...] | None = None
+    """Globs, relative to the root, of the package folders; None to find packages by walking the tree."""
     exclude: tuple[str, ...] = ()
+    """Folders, relative to the root, that are not packages even when found or listed."""
     output_dir: str | None = None
+    """The output root, relative to the workspace root (``--output-dir`` and ``CRITBENCH_HOME`` win)."""
     fail_on: str | None = None
+    """The gates that fail a run by default (``regression``, ``change,target``, ``never``); checked by the CLI."""
     store: str | None = None
+    """The history database's SQLAlchemy URL, instead of SQLite in the output root."""
 
 
 @dataclass(frozen=True)
