@@ -205,6 +205,26 @@ def test_damaged_files_are_reported_not_crashed_on(tmp_path: Path) -> None:
         store.load("b")
 
 
+@pytest.mark.parametrize("name", ["../outside", "a/b", "", ".", ".."])
+def test_names_outside_the_root_are_never_read(tmp_path: Path, name: str) -> None:
+    outside = tmp_path / "outside"
+    BaselineStore(tmp_path).save("outside", RUN, [_stored("a/b")])
+    store = BaselineStore(tmp_path / "root")
+    assert not store.exists(name)
+    with pytest.raises(InvalidBaselineName):
+        store.load(name)
+    assert (outside / "run.json").is_file()
+
+
+def test_a_baseline_saved_before_a_naming_rule_can_still_be_read(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path)
+    store.save("legacy", RUN, [_stored("a/b")])
+    (tmp_path / "legacy").rename(tmp_path / "-legacy")  # saved when a leading '-' was allowed
+    assert store.names() == ["-legacy"]
+    assert store.exists("-legacy")
+    assert list(store.load("-legacy").benchmarks) == ["a/b"]
+
+
 def test_delete(tmp_path: Path) -> None:
     store = BaselineStore(tmp_path)
     store.save("b", RUN, [_stored("a/b")])

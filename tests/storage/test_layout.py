@@ -16,6 +16,7 @@ def test_every_path_is_under_the_root_and_only_baselines_and_the_report_are_visi
     layout = OutputLayout(tmp_path)
     assert layout.baseline("main") == tmp_path / "main"
     assert layout.report == tmp_path / "report"
+    assert layout.report_index == tmp_path / "report" / "index.html"
     assert layout.last_run == tmp_path / LAST_RUN
     assert layout.previous_run == tmp_path / PREVIOUS_RUN
     assert layout.history_database == tmp_path / ".history.sqlite"

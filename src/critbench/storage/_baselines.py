@@ -87,6 +87,12 @@ def check_baseline_name(name: str) -> str:
     return name
 
 
+def _is_key(name: str) -> bool:
+    """Whether ``name`` can be a stored run's folder: the hidden last runs, or a name of baseline characters
+    (saved before a rule was added, like the one on a leading '-', it can still be read)."""
+    return name in (LAST_RUN, PREVIOUS_RUN) or bool(_NAME.fullmatch(name))
+
+
 @dataclass(frozen=True)
 class StoredBenchmark:
     info: BenchmarkInfo
@@ -166,10 +172,17 @@ class BaselineStore:
         )
 
     def exists(self, name: str) -> bool:
+        """Whether baseline ``name`` is saved; False for a name no baseline can have (``../x``)."""
+        if not _is_key(name):
+            return False
         self._recover(name)
         return (self.layout.baseline(name) / "run.json").is_file()
 
     def load(self, name: str) -> StoredBaseline:
+        """Baseline ``name``; BaselineNotFound when it is not saved, InvalidBaselineName when no baseline can
+        have that name (a name read from a damaged run.json, say), so nothing outside the root is read."""
+        if not _is_key(name):
+            check_baseline_name(name)  # raises, saying what is wrong with the name
         self._recover(name)
         folder = self.layout.baseline(name)
         if not (folder / "run.json").is_file():

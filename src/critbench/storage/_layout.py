@@ -110,6 +110,11 @@ class OutputLayout:
         return self.root / REPORT_FOLDER
 
     @property
+    def report_index(self) -> Path:
+        """The HTML report's front page, the path a run prints."""
+        return self.report / "index.html"
+
+    @property
     def history_database(self) -> Path:
         """The default history store, a SQLite file; pass this Path itself to ``HistoryStore.open``.
 
