@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from critbench.model import LAST_RUN
-from critbench.storage import BaselineStore, write_bytes_atomic, write_folder_atomic
+from critbench.storage import BaselineStore, HistoryStore, OutputLayout, write_bytes_atomic, write_folder_atomic
+from tests.storage.conftest import make_result, make_run
 from tests.storage.test_baselines import RUN, _stored
 
 
@@ -75,6 +76,16 @@ def test_a_replaced_folder_is_readable_by_others_as_the_umask_allows(tmp_path: P
     assert files == {0o666 & ~umask}
     assert folders == {0o777 & ~umask}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report"], "no staging or old folder is left behind"
+
+
+def test_the_history_database_is_readable_by_others_as_the_umask_allows(tmp_path: Path, umask: int) -> None:
+    database = OutputLayout(tmp_path / "root").history_database
+    with HistoryStore.open(database) as store:
+        store.record_run(make_run(), [make_result("g/f")])
+        files, folders = _modes_under(tmp_path / "root")
+        assert len(files) == 1, "the database and, while it is open, its -wal and -shm files share one mode"
+    assert files == {0o666 & ~umask}
+    assert folders == {0o777 & ~umask}
 
 
 def test_a_folder_cannot_write_outside_itself(tmp_path: Path) -> None:

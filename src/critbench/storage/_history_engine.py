@@ -63,6 +63,9 @@ def create_engine(url: str | Path) -> Engine:
         connect_args["timeout"] = BUSY_TIMEOUT_S
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Created here, the file gets a plain file's mode (0666 less the umask) rather than SQLite's 0644
+            # less the umask; its -wal and -shm files take the database file's mode.
+            path.touch(exist_ok=True)
     elif parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
     engine = sa.create_engine(parsed, connect_args=connect_args)
