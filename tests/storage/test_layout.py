@@ -17,12 +17,12 @@ def test_every_path_is_under_the_root_and_only_baselines_and_the_report_are_visi
     assert layout.baseline("main") == tmp_path / "main"
     assert layout.report == tmp_path / "report"
     assert layout.report_index == tmp_path / "report" / "index.html"
-    assert layout.last_run == tmp_path / LAST_RUN
-    assert layout.previous_run == tmp_path / PREVIOUS_RUN
+    assert layout.baseline(LAST_RUN) == tmp_path / ".last"
+    assert layout.baseline(PREVIOUS_RUN) == tmp_path / ".previous"
     assert layout.history_database == tmp_path / ".history.sqlite"
     hidden = [
-        layout.last_run,
-        layout.previous_run,
+        layout.baseline(LAST_RUN),
+        layout.baseline(PREVIOUS_RUN),
         layout.history_database,
         staging_path(layout.baseline("main")),
         set_aside_path(layout.baseline("main")),

@@ -150,7 +150,7 @@ class BaselineStore:
     def _recover_rotation(self) -> None:
         """Undo a rotation of the last run that was cut off (see :meth:`_swap_in`), so that ``.last`` is
         never the run before the previous one, nor ``.previous`` lost while the last run stays."""
-        last, previous = self.layout.last_run, self.layout.previous_run
+        last, previous = self.layout.baseline(LAST_RUN), self.layout.baseline(PREVIOUS_RUN)
         leftovers = set_aside_copies(previous)
         if not leftovers:
             return
@@ -245,7 +245,7 @@ class BaselineStore:
         is set aside as ``.old-.previous-*``), any other baseline's old copy is set aside and removed."""
         target = self.layout.baseline(name)
         if name == LAST_RUN:
-            moved_aside = self.layout.previous_run
+            moved_aside = self.layout.baseline(PREVIOUS_RUN)
             old = set_aside_path(moved_aside)
         else:
             moved_aside = target
@@ -255,7 +255,7 @@ class BaselineStore:
                 if moved_aside.exists():
                     moved_aside.rename(old)
                 if name == LAST_RUN:
-                    target.rename(self.layout.previous_run)
+                    target.rename(self.layout.baseline(PREVIOUS_RUN))
             staging.rename(target)
         shutil.rmtree(old, ignore_errors=True)
 

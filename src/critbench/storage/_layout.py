@@ -24,8 +24,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from critbench.model import LAST_RUN, PREVIOUS_RUN
-
 REPORT_FOLDER = "report"
 HISTORY_DATABASE = ".history.sqlite"
 
@@ -91,18 +89,9 @@ class OutputLayout:
     root: Path
 
     def baseline(self, name: str) -> Path:
-        """The folder of baseline ``name`` (a checked name, or LAST_RUN / PREVIOUS_RUN)."""
+        """The folder of the stored run ``name``: a checked baseline name, or one of the hidden runs kept the
+        same way, LAST_RUN (which the next plain run compares against) and PREVIOUS_RUN (the run before it)."""
         return self.root / name
-
-    @property
-    def last_run(self) -> Path:
-        """The last measured run, which the next plain run compares against."""
-        return self.root / LAST_RUN
-
-    @property
-    def previous_run(self) -> Path:
-        """The run before the last, so the last comparison can be rebuilt."""
-        return self.root / PREVIOUS_RUN
 
     @property
     def report(self) -> Path:
