@@ -169,3 +169,19 @@ def test_a_report_after_a_filtered_run_lists_only_what_it_measured(make_workspac
     text = (ws.root / "report.md").read_text()
     assert "`t/a`" in text
     assert "`t/b`" not in text, "t/b was not measured by the last run; its old samples are no change of anything"
+
+
+@pytest.mark.parametrize("odd", ["with?query", "with%2Fslash", "with#hash", "naïve space"])
+def test_the_history_database_lands_in_the_output_root_whatever_its_name(
+    make_workspace: Callable[..., Workspace], odd: str
+) -> None:
+    ws = make_workspace()
+    ws.package("pkg", "pkg", {"t": "from critbench import bench\n\n@bench\ndef f(b):\n    b.iter(lambda: None)\n"})
+    root = ws.root / "out" / odd
+    result = ws.critbench("--output-dir", str(root), "run", fake=FakeClock(1000))
+    assert result.returncode == 0, result.stderr
+    assert (root / ".history.sqlite").is_file()
+    strays = [p for p in ws.root.rglob("*.sqlite*") if not p.is_relative_to(root)]
+    assert strays == []
+    listed = ws.critbench("--output-dir", str(root), "history")
+    assert "Last 1 run" in listed.stdout, listed.stdout + listed.stderr

@@ -22,6 +22,7 @@ from critbench.model import (
 )
 from critbench.storage import (
     LAST_RUN,
+    MAX_BASELINE_NAME_LENGTH,
     PREVIOUS_RUN,
     BaselineNotFound,
     BaselineStore,
@@ -30,6 +31,7 @@ from critbench.storage import (
     StoredBenchmark,
     check_baseline_name,
 )
+from critbench.storage._layout import set_aside_path
 
 
 def _stored(full_id: str, value: float = 100.0) -> StoredBenchmark:
@@ -57,8 +59,32 @@ def test_invalid_names_are_refused(name: str) -> None:
 
 
 def test_valid_names_pass() -> None:
-    for name in ("phase10-final", "before_optimization", "v2"):
+    for name in ("phase10-final", "before_optimization", "v2", "_x", "9", "a-", "n" * MAX_BASELINE_NAME_LENGTH):
         assert check_baseline_name(name) == name
+
+
+@pytest.mark.parametrize("name", ["-x", "--save-baseline", "-"])
+def test_a_name_the_command_line_would_read_as_an_option_is_refused(name: str) -> None:
+    with pytest.raises(InvalidBaselineName, match="cannot start with '-'"):
+        check_baseline_name(name)
+
+
+@pytest.mark.parametrize("length", [MAX_BASELINE_NAME_LENGTH + 1, 255, 300])
+def test_a_name_too_long_for_the_filesystem_is_refused_up_front_with_the_limit(length: int, tmp_path: Path) -> None:
+    with pytest.raises(InvalidBaselineName, match=rf"at most {MAX_BASELINE_NAME_LENGTH} characters") as caught:
+        BaselineStore(tmp_path).save("n" * length, RUN, [_stored("a/b")])
+    assert caught.value.exit_status == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_longest_name_saves_loads_and_deletes(tmp_path: Path) -> None:
+    name = "n" * MAX_BASELINE_NAME_LENGTH
+    store = BaselineStore(tmp_path)
+    store.save(name, RUN, [_stored("a/b")])
+    store.save(name, RUN, [_stored("a/c")])  # a second save sets the first copy aside under a longer name
+    assert sorted(store.load(name).benchmarks) == ["a/b", "a/c"]
+    store.delete(name)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_save_load_round_trip_and_layout(tmp_path: Path) -> None:
@@ -123,6 +149,43 @@ def test_an_interrupted_swap_is_recovered(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".old-*"))
 
 
+def test_recovery_never_takes_another_baselines_copy(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path)
+    store.save("a-b", RUN, [_stored("x/y", 7.0)])
+    (tmp_path / "a-b").rename(tmp_path / ".old-a-b-12345678")  # "a-b" cut off in the middle of a swap
+    assert not store.exists("a"), "the copy set aside from 'a-b' is not a copy of 'a'"
+    assert store.names() == []
+    assert store.load("a-b").benchmarks["x/y"].analysis.estimates.mean.point == 7.0
+
+
+def _point(store: BaselineStore, name: str) -> float:
+    return store.load(name).benchmarks["a/b"].analysis.estimates.mean.point
+
+
+@pytest.mark.parametrize("first_read", [LAST_RUN, PREVIOUS_RUN])
+@pytest.mark.parametrize("renames_done", [1, 2, 3])
+def test_a_rotation_of_the_last_run_cut_off_anywhere_is_undone_or_finished(
+    tmp_path: Path, renames_done: int, first_read: str
+) -> None:
+    """Saving the last run renames three times: .previous aside, .last to .previous, the new run to .last.
+    After a hard crash (signals are held, so SIGKILL or a power cut) the next read sees a consistent pair."""
+    store = BaselineStore(tmp_path)
+    store.save(LAST_RUN, RUN, [_stored("a/b", 1.0)])
+    store.save(LAST_RUN, RUN, [_stored("a/b", 2.0)])  # .last = 2, .previous = 1
+    old = set_aside_path(tmp_path / PREVIOUS_RUN)
+    (tmp_path / PREVIOUS_RUN).rename(old)
+    if renames_done >= 2:
+        (tmp_path / LAST_RUN).rename(tmp_path / PREVIOUS_RUN)
+    if renames_done >= 3:
+        BaselineStore(tmp_path / "elsewhere").save(LAST_RUN, RUN, [_stored("a/b", 3.0)])
+        (tmp_path / "elsewhere" / LAST_RUN).rename(tmp_path / LAST_RUN)
+        (tmp_path / "elsewhere").rmdir()
+    store.load(first_read)  # either read finishes the recovery
+    expected = (3.0, 2.0) if renames_done == 3 else (2.0, 1.0)
+    assert (_point(store, LAST_RUN), _point(store, PREVIOUS_RUN)) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == [LAST_RUN, PREVIOUS_RUN]
+
+
 def test_newer_schema_versions_are_refused_with_advice(tmp_path: Path) -> None:
     store = BaselineStore(tmp_path)
     store.save("b", RUN, [_stored("a/b")])
@@ -140,6 +203,26 @@ def test_damaged_files_are_reported_not_crashed_on(tmp_path: Path) -> None:
     (tmp_path / "b" / "a" / "b" / "sample.json").write_text("{not json")
     with pytest.raises(StorageError, match="cannot be read"):
         store.load("b")
+
+
+@pytest.mark.parametrize("name", ["../outside", "a/b", "", ".", ".."])
+def test_names_outside_the_root_are_never_read(tmp_path: Path, name: str) -> None:
+    outside = tmp_path / "outside"
+    BaselineStore(tmp_path).save("outside", RUN, [_stored("a/b")])
+    store = BaselineStore(tmp_path / "root")
+    assert not store.exists(name)
+    with pytest.raises(InvalidBaselineName):
+        store.load(name)
+    assert (outside / "run.json").is_file()
+
+
+def test_a_baseline_saved_before_a_naming_rule_can_still_be_read(tmp_path: Path) -> None:
+    store = BaselineStore(tmp_path)
+    store.save("legacy", RUN, [_stored("a/b")])
+    (tmp_path / "legacy").rename(tmp_path / "-legacy")  # saved when a leading '-' was allowed
+    assert store.names() == ["-legacy"]
+    assert store.exists("-legacy")
+    assert list(store.load("-legacy").benchmarks) == ["a/b"]
 
 
 def test_delete(tmp_path: Path) -> None:

@@ -12,19 +12,26 @@ from critbench.cli._options import Display, Locations
 from critbench.discovery import Workspace, find_workspace_root, load_workspace
 from critbench.model import FakeClock
 from critbench.report import OutputFormat, ProgressReporter, Style
+from critbench.storage import OutputLayout
 
 
 @dataclass(frozen=True)
 class Context:
     workspace: Workspace
     output_root: Path
-    store_url: str
-    """The history database: ``--store``, ``$CRITBENCH_STORE``, ``[tool.critbench] store``, else SQLite in the root."""
+    store_url: str | Path
+    """The history database: ``--store``, ``$CRITBENCH_STORE``, ``[tool.critbench] store`` (SQLAlchemy URLs),
+    else the SQLite file of the output root's layout (a path, so no character in it can be read as URL syntax)."""
     stdout: TextIO
     stderr: TextIO
     fake_clock: FakeClock | None = None
     """Tests only (``--fake-clock``): the deterministic clock every worker uses instead of the real one."""
     journal: Journal = field(default_factory=Journal)
+
+    @property
+    def layout(self) -> OutputLayout:
+        """Every path under the output root (only storage joins names onto it)."""
+        return OutputLayout(self.output_root)
 
 
 def make_context(where: Locations, stdout: TextIO, stderr: TextIO, journal: Journal | None = None) -> Context:
@@ -42,7 +49,7 @@ def make_context(where: Locations, stdout: TextIO, stderr: TextIO, journal: Jour
         where.store
         or os.environ.get("CRITBENCH_STORE")
         or workspace.config.store
-        or f"sqlite:///{output_root / '.history.sqlite'}"
+        or OutputLayout(output_root).history_database
     )
     return Context(workspace, output_root, store_url, stdout, stderr, where.fake_clock, journal or Journal())
 

@@ -104,7 +104,7 @@ class History:
     applies) and writing gives a warning, both collected in :attr:`cautions`.
     """
 
-    url: str
+    url: str | Path
     journal: Journal | None = None
     _store: HistoryStore | None = None
     _series: dict[str, list[HistoryPoint]] | None = None
@@ -220,9 +220,8 @@ def write_reports(
         append_text(Path(summary_file), render_step_summary(data))
     if display.noplot:
         return None
-    folder = ctx.output_root / "report"
-    write_folder_atomic(folder, render_html_report(data))
-    return folder / "index.html"
+    write_folder_atomic(ctx.layout.report, render_html_report(data))
+    return ctx.layout.report_index
 
 
 def with_this_run(

@@ -61,7 +61,6 @@ def report_command(ctx: Context, options: ReportOptions) -> int:
         write_bytes_atomic(options.markdown, render_markdown(data).encode())
         ctx.stdout.write(f"Markdown report written to {display_path(options.markdown.resolve())}\n")
         return 0
-    folder = ctx.output_root / "report"
-    write_folder_atomic(folder, render_html_report(data))
-    ctx.stdout.write(f"HTML report: {display_path(folder / 'index.html')}\n")
+    write_folder_atomic(ctx.layout.report, render_html_report(data))
+    ctx.stdout.write(f"HTML report: {display_path(ctx.layout.report_index)}\n")
     return 0

@@ -233,9 +233,9 @@ def _save(ctx: Context, store: BaselineStore, plan: BaselinePlan, judged: Judged
         return None
     if plan.save_last:
         store.save(LAST_RUN, judged.record, measured)
-        ctx.journal.note(f"the results as the last run ({display_path(ctx.output_root / LAST_RUN)})")
+        ctx.journal.note(f"the results as the last run ({display_path(ctx.layout.baseline(LAST_RUN))})")
     if plan.save_as is not None:
         store.save(plan.save_as, judged.record, measured)
         ctx.journal.note(f"baseline '{plan.save_as}'")
-        return f"baseline '{plan.save_as}' in {display_path(ctx.output_root / plan.save_as)}"
+        return f"baseline '{plan.save_as}' in {display_path(ctx.layout.baseline(plan.save_as))}"
     return display_path(ctx.output_root) if plan.save_last else None

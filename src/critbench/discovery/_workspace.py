@@ -29,11 +29,17 @@ class WorkspaceConfig:
     """``[tool.critbench]`` of the workspace root, checked."""
 
     settings: SettingsLayer = field(default_factory=dict)
+    """The measurement settings it sets (``sample-size``, ``measurement-time``, ...), checked and normalised."""
     members: tuple[str, ...] | None = None
+    """Globs, relative to the root, of the package folders; None to find packages by walking the tree."""
     exclude: tuple[str, ...] = ()
+    """Folders, relative to the root, that are not packages even when found or listed."""
     output_dir: str | None = None
+    """The output root, relative to the workspace root (``--output-dir`` and ``CRITBENCH_HOME`` win)."""
     fail_on: str | None = None
+    """The gates that fail a run by default (``regression``, ``change,target``, ``never``); checked by the CLI."""
     store: str | None = None
+    """The history database's SQLAlchemy URL, instead of SQLite in the output root."""
 
 
 @dataclass(frozen=True)
@@ -61,18 +67,23 @@ def _read_pyproject(path: Path) -> dict[str, Any]:
 
 
 def find_workspace_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` whose pyproject.toml has ``[tool.critbench]``, else ``start``."""
+    """The nearest folder at or above ``start`` whose pyproject.toml has ``[tool.critbench]``, else ``start``.
+
+    A pyproject.toml on the way up that cannot be read is an error, not a folder to pass over: it may be the
+    workspace root, and passing over it would quietly make a package under it a workspace of its own.
+    """
     start = start.resolve()
     for folder in (start, *start.parents):
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                data = _read_pyproject(pyproject)
-            except DiscoveryError:
-                continue
-            if "critbench" in data.get("tool", {}):
-                return folder
+        if pyproject.is_file() and _critbench_table(_read_pyproject(pyproject)) is not None:
+            return folder
     return start
+
+
+def _critbench_table(pyproject: dict[str, Any]) -> Any | None:
+    """``[tool.critbench]`` as written (checked by :func:`parse_config`), or None when there is none."""
+    tool = pyproject.get("tool")
+    return tool.get("critbench") if isinstance(tool, dict) else None
 
 
 def _strings(value: Any, key: str) -> tuple[str, ...]:
@@ -159,7 +170,8 @@ def load_workspace(root: Path) -> Workspace:
         raise DiscoveryError(f"workspace folder {root} does not exist")
     pyproject = root / "pyproject.toml"
     data = _read_pyproject(pyproject) if pyproject.is_file() else {}
-    config = parse_config(data.get("tool", {}).get("critbench", {}), f"{pyproject} [tool.critbench]")
+    table = _critbench_table(data)
+    config = parse_config({} if table is None else table, f"{pyproject} [tool.critbench]")
     folders = _member_dirs(root, config.members) if config.members is not None else _candidate_dirs(root)
     excluded = {(root / pattern).resolve() for pattern in config.exclude}
     folders = [folder for folder in folders if folder.resolve() not in excluded]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TypeVar
 
 from critbench.model import Throughput, ThroughputKind
 
@@ -20,17 +22,26 @@ def printable(text: str) -> str:
     return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
+_Rung = TypeVar("_Rung")
+
+
+def _rung(value: float, ladder: Sequence[tuple[float, _Rung]], top: _Rung) -> _Rung:
+    """What ``ladder`` (limits ascending) gives for the first limit ``value`` is below; ``top`` above them all.
+
+    Every scale here is such a ladder: decimals by magnitude, time units, iteration-count suffixes.
+    """
+    for limit, rung in ladder:
+        if value < limit:
+            return rung
+    return top
+
+
+_DECIMALS = ((10.0, 4), (100.0, 3), (1000.0, 2), (10000.0, 1))
+
+
 def short(n: float) -> str:
     """4, 3, 2, 1 or 0 decimals for values below 10, 100, 1000, 10000 and above."""
-    if n < 10.0:
-        return f"{n:.4f}"
-    if n < 100.0:
-        return f"{n:.3f}"
-    if n < 1000.0:
-        return f"{n:.2f}"
-    if n < 10000.0:
-        return f"{n:.1f}"
-    return f"{n:.0f}"
+    return f"{n:.{_rung(n, _DECIMALS, 0)}f}"
 
 
 def signed_short(n: float) -> str:
@@ -38,17 +49,19 @@ def signed_short(n: float) -> str:
     return sign + short(abs(n))
 
 
+_TIME_UNITS = ((1.0, (1e-3, "ps")), (1e3, (1.0, "ns")), (1e6, (1e3, "µs")), (1e9, (1e6, "ms")))
+"""(below this many ns, (divide by, unit)), smallest first; from 1e9 ns on, seconds."""
+
+
+def time_scale(ns: float) -> tuple[float, str]:
+    """The divisor and unit a time of ``ns`` is shown in: ps, ns, µs, ms or s, whichever keeps it below 1000."""
+    return _rung(ns, _TIME_UNITS, (1e9, "s"))
+
+
 def time(ns: float) -> str:
     """``"{:>6} {unit}"`` with ps, ns, µs, ms or s."""
-    if ns < 1.0:
-        return f"{short(ns * 1e3):>6} ps"
-    if ns < 1e3:
-        return f"{short(ns):>6} ns"
-    if ns < 1e6:
-        return f"{short(ns / 1e3):>6} µs"
-    if ns < 1e9:
-        return f"{short(ns / 1e6):>6} ms"
-    return f"{short(ns / 1e9):>6} s"
+    divisor, unit = time_scale(ns)
+    return f"{short(ns / divisor):>6} {unit}"
 
 
 def change(fraction: float) -> str:
@@ -100,15 +113,17 @@ def iterations(count: int, *, exact: bool) -> str:
     """Criterion's abbreviated iteration count: ``5050 iterations``, ``12k iterations``, ``1.5M``."""
     if exact or count < 10_000:
         return f"{count} iterations"
-    if count < 1_000_000:
-        return f"{count / 1e3:.0f}k iterations"
-    if count < 10_000_000:
-        return f"{count / 1e6:.1f}M iterations"
-    if count < 1_000_000_000:
-        return f"{count / 1e6:.0f}M iterations"
-    if count < 10_000_000_000:
-        return f"{count / 1e9:.1f}B iterations"
-    return f"{count / 1e9:.0f}B iterations"
+    divisor, decimals, suffix = _rung(count, _ITERATION_SUFFIXES, (1e9, 0, "B"))
+    return f"{count / divisor:.{decimals}f}{suffix} iterations"
+
+
+_ITERATION_SUFFIXES = (
+    (1_000_000, (1e3, 0, "k")),
+    (10_000_000, (1e6, 1, "M")),
+    (1_000_000_000, (1e6, 0, "M")),
+    (10_000_000_000, (1e9, 1, "B")),
+)
+"""(below this count, (divide by, decimals, suffix)), from 10,000 iterations on."""
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:

@@ -11,7 +11,7 @@
 
 :func:`render_html_report` is pure: it returns the files' relative paths and bytes, and the caller (storage)
 writes them. This module lays out the index, group and history pages; ``_html_benchmark`` the benchmark
-pages, ``_html_page`` what every page shares (safe names, escaping, templates), ``_html_figures`` the charts.
+pages, ``_html_page`` what every page shares (safe names, escaping, templates), ``_html_figures*`` the charts.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from typing import Any
 
 from critbench.model import BenchmarkResult, Estimate, RunSummary, describe_baseline
 from critbench.model._figures import ReportInput
-from critbench.report import _html_figures as figures
+from critbench.report import _html_figures_group as group_figures
+from critbench.report import _html_figures_history as history_figures
 from critbench.report._html_assets import REPORT_CSS, REPORT_JS
 from critbench.report._html_benchmark import benchmark_page
 from critbench.report._html_page import (
@@ -161,18 +162,18 @@ def _group_page(data: ReportInput, name: str, members: Sequence[BenchmarkResult]
     if drawn:
         typicals = [r.analysis.estimates.typical.point for r, _ in drawn if r.analysis is not None]
         charts.append(Chart("violin", "Violin plot"))
-        specs["violin"] = figures.violin(
+        specs["violin"] = group_figures.violin(
             [(_member_label(r), prepared.per_iteration_ns) for r, prepared in drawn],
             max(typicals),
-            log=figures.wide(typicals),
+            log=group_figures.wide(typicals),
         )
     series, numeric = _parameter_series(members)
     if series:
         means = [estimate.point for _, values in series for _, estimate in values]
         parameters = [_as_number(p) or 0.0 for _, values in series for p, _ in values] if numeric else []
         charts.append(Chart("lines", "Mean over the parameter"))
-        specs["lines"] = figures.parameter_lines(
-            series, numeric=numeric, log_x=figures.wide(parameters), log_y=figures.wide(means)
+        specs["lines"] = group_figures.parameter_lines(
+            series, numeric=numeric, log_x=group_figures.wide(parameters), log_y=group_figures.wide(means)
         )
     return render_page(
         "group.html",
@@ -191,11 +192,11 @@ def _history_page(data: ReportInput) -> bytes:
     ordered = [r.id.full_id for r in data.results if data.history.get(r.id.full_id)]
     listed = set(ordered)
     ordered += [key for key, points in data.history.items() if points and key not in listed]
-    histories = {slug(key): figures.history(data.history[key]) for key in ordered}
+    histories = {slug(key): history_figures.history(data.history[key]) for key in ordered}
     runs: dict[int, tuple[int, str, str, str, str, str]] = {}
     for points in data.history.values():
         for point in points:
-            commit = figures.history_label(point) if point.git_commit else ""
+            commit = history_figures.history_label(point) if point.git_commit else ""
             runs.setdefault(
                 point.run_id,
                 (

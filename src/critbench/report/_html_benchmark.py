@@ -7,7 +7,9 @@ from typing import Any
 from critbench.model import BenchmarkResult, ComparisonUnit, Estimate, SamplingMode, describe_baseline
 from critbench.model._figures import ReportInput
 from critbench.report import _format as fmt
-from critbench.report import _html_figures as figures
+from critbench.report import _html_figures_change as change_figures
+from critbench.report import _html_figures_history as history_figures
+from critbench.report import _html_figures_sample as sample_figures
 from critbench.report._html_page import (
     INDICATOR_CLASS,
     VERDICT_CLASS,
@@ -172,25 +174,25 @@ def _benchmark_charts(data: ReportInput, result: BenchmarkResult) -> tuple[list[
     specs: dict[str, Any] = {}
     if prepared is not None and result.analysis is not None:
         charts.append(Chart("pdf", "Probability density"))
-        specs["pdf"] = figures.distribution(result, prepared)
+        specs["pdf"] = sample_figures.distribution(result, prepared)
         if prepared.regression is not None and prepared.totals is not None:
             charts.append(Chart("regression", "Linear regression"))
-            specs["regression"] = figures.regression(prepared)
+            specs["regression"] = sample_figures.regression(prepared)
         else:
             charts.append(Chart("iterations", "Iteration times"))
-            specs["iterations"] = figures.iteration_times(prepared)
+            specs["iterations"] = sample_figures.iteration_times(prepared)
         if prepared.baseline_density is not None and prepared.baseline_mean_ns is not None:
             label = baseline_label(data)
             charts.append(Chart("overlay", f"Compared with {label}"))
-            specs["overlay"] = figures.overlay(result, prepared, label, prepared.baseline_mean_ns)
+            specs["overlay"] = change_figures.overlay(result, prepared, label, prepared.baseline_mean_ns)
         if prepared.change is not None and result.comparison is not None:
             by_process = result.comparison.unit is ComparisonUnit.PROCESS
             charts.append(Chart("change", "Change of the faster processes" if by_process else "Change in mean"))
-            specs["change"] = figures.change(prepared, result.comparison)
+            specs["change"] = change_figures.change(prepared, result.comparison)
     points = data.history.get(full_id, ())
     if points:
         charts.append(Chart("history", "History over runs"))
-        specs["history"] = figures.history(points)
+        specs["history"] = history_figures.history(points)
     return charts, specs
 
 

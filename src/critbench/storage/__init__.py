@@ -1,4 +1,8 @@
-"""The only code that knows paths and file formats: baselines, result files, the history database."""
+"""The only code that knows paths and file formats: baselines, result files, the history database.
+
+:class:`OutputLayout` names every path under the output root; other layers ask it rather than joining
+names onto the root themselves.
+"""
 
 from critbench.errors import StorageError
 from critbench.model import LAST_RUN, PREVIOUS_RUN
@@ -18,15 +22,18 @@ from critbench.storage._files import (
     write_folder_atomic,
 )
 from critbench.storage._history import HistoryStore, StoredRun, mask_password
+from critbench.storage._layout import MAX_BASELINE_NAME_LENGTH, OutputLayout
 
 __all__ = [
     "LAST_RUN",
+    "MAX_BASELINE_NAME_LENGTH",
     "PREVIOUS_RUN",
     "SCHEMA_VERSION",
     "BaselineNotFound",
     "BaselineStore",
     "HistoryStore",
     "InvalidBaselineName",
+    "OutputLayout",
     "StorageError",
     "StoredBaseline",
     "StoredBenchmark",

@@ -10,10 +10,11 @@
       report/                                  the HTML report
 
 Anything the tool keeps besides baselines and ``report/`` is dot-named, so ``ls ROOT`` shows exactly the
-saved baselines and the report. A baseline is written in full to a hidden temporary folder and then swapped
-in with renames while SIGINT is held, so an interrupted run leaves the old baseline or the new one, never a
-mix. Saving merges: benchmarks this run did not measure keep their stored data (as Criterion's per-id
-folders do), so saving one package's results does not erase another's.
+saved baselines and the report (:mod:`critbench.storage._layout` names every path). A baseline is written in
+full to a hidden temporary folder and then swapped in with renames while SIGINT is held, so an interrupted
+run leaves the old baseline or the new one, never a mix; a swap cut off harder (SIGKILL, a power cut) is
+finished the next time the baseline is read. Saving merges: benchmarks this run did not measure keep their
+stored data (as Criterion's per-id folders do), so saving one package's results does not erase another's.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +38,17 @@ from critbench.model import (
     to_data,
 )
 from critbench.storage._files import read_document, signals_deferred, write_document
+from critbench.storage._layout import (
+    MAX_BASELINE_NAME_LENGTH,
+    REPORT_FOLDER,
+    OutputLayout,
+    set_aside_copies,
+    set_aside_path,
+    staging_path,
+)
 
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
-_RESERVED = {"report"}
+_RESERVED = {REPORT_FOLDER}
 _UNSAFE_CHARS = re.compile(r'[?"/\\*<>:|^\x00-\x1f]')
 
 
@@ -65,9 +73,24 @@ def check_baseline_name(name: str) -> str:
         raise InvalidBaselineName(
             f"invalid baseline name {name!r}: use only letters, digits, '-' and '_' (e.g. phase10-final)"
         )
+    if name.startswith("-"):
+        raise InvalidBaselineName(
+            f"invalid baseline name {name!r}: a name cannot start with '-', which the command line reads as an option"
+        )
+    if len(name) > MAX_BASELINE_NAME_LENGTH:
+        raise InvalidBaselineName(
+            f"invalid baseline name {name[:20]!r}... ({len(name)} characters): "
+            f"a baseline name can have at most {MAX_BASELINE_NAME_LENGTH} characters"
+        )
     if name in _RESERVED:
         raise InvalidBaselineName(f"{name!r} is reserved for the HTML report; pick another baseline name")
     return name
+
+
+def _is_key(name: str) -> bool:
+    """Whether ``name`` can be a stored run's folder: the hidden last runs, or a name of baseline characters
+    (saved before a rule was added, like the one on a leading '-', it can still be read)."""
+    return name in (LAST_RUN, PREVIOUS_RUN) or bool(_NAME.fullmatch(name))
 
 
 @dataclass(frozen=True)
@@ -110,14 +133,31 @@ class BaselineStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.layout = OutputLayout(root)
 
     def _recover(self, name: str) -> None:
         """Finish a swap that was cut off: bring back the old copy if the new one never landed."""
-        target = self.root / name
-        leftovers = sorted(self.root.glob(f".old-{name}-*")) if self.root.is_dir() else []
+        if name in (LAST_RUN, PREVIOUS_RUN):
+            self._recover_rotation()
+            return
+        target = self.layout.baseline(name)
+        leftovers = set_aside_copies(target)
         if not target.exists() and leftovers:
-            leftovers[-1].rename(target)
-            leftovers = leftovers[:-1]
+            leftovers.pop().rename(target)
+        for leftover in leftovers:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+    def _recover_rotation(self) -> None:
+        """Undo a rotation of the last run that was cut off (see :meth:`_swap_in`), so that ``.last`` is
+        never the run before the previous one, nor ``.previous`` lost while the last run stays."""
+        last, previous = self.layout.baseline(LAST_RUN), self.layout.baseline(PREVIOUS_RUN)
+        leftovers = set_aside_copies(previous)
+        if not leftovers:
+            return
+        if not last.exists() and previous.exists():  # cut off after the last run moved to .previous
+            previous.rename(last)
+        if not previous.exists():  # cut off before the new last run landed
+            leftovers.pop().rename(previous)
         for leftover in leftovers:
             shutil.rmtree(leftover, ignore_errors=True)
 
@@ -132,12 +172,19 @@ class BaselineStore:
         )
 
     def exists(self, name: str) -> bool:
+        """Whether baseline ``name`` is saved; False for a name no baseline can have (``../x``)."""
+        if not _is_key(name):
+            return False
         self._recover(name)
-        return (self.root / name / "run.json").is_file()
+        return (self.layout.baseline(name) / "run.json").is_file()
 
     def load(self, name: str) -> StoredBaseline:
+        """Baseline ``name``; BaselineNotFound when it is not saved, InvalidBaselineName when no baseline can
+        have that name (a name read from a damaged run.json, say), so nothing outside the root is read."""
+        if not _is_key(name):
+            check_baseline_name(name)  # raises, saying what is wrong with the name
         self._recover(name)
-        folder = self.root / name
+        folder = self.layout.baseline(name)
         if not (folder / "run.json").is_file():
             raise BaselineNotFound(name, self.names())
         document = read_document(folder / "run.json", "baseline")
@@ -175,7 +222,7 @@ class BaselineStore:
         merged.update({item.info.id.full_id: item for item in measured})
 
         self.root.mkdir(parents=True, exist_ok=True)
-        staging = self.root / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
+        staging = staging_path(self.layout.baseline(name))
         try:
             taken: set[str] = set()
             index = {}
@@ -194,17 +241,21 @@ class BaselineStore:
             shutil.rmtree(staging, ignore_errors=True)
 
     def _swap_in(self, name: str, staging: Path) -> None:
-        target = self.root / name
-        old = self.root / f".old-{name}-{uuid.uuid4().hex[:8]}"
-        previous = self.root / PREVIOUS_RUN
+        """Rename ``staging`` into place; the last run's old copy becomes ``.previous`` (whose own old copy
+        is set aside as ``.old-.previous-*``), any other baseline's old copy is set aside and removed."""
+        target = self.layout.baseline(name)
+        if name == LAST_RUN:
+            moved_aside = self.layout.baseline(PREVIOUS_RUN)
+            old = set_aside_path(moved_aside)
+        else:
+            moved_aside = target
+            old = set_aside_path(target)
         with signals_deferred():
             if target.exists():
+                if moved_aside.exists():
+                    moved_aside.rename(old)
                 if name == LAST_RUN:
-                    if previous.exists():
-                        previous.rename(old)
-                    target.rename(previous)
-                else:
-                    target.rename(old)
+                    target.rename(self.layout.baseline(PREVIOUS_RUN))
             staging.rename(target)
         shutil.rmtree(old, ignore_errors=True)
 
@@ -212,6 +263,7 @@ class BaselineStore:
         check_baseline_name(name)
         if not self.exists(name):
             raise BaselineNotFound(name, self.names())
-        doomed = self.root / f".old-{name}-{uuid.uuid4().hex[:8]}"
-        (self.root / name).rename(doomed)
+        folder = self.layout.baseline(name)
+        doomed = set_aside_path(folder)
+        folder.rename(doomed)
         shutil.rmtree(doomed, ignore_errors=True)

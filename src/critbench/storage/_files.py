@@ -1,4 +1,10 @@
-"""Atomic file and directory writes, and versioned JSON documents."""
+"""Atomic file and directory writes, and versioned JSON documents.
+
+Files and folders are created with the mode a plain ``open(path, "w")`` or ``mkdir`` would give them
+(0666 and 0777 less the process umask: usually 0644 and 0755), not the private 0600 and 0700 of
+:mod:`tempfile`, so a CI group or an artifact uploader can read baselines, reports and JSON results. A file
+that replaces an existing one keeps the existing file's mode, as writing over it in place would.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,13 @@ import json
 import os
 import shutil
 import signal
-import tempfile
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from critbench.errors import StorageError
+from critbench.storage._layout import partial_file_path, set_aside_path, staging_path
 
 SCHEMA_VERSION = 1
 
@@ -31,7 +38,7 @@ def signals_deferred() -> Iterator[None]:
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temporary = _create_partial_file(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -42,6 +49,42 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def _create_partial_file(path: Path) -> tuple[int, Path]:
+    """A new hidden file beside ``path``, opened for writing, with the mode ``path`` will have.
+
+    ``os.open`` with 0666 lets the kernel apply the umask (what ``tempfile.mkstemp``, always 0600, does not).
+    """
+    try:
+        existing_mode: int | None = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        existing_mode = None
+    while True:
+        temporary = partial_file_path(path)
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+        if existing_mode is not None:
+            try:
+                os.fchmod(fd, existing_mode)
+            except BaseException:
+                os.close(fd)
+                os.unlink(temporary)
+                raise
+        return fd, temporary
+
+
+def _create_staging_folder(folder: Path) -> Path:
+    """A new, empty hidden folder beside ``folder`` (mode 0777 less the umask, unlike ``mkdtemp``'s 0700)."""
+    while True:
+        staging = staging_path(folder)
+        try:
+            staging.mkdir()
+        except FileExistsError:
+            continue
+        return staging
 
 
 def dump_document(kind: str, body: dict[str, Any]) -> bytes:
@@ -78,10 +121,9 @@ def write_folder_atomic(folder: Path, files: dict[str, bytes]) -> None:
     The new folder is written beside the old one under a hidden name and renamed into place with SIGINT
     held, so a reader (or a browser showing the report) sees the old folder or the new one, never a mix.
     """
-    parent = folder.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-new-", dir=parent))
-    old = parent / f".{folder.name}-old-{os.getpid()}"
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = _create_staging_folder(folder)
+    old = set_aside_path(folder)
     try:
         for relative, data in files.items():
             path = (staging / relative).resolve()

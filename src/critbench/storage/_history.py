@@ -3,7 +3,9 @@
 A baseline keeps one run per name; the history keeps them all, so a benchmark's series can be charted and
 its stability measured across runs and machines. :class:`HistoryStore` is the whole interface: open a URL,
 record a run, read runs and series. It turns every database error into a :class:`StorageError` naming the
-store (with any password masked), so the CLI prints one line instead of a driver's traceback.
+store (with any password masked), so the CLI prints one line instead of a driver's traceback. A store is
+named by a SQLAlchemy URL string, or by the Path of a SQLite file (``OutputLayout.history_database``, the
+default store), which is used exactly as it is, whatever characters it holds.
 
 This module imports no SQLAlchemy: the engine, schema and queries are loaded when a store is opened, so
 importing ``critbench.storage`` (which every command does) stays cheap.
@@ -15,6 +17,7 @@ import contextlib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -56,8 +59,15 @@ def mask_password(url: str) -> str:
     return _USER_PASSWORD.sub(r"\g<before>***@\g<after>", url)
 
 
-def _passwords(url: str) -> list[str]:
+def describe_store(url: str | Path) -> str:
+    """How messages name the store at ``url``: the URL with any password masked, or a SQLite file's URL."""
+    return f"sqlite:///{url}" if isinstance(url, Path) else mask_password(url)
+
+
+def _passwords(url: str | Path) -> list[str]:
     """The passwords written in ``url``, to scrub from a driver's error messages."""
+    if isinstance(url, Path):
+        return []
     found = [match["password"] for match in _PASSWORD_PARAMETER.finditer(url)]
     match = _USER_PASSWORD.match(url)
     if match:
@@ -72,16 +82,17 @@ class HistoryStore:
     or not at all, and on SQLite a second writer waits for the first instead of failing.
     """
 
-    def __init__(self, engine: Engine, url: str) -> None:
+    def __init__(self, engine: Engine, url: str | Path) -> None:
         """Wrap an engine whose schema is current; :meth:`open` is how a store should be made."""
         self._engine = engine
         self._url = url
-        self.location = mask_password(url)
+        self.location = describe_store(url)
         """The store's URL with any password masked, for messages."""
 
     @classmethod
-    def open(cls, url: str) -> HistoryStore:
-        """The store at ``url``, created or migrated to this critbench's schema on first use.
+    def open(cls, url: str | Path) -> HistoryStore:
+        """The store at ``url`` (a SQLAlchemy URL, or a SQLite file's Path), created or migrated to this
+        critbench's schema on first use.
 
         ``postgresql://`` URLs use psycopg 3. Raises StorageError for a bad URL, a missing driver, an
         unreachable server, or a store written by a newer critbench.
@@ -92,14 +103,14 @@ class HistoryStore:
         with _translated_errors(url, "open"):
             engine = _history_engine.create_engine(url)
             try:
-                _history_schema.upgrade(engine, mask_password(url), f"critbench {__version__}")
+                _history_schema.upgrade(engine, describe_store(url), f"critbench {__version__}")
             except BaseException:
                 engine.dispose()
                 raise
         return cls(engine, url)
 
     @staticmethod
-    def exists(url: str) -> bool:
+    def exists(url: str | Path) -> bool:
         """False when ``url`` is a SQLite file that is not there yet (so reading it would find no runs)."""
         from critbench.storage import _history_engine
 
@@ -167,11 +178,11 @@ def _checked(limit: int | None) -> int | None:
 
 
 @contextlib.contextmanager
-def _translated_errors(url: str, action: str) -> Iterator[None]:
+def _translated_errors(url: str | Path, action: str) -> Iterator[None]:
     """Database and driver errors as one-line StorageErrors that name the store and say what to do."""
     from sqlalchemy import exc
 
-    location = mask_password(url)
+    location = describe_store(url)
 
     def reason(error: BaseException | None) -> str:
         lines = str(error).strip().splitlines()

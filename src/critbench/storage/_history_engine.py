@@ -30,8 +30,15 @@ _DRIVERS = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"
 """Bare dialect names mapped to the driver critbench is tested with (psycopg 3, ``critbench[postgres]``)."""
 
 
-def parse_url(url: str) -> URL:
-    """The SQLAlchemy URL for ``url``, with ``postgresql://`` (and ``postgres://``) meaning psycopg 3."""
+def parse_url(url: str | Path) -> URL:
+    """The SQLAlchemy URL for ``url``, with ``postgresql://`` (and ``postgres://``) meaning psycopg 3.
+
+    A Path is a SQLite file, named exactly: the URL is built from its parts, never parsed from a string, so
+    no character of the path (``?``, ``#``, ``%``, ``@``) can be read as URL syntax. SQLAlchemy 2.0 and 2.1
+    also disagree on whether ``%2F`` in a URL string's database part means ``/``; built, the path is the path.
+    """
+    if isinstance(url, Path):
+        return URL.create("sqlite", database=str(url))
     parsed = sa.make_url(url)
     driver = _DRIVERS.get(parsed.drivername)
     return parsed.set(drivername=driver) if driver else parsed
@@ -47,7 +54,7 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(database)
 
 
-def create_engine(url: str) -> Engine:
+def create_engine(url: str | Path) -> Engine:
     """An engine for ``url``; for a SQLite file, its folder is created and concurrent writers wait."""
     parsed = parse_url(url)
     path = sqlite_path(parsed)
@@ -56,6 +63,9 @@ def create_engine(url: str) -> Engine:
         connect_args["timeout"] = BUSY_TIMEOUT_S
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Created here, the file gets a plain file's mode (0666 less the umask) rather than SQLite's 0644
+            # less the umask; its -wal and -shm files take the database file's mode.
+            path.touch(exist_ok=True)
     elif parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
         connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
     engine = sa.create_engine(parsed, connect_args=connect_args)

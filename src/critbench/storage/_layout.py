@@ -1,0 +1,113 @@
+"""Every path critbench uses under an output root, named in one place.
+
+The layout is an external contract (the seed's ``ls -1 ROOT | grep -v '^report$'`` lists the saved
+baselines), so no other module joins a name onto the output root::
+
+    ROOT/
+      <name>/                    a saved baseline (see critbench.storage._baselines)
+      report/                    the HTML report
+      .last/  .previous/         the last run and the one before it (model.LAST_RUN, model.PREVIOUS_RUN)
+      .history.sqlite            the default history database (plus SQLite's -wal and -shm files)
+      .tmp-<name>-<8 hex>/       a folder being written, swapped in whole when complete
+      .old-<name>-<8 hex>/       a folder set aside by a swap or a delete, removed once the swap is done
+
+Everything but the baselines and ``report/`` starts with a dot. A swap's temporary names add
+:data:`SWAP_NAME_EXTRA` characters to the folder's name, so a baseline name may be at most
+:data:`MAX_BASELINE_NAME_LENGTH` characters: longer, and the staging folder's name would pass the
+filesystem's limit on one name (NAME_MAX) and the save would fail half-way with "File name too long".
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+REPORT_FOLDER = "report"
+HISTORY_DATABASE = ".history.sqlite"
+
+_STAGING_PREFIX = ".tmp-"
+_SET_ASIDE_PREFIX = ".old-"
+_SUFFIX_DIGITS = 8
+
+NAME_MAX = 255
+"""The longest file name, in bytes, on every filesystem critbench is likely to write to (ext4, XFS,
+Btrfs, APFS, NTFS, tmpfs). Fixed rather than asked of the filesystem, so a name valid on one machine is
+valid on every machine a baseline is copied to."""
+
+SWAP_NAME_EXTRA = max(len(_STAGING_PREFIX), len(_SET_ASIDE_PREFIX)) + 1 + _SUFFIX_DIGITS
+"""The characters a swap's temporary name adds to a folder's name: ``.tmp-`` and ``-`` plus 8 hex digits."""
+
+MAX_BASELINE_NAME_LENGTH = NAME_MAX - SWAP_NAME_EXTRA
+"""The longest baseline name whose staging and set-aside folders still fit within NAME_MAX (241)."""
+
+
+def _suffix() -> str:
+    return uuid.uuid4().hex[:_SUFFIX_DIGITS]
+
+
+def staging_path(folder: Path) -> Path:
+    """A fresh hidden name beside ``folder`` to write its new contents under before the swap."""
+    return folder.parent / f"{_STAGING_PREFIX}{folder.name}-{_suffix()}"
+
+
+def set_aside_path(folder: Path) -> Path:
+    """A fresh hidden name beside ``folder`` to move its old contents to while the new ones land."""
+    return folder.parent / f"{_SET_ASIDE_PREFIX}{folder.name}-{_suffix()}"
+
+
+def set_aside_copies(folder: Path) -> list[Path]:
+    """The folders :func:`set_aside_path` made for exactly ``folder`` and left behind, oldest first.
+
+    Matched by the whole name, so ``.old-a-b-1234abcd`` (set aside from ``a-b``) is never taken for a
+    copy of ``a``. Ordered by when they were set aside (the rename sets the folder's change time).
+    """
+    pattern = re.compile(re.escape(_SET_ASIDE_PREFIX + folder.name) + rf"-[0-9a-f]{{{_SUFFIX_DIGITS}}}")
+    try:
+        found = [path for path in folder.parent.iterdir() if pattern.fullmatch(path.name)]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    dated = []
+    for path in found:
+        try:
+            dated.append((path.stat().st_ctime_ns, path.name, path))
+        except FileNotFoundError:  # removed meanwhile by the run that set it aside
+            continue
+    return [path for *_, path in sorted(dated)]
+
+
+def partial_file_path(path: Path) -> Path:
+    """A fresh hidden name beside ``path`` to write a file under before it is renamed into place."""
+    return path.parent / f".{path.name}.{_suffix()}.tmp"
+
+
+@dataclass(frozen=True)
+class OutputLayout:
+    """The paths under one output root. Building one touches no file."""
+
+    root: Path
+
+    def baseline(self, name: str) -> Path:
+        """The folder of the stored run ``name``: a checked baseline name, or one of the hidden runs kept the
+        same way, LAST_RUN (which the next plain run compares against) and PREVIOUS_RUN (the run before it)."""
+        return self.root / name
+
+    @property
+    def report(self) -> Path:
+        """The HTML report's folder (``index.html`` inside)."""
+        return self.root / REPORT_FOLDER
+
+    @property
+    def report_index(self) -> Path:
+        """The HTML report's front page, the path a run prints."""
+        return self.report / "index.html"
+
+    @property
+    def history_database(self) -> Path:
+        """The default history store, a SQLite file; pass this Path itself to ``HistoryStore.open``.
+
+        Keep it a Path: written into a ``sqlite:///`` URL, a ``?``, ``#`` or ``%2F`` in the output root's
+        path would be read as URL syntax and the database would land somewhere else.
+        """
+        return self.root / HISTORY_DATABASE
