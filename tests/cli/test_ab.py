@@ -1,4 +1,13 @@
-"""critbench ab on a real git repository: two commits, one making a function twice as slow."""
+"""critbench ab on a real git repository: two commits, both revisions measured with the fake clock.
+
+Nothing here depends on real timing: the fake clock (``critbench --fake-clock``) gives revision A the cost in
+``costs_ns`` and revision B the one in ``costs_b_ns``, with a seeded jitter, so the verdicts and the whole
+terminal output are the same on a quiet laptop and a loaded CI machine. Git dates are fixed, so the
+commits, and the hashes the output names, are too.
+
+Regenerate the golden files after an intended change with
+``CRITBENCH_UPDATE_GOLDEN=1 python3 dev.py test tests/cli/test_ab.py`` and review the diff.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +21,12 @@ import pytest
 from critbench.testing import FakeClock
 from tests.conftest import Workspace
 
+GOLDEN = Path(__file__).parent / "golden"
+
 LIBRARY = """
 import os
 
 REVISION = "{revision}"
-FACTOR = {factor}
 
 
 def work() -> int:
@@ -26,10 +36,7 @@ def work() -> int:
 
 
 def loop() -> int:
-    total = 0
-    for i in range(400 * FACTOR):
-        total += i
-    return total
+    return sum(range(10))
 """
 
 TARGET = '''
@@ -39,8 +46,14 @@ from critbench import Bencher, bench
 
 @bench
 def slowed(b: Bencher) -> None:
-    """Twice the work in the second commit."""
+    """Twice the cost in the second commit."""
     mylib.work()
+    b.iter(mylib.loop)
+
+
+@bench
+def sped_up(b: Bencher) -> None:
+    """Half the cost in the second commit."""
     b.iter(mylib.loop)
 
 
@@ -50,6 +63,11 @@ def steady(b: Bencher) -> None:
     b.iter(lambda: sum(range(300)))
 '''
 
+CLOCK = FakeClock(1000, seed=5, costs_b_ns={"w/slowed": 2000, "w/sped_up": 500})
+"""Revision B (the later one) is twice as slow in w/slowed and twice as fast in w/sped_up."""
+SAME = FakeClock(1000, seed=5)
+LOG = {"CRITBENCH_TEST_LOG": os.devnull}
+
 
 def _git(root: Path, *args: str) -> str:
     done = subprocess.run(
@@ -58,21 +76,31 @@ def _git(root: Path, *args: str) -> str:
         capture_output=True,
         text=True,
         check=True,
+        env={**os.environ, "GIT_AUTHOR_DATE": "2024-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2024-01-01T00:00:00Z"},
     )
     return done.stdout
+
+
+def _check(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("CRITBENCH_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"missing golden file {path}; run with CRITBENCH_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")
 
 
 @pytest.fixture
 def repo(make_workspace: Callable[..., Workspace]) -> Workspace:
     ws = make_workspace()
     ws.package("pkg", "pkg", {"w": TARGET})
-    ws.write("pkg/src/mylib/__init__.py", LIBRARY.format(revision="A", factor=1))
+    ws.write("pkg/src/mylib/__init__.py", LIBRARY.format(revision="A"))
     ws.write(".gitignore", "target/\n*.log\n")
-    _git(ws.root, "init", "-q")
+    _git(ws.root, "init", "-q", "-b", "main")
     _git(ws.root, "add", "-A")
     _git(ws.root, "commit", "-qm", "first")
-    ws.write("pkg/src/mylib/__init__.py", LIBRARY.format(revision="B", factor=2))
-    _git(ws.root, "commit", "-qam", "second: twice the work")
+    ws.write("pkg/src/mylib/__init__.py", LIBRARY.format(revision="B"))
+    _git(ws.root, "commit", "-qam", "second")
     return ws
 
 
@@ -84,20 +112,36 @@ def _state(root: Path) -> tuple[str, str, str]:
     return _git(root, "status", "--porcelain"), _git(root, "rev-parse", "HEAD"), _git(root, "worktree", "list")
 
 
-def test_ab_detects_the_slower_commit_and_each_side_runs_its_own_code(repo: Workspace) -> None:
-    log = repo.root / "sides.log"
-    before = _state(repo.root)
-    result = repo.critbench("ab", "HEAD~1", "HEAD", env={"CRITBENCH_TEST_LOG": str(log)})
+def test_ab_output_matches_golden(repo: Workspace) -> None:
+    """One benchmark unchanged, one slower, one faster: the terminal report byte for byte."""
+    result = repo.critbench("ab", "HEAD~1", "HEAD", env=LOG, fake=CLOCK)
     assert result.returncode == 1, result.stdout + result.stderr
-    slowed = result.stdout.split("w/slowed", 1)[1].split("w/steady", 1)[0]
+    _check("ab.txt", result.stdout)
+    verbose = repo.critbench("ab", "HEAD~1", "HEAD", "--output-format", "verbose", env=LOG, fake=CLOCK)
+    assert verbose.returncode == 1, verbose.stdout + verbose.stderr
+    _check("ab-verbose.txt", verbose.stdout)
+
+
+def test_ab_judges_each_benchmark_by_its_pairs_and_gates_on_the_regression(repo: Workspace) -> None:
+    result = repo.critbench("ab", "HEAD~1", "HEAD", env=LOG, fake=CLOCK)
+    assert result.returncode == 1, result.stdout + result.stderr
+    slowed = result.stdout.split("w/slowed", 1)[1].split("w/sped_up", 1)[0]
     assert "Performance has regressed." in slowed
     assert "✗" in slowed
-    assert "pairs measured in alternation" in slowed
-    steady = result.stdout.split("w/steady", 1)[1]
-    assert "Performance has regressed." not in steady
+    assert "20 pairs measured in alternation in 5 processes" in slowed
+    assert "Performance has improved." in result.stdout.split("w/sped_up", 1)[1].split("w/steady", 1)[0]
+    assert "No change in performance detected." in result.stdout.split("w/steady", 1)[1]
     assert "regressed w/slowed" in result.stdout
     assert "vs HEAD~1" in result.stdout
+    for stage in ("Warming up for", "Collecting 4 samples in estimated"):
+        assert f"Benchmarking w/slowed [process 1/5]: {stage}" in result.stderr
 
+
+def test_ab_runs_each_sides_own_code_and_leaves_the_checkout_alone(repo: Workspace) -> None:
+    log = repo.root / "sides.log"
+    before = _state(repo.root)
+    result = repo.critbench("ab", "HEAD~1", "HEAD", env={"CRITBENCH_TEST_LOG": str(log)}, fake=SAME)
+    assert result.returncode == 0, result.stdout + result.stderr
     sides = _sides(log)
     assert set(sides) == {"A", "B"}, "each side imported its own revision's module"
     assert sides["A"] != sides["B"]
@@ -107,10 +151,12 @@ def test_ab_detects_the_slower_commit_and_each_side_runs_its_own_code(repo: Work
 
 
 def test_ab_against_the_working_tree_includes_uncommitted_changes(repo: Workspace) -> None:
-    repo.write("pkg/src/mylib/__init__.py", LIBRARY.format(revision="W", factor=1))
+    repo.write("pkg/src/mylib/__init__.py", LIBRARY.format(revision="W"))
     before = _state(repo.root)
     log = repo.root / "x.log"
-    result = repo.critbench("ab", "HEAD~1", "--", "--exact", "w/slowed", env={"CRITBENCH_TEST_LOG": str(log)})
+    result = repo.critbench(
+        "ab", "HEAD~1", "--", "--exact", "w/slowed", env={"CRITBENCH_TEST_LOG": str(log)}, fake=SAME
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "uncommitted changes (pkg/src/mylib/__init__.py) are part of what is measured" in result.stderr
     assert "w/steady" not in result.stdout
@@ -137,6 +183,17 @@ def test_ab_refuses_unknown_revisions_and_missing_targets_cleanly(repo: Workspac
     assert [line.split()[0] for line in after[2].splitlines()] == [line.split()[0] for line in before[2].splitlines()]
 
 
+def test_ab_refuses_a_target_that_declares_one_id_twice(repo: Workspace) -> None:
+    """The same job runner as critbench run, so the same check: two benchmarks, one id."""
+    repo.write(
+        "pkg/benches/w.py",
+        TARGET + "\n\n@bench(name='steady')\ndef steady_again(b: Bencher) -> None:\n    b.iter(lambda: None)\n",
+    )
+    result = repo.critbench("ab", "HEAD", env=LOG, fake=SAME)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "two benchmarks have the id 'w/steady'" in result.stdout
+
+
 def test_interleave_needs_a_baseline_with_a_commit(make_workspace: Callable[..., Workspace]) -> None:
     ws = make_workspace()
     ws.package("pkg", "pkg", {"t": "from critbench import bench\n\n@bench\ndef x(b):\n    b.iter(lambda: None)\n"})
@@ -160,9 +217,7 @@ def test_worktrees_left_by_a_killed_comparison_are_removed_and_live_ones_kept(
         _git(repo.root, "worktree", "add", "--detach", "--quiet", str(scratch / "a"), "HEAD~1")
     status_before = _git(repo.root, "status", "--porcelain")
 
-    result = repo.critbench(
-        "ab", "HEAD~1", "HEAD", "--", "--exact", "w/steady", env={"CRITBENCH_TEST_LOG": "/dev/null"}
-    )
+    result = repo.critbench("ab", "HEAD~1", "HEAD", "--", "--exact", "w/steady", env=LOG, fake=SAME)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Removed {dead}: the worktrees of an earlier critbench ab that was killed." in result.stderr
     assert str(live) not in result.stderr
@@ -177,15 +232,18 @@ def test_ab_from_a_linked_worktree_with_uncommitted_changes(repo: Workspace, tmp
     linked = tmp_path / "linked"
     _git(repo.root, "worktree", "add", "--quiet", "-b", "feature", str(linked), "HEAD")
     source = linked / "pkg" / "src" / "mylib" / "__init__.py"
-    source.write_text(LIBRARY.format(revision="L", factor=1))
+    source.write_text(LIBRARY.format(revision="L"))
     log = tmp_path / "sides.log"
     before = _state(linked)
     main_before = _state(repo.root)
 
-    result = repo.critbench("ab", "HEAD", "--", "--exact", "w/slowed", cwd=linked, env={"CRITBENCH_TEST_LOG": str(log)})
+    undone = FakeClock(2000, seed=5, costs_b_ns={"w/slowed": 1000})  # the linked tree undid the extra work
+    result = repo.critbench(
+        "ab", "HEAD", "--", "--exact", "w/slowed", cwd=linked, env={"CRITBENCH_TEST_LOG": str(log)}, fake=undone
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "uncommitted changes (pkg/src/mylib/__init__.py) are part of what is measured" in result.stderr
-    assert "Performance has improved." in result.stdout  # the linked tree undid the second commit's extra work
+    assert "Performance has improved." in result.stdout
     sides = _sides(log)
     assert sides["L"].is_relative_to(linked.resolve())
     assert sides["B"] != sides["L"]
@@ -213,11 +271,8 @@ def test_a_comparison_too_noisy_to_see_modest_changes_suggests_measuring_side_by
 
 
 def test_ab_quick_mode_measures_in_one_process_and_says_so(repo: Workspace) -> None:
-    log = repo.root / "q.log"
-    result = repo.critbench(
-        "ab", "HEAD~1", "--", "--exact", "w/slowed", "--quick", env={"CRITBENCH_TEST_LOG": str(log)}
-    )
-    assert result.returncode in (0, 1), result.stdout + result.stderr
+    result = repo.critbench("ab", "HEAD~1", "--", "--exact", "w/slowed", "--quick", env=LOG, fake=CLOCK)
+    assert result.returncode == 1, result.stdout + result.stderr
     assert "alternation in 1 process)" in result.stdout
     assert "Benchmarking w/slowed" in result.stderr
     assert "[process 1/" not in result.stderr, (

@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable
 
+from critbench.testing import FakeClock
 from tests.conftest import Workspace
 
 TROUBLE = '''
@@ -42,7 +43,7 @@ def killed(b: Bencher) -> None:
 @bench
 def prints_forgery(b: Bencher) -> None:
     """Prints protocol-looking lines to stdout; they must not become results."""
-    print('{"v":1,"type":"measured","id":"trouble/before","samples":{}}')
+    print('{"v":2,"type":"measured","id":"trouble/before","samples":{}}')
     b.iter(lambda: sum(range(100)))
 
 @bench
@@ -108,3 +109,47 @@ def test_sigint_leaves_existing_baselines_intact_and_no_partial_one(make_workspa
     after = {p.relative_to(ws.output_root): p.read_bytes() for p in ws.output_root.rglob("*") if p.is_file()}
     assert after == before
     assert not [p for p in ws.output_root.iterdir() if p.name.startswith((".tmp", ".old"))]
+
+
+STAMPED = '''
+import time
+from critbench import Bencher, bench
+
+@bench
+def stamped(b: Bencher) -> None:
+    """Returns a timestamp where a duration belongs."""
+    b.iter_custom(lambda iters: time.time_ns())
+
+@bench
+def fine(b: Bencher) -> None:
+    b.iter(lambda: None)
+'''
+
+
+def test_an_iter_custom_returning_a_timestamp_fails_that_benchmark_in_one_line(
+    make_workspace: Callable[..., Workspace],
+) -> None:
+    ws = make_workspace()
+    ws.package("pkg", "pkg", {"t": STAMPED})
+    result = ws.critbench("run")
+    assert result.returncode == 3, result.stdout + result.stderr
+    named = [line for line in result.stdout.splitlines() if "t/stamped" in line]
+    assert len(named) == 2, named  # its result line and the summary's list of failures
+    assert "FAILED: raised BencherMisuse: iter_custom's routine returned" in named[0]
+    assert "more time than the call can have taken" in named[0]
+    assert "not a timestamp such as time.time_ns()" in named[0]
+    assert "failed: 1 (t/stamped)" in named[1]
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "t/fine" in result.stdout
+    verbose = ws.critbench("run", "--", "--exact", "t/stamped", "--verbose")
+    assert "Traceback" in verbose.stdout, "the traceback is there for whoever asks"
+
+
+def test_absurd_times_per_iteration_do_not_take_the_run_down(make_workspace: Callable[..., Workspace]) -> None:
+    """1e15 ns an iteration plans samples lasting years; no deadline computed from that may overflow."""
+    ws = make_workspace()
+    ws.package("pkg", "pkg", {"t": STAMPED})
+    result = ws.critbench("run", "--", "--exact", "t/fine", fake=FakeClock(1e15))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "t/fine" in result.stdout
+    assert "internal error" not in result.stderr

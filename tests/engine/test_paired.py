@@ -1,15 +1,36 @@
-"""The A/B plan (how many pairs of how long) and the pinning that keeps both sides on one CPU."""
+"""The A/B method (warm-up, how many pairs of how long, the order) and the pinning to one CPU."""
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
-from critbench.engine._paired import SAMPLE_TIME_NS, paired_plan
+from critbench import Bencher, bench
+from critbench.api import collecting
+from critbench.api._bencher import run_to_end
+from critbench.engine._core import drive
+from critbench.engine._loops import FakeTimer
+from critbench.engine._paired import SAMPLE_TIME_NS, PairSide, Revision, Turn, measure_pair, paired_plan, paired_sampler
 from critbench.model import Settings
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def warming_up(self, seconds: float) -> None:
+        self.events.append(f"warm-up {seconds}")
+
+    def collecting(self, samples: int, expected_ns: float, iterations: int) -> None:
+        self.events.append(f"collecting {samples} in {expected_ns:.0f} ns ({iterations} iterations)")
+
+    def warning(self, text: str) -> None:
+        self.events.append(text)
 
 
 def test_a_fast_routine_gets_many_samples_of_about_five_milliseconds() -> None:
@@ -53,3 +74,52 @@ def test_pinning_keeps_the_process_and_the_threads_it_starts_on_one_cpu() -> Non
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split(" ", 1)
     cpu = int(out[0])
     assert out[1].strip() == f"[{cpu}] [{cpu}]"
+
+
+def test_the_sampler_warms_both_sides_up_on_their_summed_time_then_draws_each_pairs_order() -> None:
+    settings = Settings(warm_up_time=1e-3, measurement_time=0.02, sample_size=3)
+    asked: list[Turn] = []
+    progress = Recorder()
+
+    async def answer(turn: Turn) -> tuple[float, float]:
+        asked.append(turn)
+        return turn.iters * 1000.0, turn.iters * 3000.0  # B costs three times A
+
+    run = run_to_end(drive(paired_sampler(settings, random.Random(1), progress), answer))
+    warm = asked[: -len(run.iters)]
+    # Doubling until A and B together exceed 1 ms: 1+2+...+128 = 255 iterations of 4 µs = 1.02 ms
+    assert [turn.iters for turn in warm] == [2**i for i in range(8)]
+    assert all(turn.a_first for turn in warm)
+    # k from the slower side: 5 ms / 3 µs; pairs: 20 ms / (k · 3 µs)
+    k, pairs = paired_plan(3000.0, settings)
+    assert run.iters == (k,) * pairs
+    assert run.times_b == tuple(3 * t for t in run.times_a)
+    assert run.a_first == tuple(turn.a_first for turn in asked[len(warm) :])
+    assert 0 < sum(run.a_first) < pairs, "the order is drawn for every pair"
+    assert progress.events == [
+        "warm-up 0.001",
+        f"collecting {pairs} in {pairs * k * 4000.0:.0f} ns ({pairs * k} iterations)",
+    ]
+
+
+def test_a_pair_measured_with_the_fake_clock_costs_each_side_its_own_price() -> None:
+    calls: list[str] = []
+
+    @bench
+    def routine(b: Bencher) -> None:
+        b.iter(lambda: calls.append("x"))
+
+    with collecting() as specs:
+        bench(routine)
+    instance = specs[0].instances("g")[0]
+    sides = [
+        PairSide(Revision(side, Path("/nonexistent"), []), instance, FakeTimer(cost, f"k:{side}"))
+        for side, cost in (("a", 1000.0), ("b", 2000.0))
+    ]
+    settings = Settings(warm_up_time=1e-3, measurement_time=0.05, sample_size=5)
+    first = measure_pair(sides[0], sides[1], settings, rng=random.Random(3), progress=Recorder())
+    again = measure_pair(sides[0], sides[1], settings, rng=random.Random(3), progress=Recorder())
+    assert first == again, "the fake clock and a seeded order give the same pairs every time"
+    ratios = [b / a for a, b in zip(first.times_a, first.times_b, strict=True)]
+    assert all(1.8 < ratio < 2.2 for ratio in ratios)
+    assert len(calls) == 2 * 2 * (len(first.iters) + 9), "once per side and turn, warm-up included"

@@ -14,13 +14,10 @@ Bencher that runs each routine a few times and checks it was used correctly::
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-from collections.abc import Awaitable, Callable, Generator
 from typing import Any
 
 from critbench.api._bench import F
-from critbench.api._bencher import BatchSize, Bencher, I
+from critbench.api._bencher import Bencher, BencherMisuse, Routine, call_benchmark
 from critbench.model import BenchmarkId
 
 _NO_PARAMETER = object()
@@ -30,69 +27,24 @@ class SmokeTestError(AssertionError):
     """The benchmark function used its Bencher in a way a real run would reject."""
 
 
-class _Done:
-    def __await__(self) -> Generator[Any, None, None]:
-        return
-        yield
-
-
 class SmokeBencher(Bencher):
-    """A Bencher that runs each routine ``iterations`` times and records which method was used."""
+    """A Bencher that runs each routine ``iterations`` times, untimed; misuse is checked as in a real run."""
 
     def __init__(self, name: str, iterations: int) -> None:
-        self._id = BenchmarkId("smoke", name)
+        super().__init__(BenchmarkId("smoke", name))
         self.iterations = iterations
         self.method: str | None = None
-        self._awaited = True
 
-    @property
-    def id(self) -> BenchmarkId:
-        return self._id
-
-    def _claim(self, method: str) -> None:
-        if self.method is not None:
-            raise SmokeTestError(f"the benchmark called {method}() after {self.method}(); call exactly one")
-        self.method = method
-
-    def iter(self, routine: Callable[[], object]) -> None:
-        self._claim("iter")
-        for _ in range(self.iterations):
-            routine()
-
-    def iter_batched(
-        self, setup: Callable[[], I], routine: Callable[[I], object], batch_size: BatchSize = "small"
-    ) -> None:
-        self._claim("iter_batched")
-        for _ in range(self.iterations):
-            routine(setup())
-
-    def iter_custom(self, routine: Callable[[int], float]) -> None:
-        self._claim("iter_custom")
-        elapsed = routine(self.iterations)
-        if isinstance(elapsed, bool) or not isinstance(elapsed, int | float) or elapsed < 0:
-            raise SmokeTestError(f"iter_custom's routine must return nanoseconds, got {elapsed!r}")
-
-    def iter_async(self, routine: Callable[[], Awaitable[object]]) -> Awaitable[None]:
-        self._claim("iter_async")
-
-        async def run() -> None:
-            for _ in range(self.iterations):
-                await routine()
-            self._awaited = True
-
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            asyncio.run(run())
-            return _Done()
-        self._awaited = False
-        return run()
+    async def _measure(self, routine: Routine) -> None:
+        self.method = routine.method
+        await routine.exercise(self.iterations)
 
     def check(self) -> None:
-        if self.method is None:
-            raise SmokeTestError("the benchmark returned without calling an iter* method of its Bencher")
-        if not self._awaited:
-            raise SmokeTestError("iter_async() was called inside an async benchmark but never awaited")
+        """:meth:`finish`, with misuse reported as :class:`SmokeTestError`."""
+        try:
+            self.finish()
+        except BencherMisuse as exc:
+            raise SmokeTestError(str(exc)) from exc
 
 
 def smoke_run(function: F, parameter: Any = _NO_PARAMETER, *, iterations: int = 3) -> None:
@@ -103,14 +55,8 @@ def smoke_run(function: F, parameter: Any = _NO_PARAMETER, *, iterations: int = 
     """
     bencher = SmokeBencher(getattr(function, "__name__", "benchmark"), iterations)
     args: tuple[Any, ...] = (bencher,) if parameter is _NO_PARAMETER else (bencher, parameter)
-    if inspect.iscoroutinefunction(function):
-        asyncio.run(function(*args))
-    else:
-        returned = function(*args)
-        if inspect.isawaitable(returned):
-
-            async def wait() -> None:
-                await returned
-
-            asyncio.run(wait())
+    try:
+        call_benchmark(function, args)
+    except BencherMisuse as exc:
+        raise SmokeTestError(str(exc)) from exc
     bencher.check()

@@ -2,6 +2,7 @@
 
 from critbench.engine._diagnostics import DiagnosticsProbe
 from critbench.engine._environment import capture_environment
+from critbench.engine._observer import RunObserver, SilentObserver
 from critbench.engine._revisions import (
     Checkout,
     checkouts,
@@ -11,15 +12,13 @@ from critbench.engine._revisions import (
 )
 from critbench.engine._runner import (
     PairedResults,
-    RunObserver,
     Selection,
-    SilentObserver,
     TargetListing,
     list_target,
-    load_failure_id,
     run_paired_suite,
     run_suite,
 )
+from critbench.engine._schedule import load_failure_id
 from critbench.errors import RevisionError
 
 __all__ = [

@@ -1,14 +1,10 @@
-"""Importing a bench target from its file and calling a benchmark function, sync or async."""
+"""Importing a bench target from its file."""
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
-import inspect
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 
 def import_file(path: Path, module_name: str) -> None:
@@ -19,17 +15,3 @@ def import_file(path: Path, module_name: str) -> None:
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     spec.loader.exec_module(module)
-
-
-def call_benchmark(function: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    """Call a benchmark function: an ``async def`` one (or one returning an awaitable) in a fresh event loop."""
-    if inspect.iscoroutinefunction(function):
-        asyncio.run(function(*args))
-        return
-    returned = function(*args)
-    if inspect.isawaitable(returned):
-        asyncio.run(_await(returned))
-
-
-async def _await(awaitable: Any) -> None:
-    await awaitable

@@ -25,7 +25,6 @@ routine: 100 pairs of 50 ms gave per-process medians spread by 2.8%, 1,000 pairs
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import importlib
 import importlib.util
@@ -35,25 +34,19 @@ import queue
 import random
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from critbench.api import BatchSize, Bencher, BenchInstance, BenchSpec, collecting
-from critbench.api._bencher import I
-from critbench.engine._bencher_impl import (
-    AlreadyDone,
-    BencherMisuse,
-    async_timer,
-    batch_size_for,
-    batched_runner,
-    check_time,
-    iter_runner,
-)
-from critbench.engine._loading import call_benchmark, import_file
-from critbench.model import BenchmarkId, Settings
+from critbench.api import Bencher, BenchInstance, BenchSpec, collecting
+from critbench.api._bencher import BencherMisuse, Routine, call_benchmark, run_to_end
+from critbench.engine import _sampling
+from critbench.engine._core import Progress, drive, loop_of, timer_of
+from critbench.engine._loading import import_file
+from critbench.engine._loops import FakeTimer
+from critbench.model import Settings
 
 _STOP = -1
 
@@ -126,120 +119,98 @@ def load_revision(label: str, root: Path, target_path: Path, paths: list[str], m
     return revision
 
 
-class _Side:
-    """One revision's benchmark running in its own thread, timing what the coordinator asks for."""
+@dataclass(frozen=True)
+class PairSide:
+    """One side of a pair to measure: its revision, its benchmark and, in tests, its fake clock."""
 
-    def __init__(self, revision: Revision, instance: BenchInstance, settings: Settings) -> None:
-        self.revision = revision
-        self.instance = instance
-        self.settings = settings
+    revision: Revision
+    instance: BenchInstance
+    fake: FakeTimer | None = None
+
+
+class _Side:
+    """One revision's benchmark running in its own thread, timing what the coordinator asks for.
+
+    The thread calls the benchmark function with a :class:`_ServingBencher`; its ``iter*`` call builds the
+    measuring core's timing loop and then times, on request, as many iterations as the coordinator asks.
+    """
+
+    def __init__(self, side: PairSide) -> None:
+        self.revision = side.revision
+        self.instance = side.instance
+        self.fake = side.fake
         self.requests: queue.Queue[int] = queue.Queue()
         self.replies: queue.Queue[tuple[str, Any]] = queue.Queue()
-        self.thread = threading.Thread(target=self._main, name=f"critbench-{revision.label}", daemon=True)
+        """("ready", None), ("time", ns) per request, and last ("ended", what the benchmark raised or None)."""
+        self.ended = False
+        self.thread = threading.Thread(target=self._main, name=f"critbench-{side.revision.label}", daemon=True)
 
     def start(self) -> None:
         self.thread.start()
 
     def _main(self) -> None:
-        bencher = _PairedBencher(self)
+        bencher = _ServingBencher(self)
         args: tuple[Any, ...] = (bencher,)
         if self.instance.has_parameter:
             args = (bencher, self.instance.parameter)
+        outcome: BaseException | None = None
         try:
             call_benchmark(self.instance.spec.function, args)
-            if not bencher.served:
-                raise BencherMisuse("the benchmark returned without calling an iter* method of its Bencher")
-            self.replies.put(("finished", None))
+            bencher.finish()
         except BaseException as exc:  # reported to the coordinator, which fails the benchmark
-            self.replies.put(("error", exc))
+            outcome = exc
+        self.replies.put(("ended", outcome))
+
+    def _reply(self) -> tuple[str, Any]:
+        kind, value = self.replies.get()
+        self.ended = self.ended or kind == "ended"
+        return kind, value
 
     def ask(self, iters: int) -> float:
         """Time ``iters`` iterations on this side (its modules active); raises what the side raised."""
         with self.revision.active():
             self.requests.put(iters)
-            kind, value = self.replies.get()
+            kind, value = self._reply()
         if kind == "time":
             return float(value)
-        if kind == "error":
+        if value is not None:
             raise value
         raise BencherMisuse("the benchmark's routine returned before its measurement was complete")
 
     def wait_ready(self) -> None:
-        kind, value = self.replies.get()
-        if kind == "error":
-            raise value
-        if kind == "finished":
-            raise BencherMisuse("the benchmark returned without calling an iter* method of its Bencher")
+        kind, value = self._reply()
+        if kind == "ended":
+            raise value if value is not None else BencherMisuse("the benchmark ended before its measurement")
 
-    def stop(self) -> None:
+    def stop(self) -> BaseException | None:
+        """End the side's measurement and its thread; what its benchmark raised since, if anything."""
+        outcome = None
         with self.revision.active():
-            self.requests.put(_STOP)
-            kind, value = self.replies.get()
+            if not self.ended:
+                self.requests.put(_STOP)
+                kind, outcome = self._reply()
+                while kind != "ended":
+                    kind, outcome = self._reply()
             self.thread.join()
-        if kind == "error":
-            raise value
+        return outcome
 
 
-class _PairedBencher(Bencher):
-    """The Bencher a side's benchmark receives: its ``iter*`` call serves the coordinator's requests."""
+class _ServingBencher(Bencher):
+    """The Bencher a side's benchmark receives: its ``iter*`` call serves the coordinator's requests.
+
+    Waiting for a request blocks the side's thread, event loop included: while the other side is timed,
+    nothing of this side's (an async benchmark's background tasks, say) competes with it for the CPU.
+    """
 
     def __init__(self, side: _Side) -> None:
+        super().__init__(side.instance.id)
         self._side = side
-        self.served = False
 
-    @property
-    def id(self) -> BenchmarkId:
-        return self._side.instance.id
-
-    def _claim(self) -> None:
-        if self.served:
-            raise BencherMisuse("call exactly one iter* method")
-        self.served = True
-
-    def _serve(self, run: Callable[[int], float]) -> None:
-        self._claim()
+    async def _measure(self, routine: Routine) -> None:
+        timed = timer_of(loop_of(routine, self._side.fake))
         self._side.replies.put(("ready", None))
         while (iters := self._side.requests.get()) != _STOP:
-            try:
-                self._side.replies.put(("time", check_time(run(iters))))
-            except BaseException as exc:
-                self._side.replies.put(("error", exc))
-                return
-        self._side.replies.put(("stopped", None))
-
-    async def _serve_async(self, timed: Callable[[int], Awaitable[float]]) -> None:
-        self._claim()
-        self._side.replies.put(("ready", None))
-        loop = asyncio.get_running_loop()
-        while (iters := await loop.run_in_executor(None, self._side.requests.get)) != _STOP:
-            try:
-                self._side.replies.put(("time", check_time(await timed(iters))))
-            except BaseException as exc:
-                self._side.replies.put(("error", exc))
-                return
-        self._side.replies.put(("stopped", None))
-
-    def iter(self, routine: Callable[[], object]) -> None:
-        self._serve(iter_runner(routine))
-
-    def iter_batched(
-        self, setup: Callable[[], I], routine: Callable[[I], object], batch_size: BatchSize = "small"
-    ) -> None:
-        batch_size_for(batch_size, 1)
-        self._serve(batched_runner(setup, routine, batch_size))
-
-    def iter_custom(self, routine: Callable[[int], float]) -> None:
-        self._serve(lambda iters: float(routine(iters)))
-
-    def iter_async(self, routine: Callable[[], Awaitable[object]]) -> Awaitable[None]:
-        timed = async_timer(routine)
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            with asyncio.Runner() as runner:
-                self._serve(lambda iters: runner.run(timed(iters)))
-            return AlreadyDone()
-        return self._serve_async(timed)
+            self._side.replies.put(("time", await timed(iters)))
 
 
 @dataclass(frozen=True)
@@ -286,49 +257,78 @@ def paired_plan(met_ns: float, settings: Settings) -> tuple[int, int]:
     return k, pairs
 
 
+@dataclass(frozen=True)
+class Turn:
+    """One request of the paired sampler: ``iters`` iterations on each side, A's turn first or B's."""
+
+    iters: int
+    a_first: bool
+
+
+def paired_sampler(
+    settings: Settings, rng: random.Random, progress: Progress
+) -> Generator[Turn, tuple[float, float], PairedRun]:
+    """The A/B method as a sampler: asks for turns, is sent (A's time, B's time) of each.
+
+    The warm-up is Criterion's doubling (``_sampling.warm_up``) over the two sides' summed time; the plan is
+    :func:`paired_plan` for the slower side.
+    """
+    progress.warming_up(settings.warm_up_time)
+    warm_up = _sampling.warm_up(settings)
+    warm_ns = [0.0, 0.0]
+    iters = next(warm_up)
+    while True:
+        time_a, time_b = yield Turn(iters, a_first=True)
+        warm_ns[0] += time_a
+        warm_ns[1] += time_b
+        try:
+            iters = warm_up.send(time_a + time_b)
+        except StopIteration as stop:
+            warm_iters: int = stop.value[0]
+            break
+    k, pairs = paired_plan(max(warm_ns) / warm_iters, settings)
+    progress.collecting(pairs, pairs * k * sum(warm_ns) / warm_iters, pairs * k)
+    times_a: list[float] = []
+    times_b: list[float] = []
+    order: list[bool] = []
+    for _ in range(pairs):
+        a_first = rng.random() < 0.5
+        time_a, time_b = yield Turn(k, a_first)
+        times_a.append(time_a)
+        times_b.append(time_b)
+        order.append(a_first)
+    return PairedRun((k,) * pairs, tuple(times_a), tuple(times_b), tuple(order))
+
+
 def measure_pair(
-    revision_a: Revision,
-    instance_a: BenchInstance,
-    revision_b: Revision,
-    instance_b: BenchInstance,
-    settings: Settings,
-    *,
-    rng: random.Random,
+    side_a: PairSide, side_b: PairSide, settings: Settings, *, rng: random.Random, progress: Progress
 ) -> PairedRun:
     """Warm both sides up and take alternating pairs of samples, as planned by :func:`paired_plan`."""
-    side_a = _Side(revision_a, instance_a, settings)
-    side_b = _Side(revision_b, instance_b, settings)
+    a, b = _Side(side_a), _Side(side_b)
     started: list[_Side] = []
+
+    async def take(turn: Turn) -> tuple[float, float]:
+        if turn.a_first:
+            time_a = a.ask(turn.iters)
+            return time_a, b.ask(turn.iters)
+        time_b = b.ask(turn.iters)
+        return a.ask(turn.iters), time_b
+
     try:
-        for side in (side_a, side_b):
+        for side in (a, b):
             with side.revision.active():
                 side.start()
                 started.append(side)
                 side.wait_ready()
-        warm_ns = {id(side_a): 0.0, id(side_b): 0.0}
-        warm_iters = 0
-        n = 1
-        limit = settings.warm_up_time * 1e9
-        while sum(warm_ns.values()) <= limit:
-            for side in (side_a, side_b):
-                warm_ns[id(side)] += side.ask(n)
-            warm_iters += n
-            n *= 2
-        k, pairs = paired_plan(max(warm_ns.values()) / warm_iters, settings)
-        times_a: list[float] = []
-        times_b: list[float] = []
-        order: list[bool] = []
-        for _ in range(pairs):
-            a_first = rng.random() < 0.5
-            if a_first:
-                times_a.append(side_a.ask(k))
-                times_b.append(side_b.ask(k))
-            else:
-                times_b.append(side_b.ask(k))
-                times_a.append(side_a.ask(k))
-            order.append(a_first)
-        return PairedRun((k,) * pairs, tuple(times_a), tuple(times_b), tuple(order))
-    finally:
+        run = run_to_end(drive(paired_sampler(settings, rng, progress), take))
+    except BaseException:
         for side in started:
             with contextlib.suppress(BaseException):
                 side.stop()
+        raise
+    # What a side raises after its measurement (a second iter* call, say) fails the pair, as it would a run.
+    errors = [side.stop() for side in started]
+    for error in errors:
+        if error is not None:
+            raise error
+    return run

@@ -1,23 +1,22 @@
-"""The versioned message format between the runner and its worker processes.
+"""The versioned messages between the runner and its worker processes (Criterion's ``connection.rs``).
 
 Workers write one JSON object per line to a dedicated pipe (never stdout, which belongs to the benchmark's
-own prints). Every message carries ``"v"`` (the protocol version) and ``"type"``. The runner rejects lines
-that are not JSON objects of the current version, so stray bytes can never be taken for a result.
+own prints). Every message is one of the frozen records below, written by one codec as its fields plus
+``"v"`` (the protocol version) and ``"type"``. The runner rejects lines that are not messages of the current
+version, of a known type, with the fields that type needs, so stray bytes can never be taken for a result.
 
 Worker → runner messages, in order:
 
-- ``hello``        ``{pid}``: the worker is up.
-- ``benchmarks``   ``{infos: [BenchmarkInfo...], matched: [id...], selected: [id...]}``: what the target
-  declares, which of those the run's filter matches, and which this worker will measure.
-- ``start``        ``{id}``; ``warmup`` ``{id, seconds}``; ``collecting`` ``{id, samples, expected_s,
-  iterations}``: progress of one benchmark.
-- ``warning``      ``{id, text}``: e.g. "Unable to complete 100 samples in 5.0s...".
-- ``measured``     ``{id, samples: Samples, memory: MemoryUsage}``: one benchmark's raw data.
-- ``paired``       ``{id, samples: Samples, samples_a: Samples}``: critbench ab's alternating samples of
-  the judged revision and of revision A, pair by pair.
-- ``failed``       ``{id, kind, reason, detail}``: the benchmark raised (the worker goes on with the next).
-- ``fatal``        ``{reason, detail}``: the target could not be loaded; nothing else follows.
-- ``done``         ``{}``: every selected benchmark was attempted.
+- :class:`Hello`: the worker is up.
+- :class:`Benchmarks`: what the target declares, which of those the run's filter matches, and which this
+  worker will measure.
+- :class:`Start`, :class:`WarmingUp`, :class:`Collecting`: progress of one benchmark.
+- :class:`SamplingWarning`: e.g. "Unable to complete 100 samples in 5.0s...".
+- :class:`Measured`: one benchmark's raw data; :class:`Paired`: critbench ab's alternating samples of the
+  judged revision and of revision A, pair by pair.
+- :class:`Failed`: the benchmark raised (the worker goes on with the next).
+- :class:`Fatal`: the target could not be loaded; nothing else follows.
+- :class:`Done`: every selected benchmark was attempted.
 """
 
 from __future__ import annotations
@@ -26,47 +25,119 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-PROTOCOL_VERSION = 1
+from critbench.model import BenchmarkInfo, FailureKind, MemoryUsage, Samples, from_data, to_data
 
-MESSAGE_TYPES = frozenset(
-    {
-        "hello",
-        "benchmarks",
-        "start",
-        "warmup",
-        "collecting",
-        "warning",
-        "measured",
-        "paired",
-        "failed",
-        "fatal",
-        "done",
-    }
+PROTOCOL_VERSION = 2
+"""2: every message a typed record (version 1 carried loose dicts)."""
+
+
+@dataclass(frozen=True)
+class Hello:
+    pid: int
+
+
+@dataclass(frozen=True)
+class Benchmarks:
+    infos: tuple[BenchmarkInfo, ...]
+    matched: tuple[str, ...]
+    selected: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Start:
+    id: str
+    process: int = 0
+    processes: int = 1
+
+
+@dataclass(frozen=True)
+class WarmingUp:
+    id: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Collecting:
+    id: str
+    samples: int
+    expected_s: float
+    iterations: int
+
+
+@dataclass(frozen=True)
+class SamplingWarning:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Measured:
+    id: str
+    samples: Samples
+    memory: MemoryUsage
+
+
+@dataclass(frozen=True)
+class Paired:
+    id: str
+    samples: Samples
+    """The judged revision's (B's) samples."""
+    samples_a: Samples
+
+
+@dataclass(frozen=True)
+class Failed:
+    id: str
+    kind: FailureKind
+    reason: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Fatal:
+    reason: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Done:
+    pass
+
+
+Message = (
+    Hello | Benchmarks | Start | WarmingUp | Collecting | SamplingWarning | Measured | Paired | Failed | Fatal | Done
 )
+
+MESSAGE_TYPES: dict[str, type[Message]] = {
+    "hello": Hello,
+    "benchmarks": Benchmarks,
+    "start": Start,
+    "warmup": WarmingUp,
+    "collecting": Collecting,
+    "warning": SamplingWarning,
+    "measured": Measured,
+    "paired": Paired,
+    "failed": Failed,
+    "fatal": Fatal,
+    "done": Done,
+}
+_TAGS = {cls: tag for tag, cls in MESSAGE_TYPES.items()}
 
 
 class ProtocolError(Exception):
     """A worker sent something that is not a message of this protocol version."""
 
 
-@dataclass(frozen=True)
-class Message:
-    type: str
-    data: dict[str, Any]
-
-
-def encode(message_type: str, **data: Any) -> bytes:
-    """One message as a JSON line."""
-    if message_type not in MESSAGE_TYPES:
-        raise ValueError(f"unknown message type {message_type!r}")
-    payload = {"v": PROTOCOL_VERSION, "type": message_type, **data}
+def encode(message: Message) -> bytes:
+    """One message as a JSON line; ValueError for values JSON cannot carry (NaN, infinity)."""
+    payload = {"v": PROTOCOL_VERSION, "type": _TAGS[type(message)], **to_data(message)}
     return json.dumps(payload, separators=(",", ":"), allow_nan=False).encode() + b"\n"
 
 
 def decode(line: bytes) -> Message:
     """The message on one line, or ProtocolError saying why it is not one."""
     try:
-        payload = json.loads(line)
+        payload: Any = json.loads(line)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"not a JSON message: {line[:80]!r} ({exc})") from None
     if not isinstance(payload, dict):
@@ -74,10 +145,14 @@ def decode(line: bytes) -> Message:
     version = payload.pop("v", None)
     if version != PROTOCOL_VERSION:
         raise ProtocolError(f"worker speaks protocol {version!r}, the runner speaks {PROTOCOL_VERSION}")
-    message_type = payload.pop("type", None)
-    if message_type not in MESSAGE_TYPES:
-        raise ProtocolError(f"unknown message type {message_type!r}")
-    return Message(message_type, payload)
+    tag = payload.pop("type", None)
+    cls = MESSAGE_TYPES.get(tag) if isinstance(tag, str) else None
+    if cls is None:
+        raise ProtocolError(f"unknown message type {tag!r}")
+    try:
+        return from_data(cls, payload)
+    except (TypeError, ValueError) as exc:
+        raise ProtocolError(f"malformed {tag!r} message: {exc}") from None
 
 
 class LineBuffer:

@@ -1,0 +1,343 @@
+"""The timing loops: one per kind of routine, each timing ``iters`` iterations as one measured block.
+
+Loops are kept as bare as Python allows (``for _ in repeat(None, n)``, the routine in a local variable) so the
+harness adds as little as possible to each iteration; what it still adds is measured once per worker process
+by timing an empty routine through the same loop (:func:`calibrated_overhead`) and reported beside the
+samples. Every loop is driven the same way (``await loop.time(iters)``); a loop of synchronous code never
+suspends, so a synchronous benchmark runs it without an event loop.
+
+Besides timing, a loop knows how to measure the memory one iteration allocates, in a separate untimed pass
+under ``tracemalloc`` (:meth:`Loop.peak_bytes`), so tracing never slows a timed sample.
+"""
+
+from __future__ import annotations
+
+import abc
+import math
+import random
+import statistics
+import tracemalloc
+import zlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from itertools import repeat
+from time import perf_counter_ns
+from types import TracebackType
+from typing import Any
+
+from critbench.api._bencher import (
+    AsyncRoutine,
+    BatchedRoutine,
+    BencherMisuse,
+    CustomRoutine,
+    IterRoutine,
+    Routine,
+)
+from critbench.engine._measurement import WALL_TIME, Measurement
+from critbench.model import FakeClock
+
+
+class Loop(abc.ABC):
+    """Times a routine for a number of iterations; one instance serves a whole benchmark."""
+
+    key: str | None = None
+    """Which calibrated overhead applies (one per timing method); None where there is none to take out."""
+
+    @abc.abstractmethod
+    async def time(self, iters: int) -> float:
+        """The measured value of ``iters`` iterations (nanoseconds for wall time)."""
+
+    def empty(self) -> Loop | None:
+        """This loop around a routine that does nothing, to calibrate the harness's own cost; None: none."""
+        return None
+
+    async def peak_bytes(self) -> int | None:
+        """Memory one iteration allocates, in an untimed pass; None where this loop cannot tell."""
+        return None
+
+    def fastest(self, samples: int) -> tuple[float, ...] | None:
+        """Per sample of the last ``samples``: the fastest ~0.1 ms window's time per iteration, if kept."""
+        return None
+
+
+WINDOW_NS = 100_000
+"""Length of the windows a sample is timed in, besides its total (0.1 ms)."""
+
+
+class IterLoop(Loop):
+    """``iter``: times ``iters`` calls as a whole and in windows of about 0.1 ms, keeping the fastest window's
+    time per iteration of each call in :attr:`fastest_ns`.
+
+    On a busy machine a sample of several milliseconds is almost always preempted somewhere, so even the
+    fastest sample carries a random delay; a 0.1 ms window usually escapes it. The windows cost two clock
+    reads per 0.1 ms (about 0.05%), and the total is timed exactly as by a plain loop.
+    """
+
+    key = "iter"
+
+    def __init__(self, routine: Callable[[], object], measurement: Measurement = WALL_TIME) -> None:
+        self._routine = routine
+        self._measurement = measurement
+        self._window = 0
+        self.fastest_ns: list[float] = []
+
+    async def time(self, iters: int) -> float:
+        return self.timed(iters)
+
+    def timed(self, iters: int) -> float:
+        routine, start, end = self._routine, self._measurement.start, self._measurement.end
+        window = self._window or iters
+        total: float = 0  # stays an int while the measurement's values are ints
+        best = math.inf
+        remaining = iters
+        while remaining > 0:
+            chunk = min(window, remaining)
+            started = start()
+            for _ in repeat(None, chunk):
+                routine()
+            elapsed = end(started)
+            total += elapsed
+            if elapsed > 0:
+                best = min(best, elapsed / chunk)
+            remaining -= chunk
+        self.fastest_ns.append(best if math.isfinite(best) else total / iters)
+        self._window = max(1, int(WINDOW_NS * iters / total)) if total > 0 else iters
+        return total
+
+    def empty(self) -> Loop:
+        return IterLoop(_noop, self._measurement)
+
+    async def peak_bytes(self) -> int:
+        return traced_peak_bytes(self._routine)
+
+    def fastest(self, samples: int) -> tuple[float, ...]:
+        return tuple(self.fastest_ns[-samples:])
+
+
+class BatchedLoop(Loop):
+    """``iter_batched``: inputs made untimed in batches, the routine timed over each batch, outputs dropped
+    outside the timed region."""
+
+    def __init__(self, routine: BatchedRoutine[Any], measurement: Measurement = WALL_TIME) -> None:
+        self._batched = routine
+        self._measurement = measurement
+        self.key = f"iter_batched:{routine.batch_size}"
+
+    async def time(self, iters: int) -> float:
+        setup, routine = self._batched.setup, self._batched.routine
+        start, end = self._measurement.start, self._measurement.end
+        size = self._batched.inputs_per_batch(iters)
+        elapsed: float = 0
+        remaining = iters
+        while remaining > 0:
+            inputs = [setup() for _ in range(min(size, remaining))]
+            started = start()
+            outputs = list(map(routine, inputs))
+            elapsed += end(started)
+            remaining -= len(inputs)
+            del outputs, inputs
+        return elapsed
+
+    def empty(self) -> Loop:
+        return BatchedLoop(BatchedRoutine(_noop, _noop_input, self._batched.batch_size), self._measurement)
+
+    async def peak_bytes(self) -> int:
+        # Memory of the routine alone: inputs are made before tracing starts, as they are made untimed.
+        routine = self._batched.routine
+        inputs = [self._batched.setup() for _ in range(_TRACED_TRIES)]
+        return traced_peak_bytes(lambda: routine(inputs.pop()))
+
+
+CUSTOM_SLACK_NS = 1e6
+"""What ``iter_custom``'s routine may report beyond twice the wall time its call took (timer granularity)."""
+
+
+class CustomLoop(Loop):
+    """``iter_custom``: the routine times itself; the loop only checks that what it reports is possible.
+
+    A routine that returns a timestamp (``time.time_ns()``) instead of a duration reports decades per call;
+    left unchecked, that number plans samples that would take millennia and overflows the runner's
+    deadlines and the statistics. No honest timing of a call can exceed the wall time the call took, so a
+    value beyond twice that, plus 1 ms for coarse timers, fails the benchmark with a message saying so.
+    """
+
+    def __init__(self, routine: CustomRoutine) -> None:
+        self._custom = routine
+
+    async def time(self, iters: int) -> float:
+        started = perf_counter_ns()
+        reported = self._custom.call(iters)
+        wall_ns = perf_counter_ns() - started
+        if reported > 2 * wall_ns + CUSTOM_SLACK_NS:
+            raise BencherMisuse(
+                f"iter_custom's routine returned {reported:.4g} ns for {iters} iteration(s), more time than the "
+                f"call can have taken ({wall_ns:.4g} ns of wall time); it must return the duration of its "
+                "iterations, not a timestamp such as time.time_ns()"
+            )
+        return reported
+
+    async def peak_bytes(self) -> int:
+        routine = self._custom.routine
+        return traced_peak_bytes(lambda: routine(1))
+
+
+class AsyncLoop(Loop):
+    """``iter_async``: ``await routine()`` in a loop, inside the event loop the measurement runs in."""
+
+    key = "iter_async"
+
+    def __init__(self, routine: Callable[[], Awaitable[object]], measurement: Measurement = WALL_TIME) -> None:
+        self._routine = routine
+        self._measurement = measurement
+
+    async def time(self, iters: int) -> float:
+        routine, end = self._routine, self._measurement.end
+        started = self._measurement.start()
+        for _ in repeat(None, iters):
+            await routine()
+        return end(started)
+
+    def empty(self) -> Loop:
+        return AsyncLoop(_async_noop, self._measurement)
+
+    async def peak_bytes(self) -> int:
+        with _PeakTrace() as trace:
+            for _ in range(_TRACED_TRIES):
+                trace.begin()
+                result = await self._routine()
+                trace.end()
+                del result
+        return trace.smallest
+
+
+def loop_for(routine: Routine, measurement: Measurement = WALL_TIME) -> Loop:
+    """The timing loop for one ``iter*`` call's routine."""
+    match routine:
+        case IterRoutine():
+            return IterLoop(routine.routine, measurement)
+        case BatchedRoutine():
+            return BatchedLoop(routine, measurement)
+        case CustomRoutine():
+            return CustomLoop(routine)
+        case AsyncRoutine():
+            return AsyncLoop(routine.routine, measurement)
+
+
+@dataclass(frozen=True)
+class FakeTimer:
+    """A deterministic stand-in for the clock, for golden-output tests of the whole pipeline.
+
+    Each timed call still runs the routine once (so the benchmark's code is exercised), but reports
+    ``iters × cost_ns`` scaled by a small seeded jitter instead of the real elapsed time.
+    """
+
+    cost_ns: float
+    key: str
+
+    @classmethod
+    def of(cls, clock: FakeClock, full_id: str, process_index: int, *, side: str | None = None) -> FakeTimer:
+        """The timer of one benchmark in one worker process; ``side`` "a" or "b" under ``critbench ab``,
+        where revision B costs what the clock's ``costs_b_ns`` says."""
+        key = f"{clock.seed:g}:{full_id}#{process_index}"
+        if side is None:
+            return cls(clock.cost_ns(full_id), key)
+        return cls(clock.cost_ns(full_id, side_b=side == "b"), f"{key}:{side}")
+
+    def timer(self) -> Callable[[int], float]:
+        rng = random.Random(zlib.crc32(self.key.encode()))
+
+        def fake_time(iters: int) -> float:
+            return iters * self.cost_ns * (1.0 + 0.02 * rng.gauss(0.0, 1.0))
+
+        return fake_time
+
+
+class FakeLoop(Loop):
+    """Runs the routine once per timed call and reports the fake timer's number (no overhead, no memory)."""
+
+    def __init__(self, routine: Routine, timer: FakeTimer) -> None:
+        self._routine = routine
+        self._fake_time = timer.timer()
+
+    async def time(self, iters: int) -> float:
+        await self._routine.exercise(1)
+        return self._fake_time(iters)
+
+
+_CALIBRATED: dict[str, float] = {}
+"""Harness overhead per iteration, per timing method, measured once per worker process."""
+
+_CALIBRATION_MIN_NS = 2e5
+_CALIBRATION_SAMPLES = 11
+
+
+def _noop() -> None:
+    pass
+
+
+def _noop_input(_: object) -> None:
+    pass
+
+
+async def _async_noop() -> None:
+    pass
+
+
+async def calibrate(loop: Loop) -> float:
+    """Per-iteration cost of ``loop`` around an empty routine: the median of 11 timings of ≥ 0.2 ms each."""
+    iters = 1000
+    while await loop.time(iters) < _CALIBRATION_MIN_NS and iters < 10_000_000:
+        iters *= 4
+    return statistics.median([await loop.time(iters) / iters for _ in range(_CALIBRATION_SAMPLES)])
+
+
+async def calibrated_overhead(loop: Loop) -> float:
+    """The harness's cost per iteration through ``loop``'s timing method (0 where nothing is calibrated)."""
+    empty = loop.empty()
+    if empty is None or loop.key is None:
+        return 0.0
+    if loop.key not in _CALIBRATED:
+        _CALIBRATED[loop.key] = await calibrate(empty)
+    return _CALIBRATED[loop.key]
+
+
+_TRACED_TRIES = 3
+
+
+class _PeakTrace:
+    """tracemalloc on for the block (left on if it already was), and the smallest of the peaks seen between
+    each :meth:`begin` and :meth:`end`: the first iteration may fill caches that later ones reuse."""
+
+    def __enter__(self) -> _PeakTrace:
+        self._was_tracing = tracemalloc.is_tracing()
+        if not self._was_tracing:
+            tracemalloc.start()
+        self._peaks: list[int] = []
+        self._before = 0
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        if not self._was_tracing:
+            tracemalloc.stop()
+
+    def begin(self) -> None:
+        tracemalloc.reset_peak()
+        self._before = tracemalloc.get_traced_memory()[0]
+
+    def end(self) -> None:
+        self._peaks.append(max(0, tracemalloc.get_traced_memory()[1] - self._before))
+
+    @property
+    def smallest(self) -> int:
+        return min(self._peaks)
+
+
+def traced_peak_bytes(one_iteration: Callable[[], object]) -> int:
+    """Peak memory tracemalloc sees during one iteration, above what was allocated before it (best of 3)."""
+    with _PeakTrace() as trace:
+        for _ in range(_TRACED_TRIES):
+            trace.begin()
+            result = one_iteration()
+            trace.end()
+            del result
+    return trace.smallest

@@ -1,0 +1,288 @@
+"""One worker process seen from the parent: spawning it, reading its pipe, its deadlines, what it says.
+
+A worker reports on a pipe of its own (its stdout and stderr go to a file, kept for the last lines of a
+crash). The parent reads typed messages (``_protocol``) as they come, with a deadline: a benchmark that runs
+far past its plan, or a target that never finishes loading, is stopped with SIGKILL and recorded as timed
+out. A worker that dies mid-benchmark fails that benchmark with the reason (its exit status or signal); one
+that sends something unreadable fails it as a protocol error. :class:`Conversation` turns the messages of one
+worker into results for the schedule (``_schedule``), which decides what runs next.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Protocol
+
+from critbench.engine._job import Job
+from critbench.engine._observer import RunObserver
+from critbench.engine._protocol import (
+    Benchmarks,
+    Collecting,
+    Done,
+    Failed,
+    Fatal,
+    Hello,
+    LineBuffer,
+    Measured,
+    Message,
+    Paired,
+    ProtocolError,
+    SamplingWarning,
+    Start,
+    WarmingUp,
+    decode,
+)
+from critbench.model import (
+    BenchmarkInfo,
+    BenchmarkResult,
+    BenchTarget,
+    Caution,
+    CautionKind,
+    Failure,
+    FailureKind,
+    Samples,
+    to_data,
+)
+
+_CRITBENCH_SRC = str(Path(__file__).resolve().parents[2])
+_OUTPUT_TAIL_LINES = 20
+STARTUP_BUDGET_S = 120.0
+"""How long a worker may take to import its target and report its benchmarks."""
+LONGEST_WAIT_S = 7 * 24 * 3600.0
+"""No deadline lies further ahead than a week. A benchmark that reports absurd times (1e15 ns an iteration,
+a timestamp) plans samples lasting years; unclamped, that deadline overflows ``select``'s timeout."""
+
+WORKER_COMMAND = (sys.executable, "-m", "critbench.engine._worker")
+
+
+def deadline_after(seconds: float) -> float:
+    """The monotonic time ``seconds`` from now, clamped to [now, now + a week] (NaN and infinity included)."""
+    return time.monotonic() + (min(max(seconds, 0.0), LONGEST_WAIT_S) if math.isfinite(seconds) else LONGEST_WAIT_S)
+
+
+class WorkerProcess:
+    """One worker process and the pipe it reports on; ``command`` is run with ``--fd N --job FILE`` added."""
+
+    def __init__(self, target: BenchTarget, job: Job, command: Sequence[str] = WORKER_COMMAND) -> None:
+        self._job_file = tempfile.NamedTemporaryFile("w", suffix=".json", prefix="critbench-job-", delete=False)
+        with self._job_file as handle:
+            json.dump(to_data(job), handle)
+        self.output = tempfile.TemporaryFile()
+        read_fd, write_fd = os.pipe()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_CRITBENCH_SRC, env.get("PYTHONPATH")]))
+        env.setdefault("PYTHONHASHSEED", "0")
+        try:
+            self.process = subprocess.Popen(
+                [*command, "--fd", str(write_fd), "--job", self._job_file.name],
+                pass_fds=(write_fd,),
+                stdin=subprocess.DEVNULL,
+                stdout=self.output,
+                stderr=subprocess.STDOUT,
+                cwd=target.package_root,
+                env=env,
+                start_new_session=True,
+            )
+        finally:
+            os.close(write_fd)
+        self.pipe: IO[bytes] = os.fdopen(read_fd, "rb", buffering=0)
+
+    def messages(self, deadline: Callable[[], float]) -> Iterator[Message | None]:
+        """Messages as they arrive; None whenever ``deadline()`` passes. Ends at end of file."""
+        buffer = LineBuffer()
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.pipe, selectors.EVENT_READ)
+            while True:
+                remaining = deadline() - time.monotonic()
+                if remaining <= 0:
+                    yield None
+                    continue
+                if not selector.select(min(remaining, LONGEST_WAIT_S)):
+                    continue
+                chunk = os.read(self.pipe.fileno(), 1 << 16)
+                if not chunk:
+                    return
+                for line in buffer.feed(chunk):
+                    yield decode(line)
+
+    def output_tail(self) -> str:
+        self.output.seek(0)
+        lines = self.output.read().decode(errors="replace").splitlines()
+        return "\n".join(lines[-_OUTPUT_TAIL_LINES:])
+
+    def exit_reason(self) -> str:
+        """Why the worker is gone, once its pipe closed: its exit status or signal."""
+        try:
+            returncode: int | None = self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            returncode = None
+        if returncode is None:
+            return "its worker process stopped responding"
+        if returncode < 0:
+            try:
+                name = signal.Signals(-returncode).name
+            except ValueError:
+                name = f"signal {-returncode}"
+            return f"its worker process was killed by {name}"
+        return f"its worker process exited with status {returncode}"
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def close(self) -> None:
+        self.kill()
+        self.pipe.close()
+        self.output.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._job_file.name)
+
+
+Spawn = Callable[[BenchTarget, Job], WorkerProcess]
+"""Starts the worker of a job (tests start stand-ins that speak the same protocol)."""
+
+
+class Listener(Protocol):
+    """What the schedule hears from a conversation."""
+
+    def listed(self, infos: tuple[BenchmarkInfo, ...], matched: tuple[str, ...]) -> None:
+        """A worker said what its target declares and what the run's filter matches."""
+
+    def finished(self, result: BenchmarkResult, samples_a: Samples | None) -> None:
+        """One process's outcome for one benchmark (``samples_a``: revision A's, under ab)."""
+
+
+def timeout_s(info: BenchmarkInfo, expected_s: float | None) -> float:
+    """How long a benchmark may run: its own timeout, or three times its plan plus a minute."""
+    settings = info.settings
+    if settings.timeout is not None:
+        return settings.timeout
+    if expected_s is None:
+        return 3 * settings.warm_up_time + 60.0
+    return 3 * expected_s + 60.0
+
+
+class Conversation:
+    """One worker process from spawn to exit: its messages dispatched, its ending turned into failures."""
+
+    def __init__(self, worker: WorkerProcess, listener: Listener, observer: RunObserver) -> None:
+        self.worker = worker
+        self.listener = listener
+        self.observer = observer
+        self.infos: dict[str, BenchmarkInfo] = {}
+        self.selected: tuple[str, ...] = ()
+        self.current: str | None = None
+        self.warnings: list[Caution] = []
+        self.deadline = deadline_after(STARTUP_BUDGET_S)
+        self.done = False
+        self.fatal: Failure | None = None
+
+    def run(self) -> Failure | None:
+        """Read the worker to its end; the failure that ended it before it could run its benchmarks, if any."""
+        try:
+            for message in self.worker.messages(lambda: self.deadline):
+                if message is None:
+                    self._timed_out()
+                    return self.fatal
+                self._dispatch(message)
+                if self.done or self.fatal is not None:
+                    return self.fatal
+        except ProtocolError as exc:
+            self.worker.kill()
+            failure = Failure(FailureKind.PROTOCOL, f"its worker sent an unreadable message: {exc}")
+            if self.current is None:
+                return failure
+            self._fail_current(failure)
+            return None
+        self._exited()
+        return self.fatal
+
+    def _dispatch(self, message: Message) -> None:
+        match message:
+            case Hello():
+                pass
+            case Benchmarks(infos=infos, matched=matched, selected=selected):
+                self.infos = {info.id.full_id: info for info in infos}
+                if not set(self.infos) >= {*matched, *selected}:
+                    raise ProtocolError("the worker matched or selected a benchmark it did not declare")
+                self.selected = selected
+                self.listener.listed(infos, matched)
+            case Start(id=bid, process=process, processes=processes):
+                self.current = bid
+                self.warnings = []
+                self.deadline = deadline_after(timeout_s(self._info(bid), None))
+                self.observer.benchmark_start(bid, process, processes)
+            case WarmingUp(id=bid, seconds=seconds):
+                self.observer.warming_up(bid, seconds)
+            case Collecting(id=bid, samples=samples, expected_s=expected_s, iterations=iterations):
+                info = self._info(bid)
+                if info.settings.timeout is None:
+                    self.deadline = deadline_after(timeout_s(info, expected_s))
+                self.observer.collecting(bid, samples, expected_s, iterations)
+            case SamplingWarning(id=bid, text=text):
+                self.warnings.append(Caution(CautionKind.SAMPLING_BUDGET, text))
+                self.observer.warning(bid, text)
+            case Measured(id=bid, samples=samples, memory=memory):
+                info = self._info(bid)
+                self._finish(BenchmarkResult(info, samples, warnings=tuple(self.warnings), memory=memory), None)
+            case Paired(id=bid, samples=samples, samples_a=samples_a):
+                info = self._info(bid)
+                self._finish(BenchmarkResult(info, samples, warnings=tuple(self.warnings)), samples_a)
+            case Failed(kind=kind, reason=reason, detail=detail):
+                self._fail_current(Failure(kind, reason, detail))
+            case Fatal(reason=reason, detail=detail):
+                self.fatal = Failure(FailureKind.ERROR, reason, detail)
+            case Done():
+                self.done = True
+
+    def _info(self, bid: str) -> BenchmarkInfo:
+        info = self.infos.get(bid)
+        if info is None:
+            raise ProtocolError(f"a message names a benchmark the worker did not declare: {bid!r}")
+        return info
+
+    def _finish(self, result: BenchmarkResult, samples_a: Samples | None) -> None:
+        self.current = None
+        self.warnings = []
+        self.listener.finished(result, samples_a)
+
+    def _fail_current(self, failure: Failure) -> None:
+        if self.current is None:
+            raise ProtocolError(f"a failure was reported outside a benchmark: {failure.reason}")
+        info = self._info(self.current)
+        self._finish(BenchmarkResult(info=info, failure=failure, warnings=tuple(self.warnings)), None)
+
+    def _timed_out(self) -> None:
+        self.worker.kill()
+        if self.current is None:
+            self.fatal = Failure(
+                FailureKind.TIMEOUT,
+                f"the target did not load within {STARTUP_BUDGET_S:.0f}s",
+                self.worker.output_tail(),
+            )
+            return
+        limit = self.infos[self.current].settings.timeout
+        reason = f"timed out after {limit:g}s" if limit is not None else "timed out (it ran far past its plan)"
+        self._fail_current(Failure(FailureKind.TIMEOUT, reason, self.worker.output_tail()))
+
+    def _exited(self) -> None:
+        reason = self.worker.exit_reason()
+        if self.current is not None:
+            self._fail_current(Failure(FailureKind.CRASH, reason, self.worker.output_tail()))
+        elif not self.infos and not self.selected:
+            self.fatal = Failure(
+                FailureKind.CRASH, f"the target could not be loaded: {reason}", self.worker.output_tail()
+            )

@@ -1,0 +1,110 @@
+"""A stand-in worker process for the schedule's tests: it speaks the real protocol and measures nothing.
+
+The runner starts it as it starts the real worker (``python fake_worker.py --fd N --job FILE``). The job's
+``target_path`` names a JSON scenario instead of a bench file::
+
+    {"benchmarks": {"a": {"processes": 3, "timeout": 0.5}, ...},   # settings over the job's own
+     "behaviour": {"a": "crash", ...}}                            # what happens when "a" starts
+
+Behaviours: ``ok`` (the default: two samples whose times say which process took them), ``crash`` (exit 3
+after Start), ``crash-once`` (crash the first time, measure when restarted), ``hang``, ``garbage`` (an
+unreadable line), ``raise`` (a Failed message), ``absurd`` (a plan of 1e300 s, then measured), ``exit-after``
+(measured, then the process ends before the next benchmark), ``vanish`` (the process ends before starting
+it), ``fatal`` (at load: the target cannot load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from critbench.engine._job import Job
+from critbench.engine._protocol import (
+    Benchmarks,
+    Collecting,
+    Done,
+    Failed,
+    Fatal,
+    Hello,
+    Measured,
+    Message,
+    Start,
+    encode,
+)
+from critbench.engine._sampling import process_count, process_share
+from critbench.model import BenchmarkId, BenchmarkInfo, FailureKind, MemoryUsage, Samples, SamplingMode, from_data
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--job", required=True)
+    args = parser.parse_args()
+    job = from_data(Job, json.loads(Path(args.job).read_text()))
+    scenario_path = Path(job.target_path)
+    scenario = json.loads(scenario_path.read_text())
+
+    def send(message: Message) -> None:
+        os.write(args.fd, encode(message))
+
+    send(Hello(os.getpid()))
+    behaviour = scenario.get("behaviour", {})
+    if behaviour.get("load") == "fatal":
+        send(Fatal("could not load the target: raised ImportError: no module named 'nothing'"))
+        return 1
+    infos = [
+        BenchmarkInfo(
+            BenchmarkId(job.target, name),
+            settings=dataclasses.replace(job.settings, **overrides),
+            package=job.package,
+            bench_target=job.target,
+        )
+        for name, overrides in scenario["benchmarks"].items()
+    ]
+    chosen = [
+        info
+        for info in infos
+        if info.id.full_id not in job.skip
+        and process_share(info.settings, job.process_index, extension=job.extension) is not None
+        and (job.only is None or info.id.full_id in job.only)
+    ]
+    ids = tuple(info.id.full_id for info in infos)
+    send(Benchmarks(tuple(infos), ids, tuple(info.id.full_id for info in chosen)))
+    for info in chosen:
+        full_id = info.id.full_id
+        what = behaviour.get(info.id.function, "ok")
+        if what == "vanish":
+            return 0
+        send(Start(full_id, job.process_index, process_count(info.settings)))
+        if what == "crash-once":
+            marker = scenario_path.with_name(f"{info.id.function}.crashed")
+            what = "ok" if marker.exists() else "crash"
+            marker.touch()
+        if what == "crash":
+            os._exit(3)
+        if what == "hang":
+            time.sleep(60)
+        if what == "garbage":
+            os.write(args.fd, b"this is not a message\n")
+            time.sleep(60)
+        if what == "raise":
+            send(Failed(full_id, FailureKind.ERROR, "raised ValueError: bad input", "Traceback ..."))
+            continue
+        if what == "absurd":
+            send(Collecting(full_id, 10, 1e300, 10))
+        p = float(job.process_index)
+        samples = Samples(SamplingMode.FLAT, (1.0, 1.0), (100.0 + p, 101.0 + p), (job.process_index,) * 2)
+        send(Measured(full_id, samples, MemoryUsage()))
+        if what == "exit-after":
+            return 0
+    send(Done())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The timing loops: what each calls, what the windows keep, what iter_custom may report, the calibration."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from critbench.api._bencher import (
+    AsyncRoutine,
+    BatchedRoutine,
+    BencherMisuse,
+    CustomRoutine,
+    IterRoutine,
+    run_to_end,
+)
+from critbench.engine._loops import (
+    CUSTOM_SLACK_NS,
+    AsyncLoop,
+    BatchedLoop,
+    CustomLoop,
+    FakeLoop,
+    FakeTimer,
+    IterLoop,
+    Loop,
+    calibrated_overhead,
+    loop_for,
+)
+
+
+class Counter:
+    """A Measurement that counts its reads instead of reading a clock: every region is worth 1000."""
+
+    unit = "reads"
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def start(self) -> int:
+        self.reads += 1
+        return 0
+
+    def end(self, started: int) -> float:
+        self.reads += 1
+        return 1000.0
+
+
+def test_the_windowed_loop_keeps_the_fastest_window_per_call() -> None:
+    calls: list[int] = []
+    loop = IterLoop(lambda: calls.append(1))
+    totals = [run_to_end(loop.time(iters)) for iters in (10, 5000, 5000)]
+    assert len(calls) == 10_010
+    assert len(loop.fastest_ns) == 3
+    for total, iters, fastest in zip(totals, (10, 5000, 5000), loop.fastest_ns, strict=True):
+        assert 0 < fastest <= total / iters, "the fastest window is never slower than the call's average"
+
+
+def test_loops_bracket_each_timed_block_with_the_measurement() -> None:
+    counter = Counter()
+    batched = BatchedLoop(BatchedRoutine(lambda: 1, lambda x: x, 2), counter)
+    assert run_to_end(batched.time(10)) == 5 * 1000.0, "five batches of two, each one region"
+    assert counter.reads == 10
+    assert run_to_end(IterLoop(lambda: None, counter).time(7)) == 1000.0, "the first call is one window"
+
+
+def test_each_routine_kind_gets_its_loop() -> None:
+    async def nothing() -> None:
+        pass
+
+    assert isinstance(loop_for(IterRoutine(lambda: None)), IterLoop)
+    assert isinstance(loop_for(BatchedRoutine(lambda: 1, lambda x: x, "small")), BatchedLoop)
+    assert isinstance(loop_for(CustomRoutine(lambda n: 0.0)), CustomLoop)
+    assert isinstance(loop_for(AsyncRoutine(nothing)), AsyncLoop)
+
+
+def test_iter_custom_may_report_what_the_call_took() -> None:
+    def honest(iters: int) -> float:
+        start = time.perf_counter_ns()
+        sum(range(iters))
+        return float(time.perf_counter_ns() - start)
+
+    loop = CustomLoop(CustomRoutine(honest))
+    assert run_to_end(loop.time(1000)) >= 0
+    # Timer granularity: up to 1 ms beyond twice the wall time is allowed.
+    assert run_to_end(CustomLoop(CustomRoutine(lambda n: CUSTOM_SLACK_NS / 2)).time(1)) == CUSTOM_SLACK_NS / 2
+
+
+@pytest.mark.parametrize("reported", [float(time.time_ns()), 1e15, 1e200])
+def test_iter_custom_reporting_more_than_the_call_took_fails_the_benchmark(reported: float) -> None:
+    loop = CustomLoop(CustomRoutine(lambda iters: reported))
+    with pytest.raises(BencherMisuse, match=r"more time than the call can have taken.*not a timestamp"):
+        run_to_end(loop.time(1))
+
+
+def test_the_fake_loop_runs_the_routine_once_and_reports_iterations_times_cost() -> None:
+    calls: list[int] = []
+    loop = FakeLoop(IterRoutine(lambda: calls.append(1)), FakeTimer(1000.0, "key"))
+    value = run_to_end(loop.time(5000))
+    assert calls == [1]
+    assert 5000 * 900 < value < 5000 * 1100
+
+
+def test_the_overhead_is_calibrated_once_per_method_and_not_for_custom_or_fake_loops() -> None:
+    class Empty(IterLoop):
+        key = "test-empty"
+        made = 0
+
+        def empty(self) -> Loop:
+            Empty.made += 1
+            return super().empty()
+
+    first = run_to_end(calibrated_overhead(Empty(lambda: None)))
+    second = run_to_end(calibrated_overhead(Empty(lambda: None)))
+    assert first == second > 0
+    assert Empty.made == 2, "each loop names its empty twin, but only the first is timed"
+    assert run_to_end(calibrated_overhead(CustomLoop(CustomRoutine(lambda n: 0.0)))) == 0.0
+    assert run_to_end(calibrated_overhead(FakeLoop(IterRoutine(lambda: None), FakeTimer(1.0, "k")))) == 0.0
