@@ -8,6 +8,7 @@ from tests.conftest import Workspace
 
 TARGET = '''
 import random
+import time
 from critbench import Bencher, bench
 
 random.seed(7)
@@ -22,7 +23,15 @@ def steady(b: Bencher) -> None:
 @bench
 def erratic(b: Bencher) -> None:
     """Samples that take one or five microseconds per iteration at random: never within 0.5%."""
-    b.iter_custom(lambda iters: iters * 1000.0 * random.choice([1, 5]))
+
+    def run(iters: int) -> float:
+        cost = iters * 1000.0 * random.choice([1, 5])
+        start = time.perf_counter_ns()
+        while time.perf_counter_ns() - start < cost:  # spend the time it reports, as a real routine would
+            pass
+        return cost
+
+    b.iter_custom(run)
 '''
 
 
