@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from critbench import __version__
-from critbench.cli._context import Context, progress_reporter
+from critbench.cli._context import Context, progress_shown
 from critbench.cli._options import AbOptions, RunOptions
 from critbench.cli._pipeline import Judged, gates, now, open_history, publish, warn, write_reports
 from critbench.cli._run import run_settings
@@ -58,7 +58,7 @@ def _split_revision_and_target(ctx: Context, options: AbOptions) -> AbOptions:
 def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announce: str | None = None) -> int:
     """Measure ``rev_a`` and ``rev_b`` (default: the working tree) in alternation; report like a run."""
     from critbench.compare import evaluate, exit_status
-    from critbench.engine import Selection, capture_environment, checkouts, repository_root, run_paired_suite
+    from critbench.engine import capture_environment, checkouts, repository_root, run_paired_suite
 
     gate_set = gates(ctx, options.fail_on)
     settings = run_settings(ctx, options.settings)
@@ -91,20 +91,17 @@ def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announ
             raise UsageError(f"{side_a.label} has no usable workspace at {relative or '.'}: {exc}") from None
         workspace_b = ctx.workspace if side_b.root == repo else load_workspace(side_b.root / relative)
         pairs = _pairs(workspace_a, workspace_b, options.scope.packages, options.scope.target, side_a.label)
-        progress = progress_reporter(ctx, options.display)
-        try:
+        with progress_shown(ctx, options.display) as progress:
             paired = run_paired_suite(
                 pairs,
                 settings,
-                Selection(options.scope.filter.pattern, options.scope.filter.exact),
+                options.scope.filter.selection(),
                 progress,
                 labels=(side_a.label, side_b.label),
                 roots=(side_a.root, side_b.root),
                 seed=settings.seed,
                 fake_clock=ctx.fake_clock,
             )
-        finally:
-            progress.finish()
     if not paired.results:
         raise NothingMatched("no benchmarks matched")
     label = f"{side_a.label} ({(side_a.commit or '')[:10]})"
@@ -121,7 +118,7 @@ def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announ
         run_id = history.record(record, judged.results)
         report_path = write_reports(ctx, options.display, judged, history.series(), run_id)
         warn(ctx, options.display, history.cautions)
-    publish(ctx, options.display, judged, json_path=options.json, report_path=report_path)
+    publish(ctx, options.display, judged, report_path=report_path)
     return exit_status(judged.summary, gate_set, gate_changes=True)
 
 
@@ -145,7 +142,5 @@ def interleave_baseline(ctx: Context, options: RunOptions, argv: Sequence[str], 
         f"Re-measuring baseline '{name}' at its commit {environment.git_commit[:10]}{dirty} side by side with "
         "the working tree, instead of comparing with its stored numbers."
     )
-    ab = AbOptions(
-        environment.git_commit, None, options.scope, options.settings, options.display, options.json, options.fail_on
-    )
+    ab = AbOptions(environment.git_commit, None, options.scope, options.settings, options.display, options.fail_on)
     return interleaved(ctx, ab, argv, announce=announce)

@@ -8,10 +8,13 @@ before the ``--``, so both spellings work.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from critbench import __version__
 from critbench.errors import UsageError
+
+T = TypeVar("T")
 
 _JSON_HELP = "write machine-readable results to FILE (schema: docs/json-format.md)"
 _FAIL_ON_HELP = "what exits 1: regression (the default), change, target, never; comma-separated"
@@ -42,44 +45,25 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
+def _number(parse: Callable[[str], T], accepted: Callable[[T], bool], kind: str, wanted: str) -> Callable[[str], T]:
+    """An argparse ``type=`` that reads ``parse(text)`` ("expected KIND") and checks it ("expected WANTED")."""
+
+    def convert(text: str) -> T:
+        try:
+            value = parse(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {kind}, got {text!r}") from None
+        if not accepted(value):
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}")
+        return value
+
+    return convert
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds as a number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
-    return value
-
-
-def _fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number strictly between 0 and 1, got {text!r}")
-    return value
-
-
-def _noise(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"the noise threshold must be > 0 and < 1 (0.01 = 1%), got {text!r}")
-    return value
+_positive_int = _number(int, lambda n: n >= 1, "a whole number", "a positive number")
+_seconds = _number(float, lambda x: x > 0, "seconds as a number", "a positive number of seconds")
+_fraction = _number(float, lambda x: 0 < x < 1, "a number", "a number strictly between 0 and 1")
+_noise = _number(float, lambda x: 0 < x < 1, "a number", "a noise threshold > 0 and < 1 (0.01 = 1%)")
 
 
 def add_harness_options(parser: argparse.ArgumentParser, *, with_filter: bool) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -75,11 +77,17 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def progress_reporter(ctx: Context, display: Display) -> ProgressReporter:
-    """The progress lines on stderr, overwritten in place on a terminal unless colour is off."""
-    return ProgressReporter(
+@contextlib.contextmanager
+def progress_shown(ctx: Context, display: Display) -> Iterator[ProgressReporter]:
+    """The progress lines on stderr while the block measures, overwritten in place on a terminal unless
+    colour is off, and cleared when it ends however it ends."""
+    progress = ProgressReporter(
         ctx.stderr,
         overwrite=ctx.stderr.isatty() and display.color != "never",
         verbose=display.verbose,
         style=style_for(display.color, ctx.stderr),
     )
+    try:
+        yield progress
+    finally:
+        progress.finish()

@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from critbench.errors import UsageError
 from critbench.model import FakeClock, SettingsLayer, settings_layer
+
+if TYPE_CHECKING:
+    from critbench.engine import Selection
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class Display:
     """``auto``, ``always`` or ``never``."""
     noplot: bool = False
     """Criterion's ``--noplot``: no HTML report."""
+    json: Path | None = None
+    """``--json FILE``: the machine-readable results."""
 
     @property
     def verbose(self) -> bool:
@@ -47,6 +52,12 @@ class Filter:
 
     pattern: str | None = None
     exact: bool = False
+
+    def selection(self) -> Selection:
+        """The engine's form of this filter, which workers apply to the ids they declare."""
+        from critbench.engine import Selection
+
+        return Selection(self.pattern, self.exact)
 
     def matches(self, full_id: str) -> bool:
         if self.pattern is None:
@@ -84,7 +95,6 @@ class RunOptions:
     baselines: BaselineFlags
     settings: SettingsLayer
     display: Display
-    json: Path | None = None
     fail_on: str | None = None
     repeat: int = 1
     interleave: bool = False
@@ -100,7 +110,6 @@ class AbOptions:
     scope: Scope
     settings: SettingsLayer
     display: Display
-    json: Path | None = None
     fail_on: str | None = None
 
 
@@ -110,7 +119,6 @@ class CompareOptions:
     new: str | None
     filter: Filter
     display: Display
-    json: Path | None = None
     fail_on: str | None = None
 
 
@@ -184,7 +192,7 @@ def _display(values: dict[str, Any]) -> Display:
     output_format = values.get("output_format")
     if output_format is None:
         output_format = "quiet" if values.get("quiet") else "verbose" if values.get("verbose") else "criterion"
-    return Display(output_format, values.get("color") or "auto", bool(values.get("noplot")))
+    return Display(output_format, values.get("color") or "auto", bool(values.get("noplot")), _path(values.get("json")))
 
 
 def _path(value: str | None) -> Path | None:
@@ -220,7 +228,6 @@ def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
             ),
             settings=_settings(values),
             display=_display(values),
-            json=_path(values.get("json")),
             fail_on=values.get("fail_on"),
             repeat=int(values.get("repeat") or 1),
             interleave=bool(values.get("interleave")),
@@ -235,7 +242,6 @@ def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
             scope=_scope(values),
             settings=_settings(values),
             display=_display(values),
-            json=_path(values.get("json")),
             fail_on=values.get("fail_on"),
         )
     if command == "compare":
@@ -244,7 +250,6 @@ def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
             new=values.get("new"),
             filter=_filter(values),
             display=_display(values),
-            json=_path(values.get("json")),
             fail_on=values.get("fail_on"),
         )
     if command == "baselines":

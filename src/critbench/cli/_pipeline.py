@@ -265,7 +265,6 @@ def publish(
     display: Display,
     judged: Judged,
     *,
-    json_path: Path | None = None,
     saved_to: str | None = None,
     report_path: Path | None = None,
     stability: Sequence[Stability] | None = None,
@@ -301,7 +300,7 @@ def publish(
         if stability is not None:
             ctx.stdout.write(render_stability(stability, style))
     ctx.stdout.flush()
-    if json_path is not None:
+    if display.json is not None:
         document = results_document(judged.record, judged.summary, results, stability, judged.baseline_samples)
         data = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False).encode() + b"\n"
-        write_bytes_atomic(json_path, data)
+        write_bytes_atomic(display.json, data)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from critbench import __version__
-from critbench.cli._context import Context, display_path, progress_reporter
+from critbench.cli._context import Context, display_path, progress_shown
 from critbench.cli._options import ListOptions, RunOptions
 from critbench.cli._pipeline import (
     BaselinePlan,
@@ -59,7 +59,7 @@ def run_settings(ctx: Context, layer: SettingsLayer) -> Settings:
 
 def _measure(ctx: Context, options: RunOptions, settings: Settings, environment: Environment) -> _Measured:
     from critbench.compare import precision_check, precision_not_reached
-    from critbench.engine import DiagnosticsProbe, Selection, run_suite
+    from critbench.engine import DiagnosticsProbe, run_suite
 
     targets = select_targets(ctx.workspace, list(options.scope.packages), options.scope.target)
     if not targets:
@@ -67,7 +67,6 @@ def _measure(ctx: Context, options: RunOptions, settings: Settings, environment:
     started = now()
     probe = DiagnosticsProbe()
     start = probe.start()
-    progress = progress_reporter(ctx, options.display)
     checked: list[BenchmarkResult] = []
 
     def more(results: list[BenchmarkResult]) -> set[str]:
@@ -75,18 +74,16 @@ def _measure(ctx: Context, options: RunOptions, settings: Settings, environment:
         checked, wanted = precision_check(results)
         return wanted
 
-    try:
+    with progress_shown(ctx, options.display) as progress:
         results = run_suite(
             targets,
             settings,
-            Selection(options.scope.filter.pattern, options.scope.filter.exact),
+            options.scope.filter.selection(),
             progress,
             more=more if settings.precision is not None else None,
             max_extra_rounds=3 * settings.processes if settings.precision is not None else 0,
             fake_clock=ctx.fake_clock,
         )
-    finally:
-        progress.finish()
     if settings.precision is not None:
         checked, unmet = precision_check(results)
         results = [precision_not_reached(r) if r.id.full_id in unmet else r for r in checked]
@@ -211,7 +208,6 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
         ctx,
         options.display,
         judged,
-        json_path=options.json,
         saved_to=saved_to,
         report_path=report_path,
         stability=stability,

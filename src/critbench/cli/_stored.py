@@ -38,7 +38,7 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
     judged = Judged(record, evaluate(results, base_samples, base_name), base_name, base_samples)
     caution = environment_caution(new.run.environment, base.run.environment, base_name, new_name)
     warn(ctx, options.display, [caution] if caution is not None else [])
-    publish(ctx, options.display, judged, json_path=options.json)
+    publish(ctx, options.display, judged)
     return exit_status(judged.summary, gate_set, gate_changes=True)
 
 
