@@ -4,17 +4,8 @@ from critbench.report._html import render_html_report
 from critbench.report._json import results_document
 from critbench.report._markdown import render_markdown, render_step_summary
 from critbench.report._progress import ProgressReporter
-from critbench.report._terminal import (
-    OutputFormat,
-    Style,
-    render_bencher,
-    render_benchmark_warnings,
-    render_result,
-    render_stability,
-    render_summary,
-    render_warnings,
-    target_line,
-)
+from critbench.report._summary import render_benchmark_warnings, render_stability, render_summary, render_warnings
+from critbench.report._terminal import OutputFormat, Style, render_bencher, render_result, target_line
 
 __all__ = [
     "OutputFormat",

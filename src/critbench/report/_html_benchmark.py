@@ -20,7 +20,7 @@ from critbench.report._html_page import (
     render_page,
     time_text,
 )
-from critbench.report._terminal import _p_clause
+from critbench.report._terminal import p_clause
 
 
 def _memory_text(result: BenchmarkResult) -> str:
@@ -116,7 +116,7 @@ def _change_section(data: ReportInput, result: BenchmarkResult) -> dict[str, Any
             change_text(change.mean.lower),
             change_text(change.mean.point),
             change_text(change.mean.upper),
-            _p_clause(comparison),
+            p_clause(comparison),
         ),
         (
             "Change in median",

@@ -18,7 +18,7 @@ from critbench.model import LAST_RUN, PREVIOUS_RUN, BenchmarkResult, Indicator, 
 from critbench.model._figures import ReportInput
 from critbench.report import _format as fmt
 from critbench.report._html_templates import TEMPLATES
-from critbench.report._terminal import _p_clause
+from critbench.report._terminal import p_clause
 
 if TYPE_CHECKING:
     import jinja2
@@ -176,7 +176,7 @@ def table_row(result: BenchmarkResult, prefix: str) -> Row:
         mean = comparison.change.mean
         extra.update(
             change=change_text(mean.point),
-            change_range=f"[{change_text(mean.lower)} {change_text(mean.upper)}] {_p_clause(comparison)}",
+            change_range=f"[{change_text(mean.lower)} {change_text(mean.upper)}] {p_clause(comparison)}",
             change_sort=mean.point,
             indicator=comparison.indicator.value,
             indicator_class=INDICATOR_CLASS[comparison.indicator],

@@ -24,7 +24,7 @@ from critbench.model import (
 )
 from critbench.model._figures import ReportInput, Stability
 from critbench.report import _format as fmt
-from critbench.report._terminal import _p_clause
+from critbench.report._terminal import p_clause
 
 STATUS_MARK = {
     TargetStatus.EXCELLENT: "✅ EXCELLENT",
@@ -206,7 +206,7 @@ def _change_row(result: BenchmarkResult, compared: bool) -> list[str]:
         comparison.indicator.value,
         name,
         time,
-        f"{change} {_p_clause(comparison)}",
+        f"{change} {p_clause(comparison)}",
         comparison.verdict.message,
     ]
 

@@ -17,23 +17,17 @@ Renderers take finished records and return text; they decide nothing and print n
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from critbench.model import (
     BenchmarkResult,
-    Caution,
-    CautionKind,
     Comparison,
     ComparisonUnit,
     Estimate,
     Indicator,
-    RunSummary,
-    Stability,
     TargetAssessment,
     TargetStatus,
     Verdict,
-    describe_baseline,
 )
 from critbench.report import _format as fmt
 
@@ -116,7 +110,7 @@ def _change_percentages(comparison: Comparison, verdict_kind: Verdict, style: St
     return f"[{style.faint(fmt.change(mean.lower))} {point} {style.faint(fmt.change(mean.upper))}]"
 
 
-def _p_clause(comparison: Comparison) -> str:
+def p_clause(comparison: Comparison) -> str:
     raw = comparison.change.p_value
     tested = comparison.p_value_adjusted if comparison.p_value_adjusted is not None else raw
     relation = "<" if tested < comparison.significance_level else ">"
@@ -134,7 +128,7 @@ def _explanation(comparison: Comparison, style: Style) -> str:
     return text
 
 
-def _indicator(indicator: Indicator, style: Style) -> str:
+def indicator_mark(indicator: Indicator, style: Style) -> str:
     if indicator is Indicator.BAD:
         return style.bold_red(indicator.value)
     if indicator is Indicator.WARN:
@@ -144,7 +138,7 @@ def _indicator(indicator: Indicator, style: Style) -> str:
 
 def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style) -> list[str]:
     percentages = _change_percentages(comparison, comparison.verdict, style)
-    tested = f"{_p_clause(comparison)} {_indicator(comparison.indicator, style)}"
+    tested = f"{p_clause(comparison)} {indicator_mark(comparison.indicator, style)}"
     lines = []
     if result.info.throughput is None:
         lines.append(f"{INDENT}change: {percentages} {tested}")
@@ -285,118 +279,3 @@ def render_bencher(result: BenchmarkResult) -> str:
     median = fmt.thousands(estimates.median.point)
     spread = fmt.thousands(estimates.std_dev.point)
     return f"test {fmt.printable(result.id.full_id)} ... bench: {median:>11} ns/iter (+/- {spread})\n"
-
-
-def _names(items: tuple[str, ...], limit: int = 8) -> str:
-    shown = ", ".join(fmt.printable(item) for item in items[:limit])
-    return shown + (f", … ({len(items) - limit} more)" if len(items) > limit else "")
-
-
-def render_summary(
-    summary: RunSummary,
-    results: list[BenchmarkResult],
-    style: Style,
-    *,
-    compared_with: str | None,
-    saved_to: str | None,
-    report: str | None = None,
-) -> str:
-    """The closing summary: counts, the names behind them, targets, and where results went."""
-    total = len(results)
-    by_id = {r.id.full_id: r for r in results}
-    lines = ["", style.bold(f"Summary: {total} benchmark{'s' if total != 1 else ''}")]
-    if compared_with is not None:
-        lines.append(
-            f"  vs {describe_baseline(compared_with)}: {len(summary.regressed)} regressed, {len(summary.improved)} improved, "
-            f"{len(summary.unchanged)} unchanged"
-            + (f", {len(summary.not_compared)} new" if summary.not_compared else "")
-        )
-    for name in summary.regressed:
-        comparison = by_id[name].comparison
-        assert comparison is not None
-        mark = _indicator(comparison.indicator, style)
-        lines.append(
-            f"    {style.red('regressed')} {fmt.printable(name)} ({fmt.change(comparison.change.mean.point).strip()} {mark})"
-        )
-    for name in summary.improved:
-        comparison = by_id[name].comparison
-        assert comparison is not None
-        lines.append(
-            f"    {style.green('improved')}  {fmt.printable(name)} ({fmt.change(comparison.change.mean.point).strip()})"
-        )
-    if summary.discoveries_removed:
-        lines.append(
-            f"  {summary.discoveries_removed} change(s) significant alone were not counted after the "
-            "false-discovery adjustment across the suite"
-        )
-    failed = len(summary.failed)
-    lines.append(f"  failed: {failed}" + (f" ({_names(summary.failed)})" if failed else ""))
-    n_targets = len(summary.targets_met) + len(summary.targets_close) + len(summary.targets_missed)
-    if n_targets:
-        line = f"  targets: {len(summary.targets_met)} met, {len(summary.targets_close)} close, "
-        line += f"{len(summary.targets_missed)} missed"
-        lines.append(line)
-        for label in summary.targets_close + summary.targets_missed:
-            lines.append(f"    {style.yellow('not met')} {fmt.printable(label)}")
-    if saved_to is not None:
-        lines.append(f"  results saved to {saved_to}")
-    if report is not None:
-        lines.append(f"  report: {report}")
-    return "\n".join(lines) + "\n"
-
-
-def render_benchmark_warnings(results: Sequence[BenchmarkResult], style: Style) -> str:
-    """Each kind of benchmark warning once: the first benchmark's full text, then the others it applies to.
-
-    ::
-
-        Warning: the spread is high (CV 12.0%, ...) ... [a/slow]
-          The same for 3 more: a/b, a/c, a/d
-    """
-    by_kind: dict[CautionKind, list[tuple[str, Caution]]] = {}
-    for result in results:
-        for warning in result.warnings:
-            if warning.kind is not CautionKind.SAMPLING_BUDGET:  # shown while sampling, as Criterion does
-                by_kind.setdefault(warning.kind, []).append((result.id.full_id, warning))
-    lines = []
-    for found in by_kind.values():
-        first_id, first = found[0]
-        lines.append(style.yellow(f"{fmt.printable(first.text)} [{fmt.printable(first_id)}]"))
-        others = [name for name, _ in found[1:]]
-        if others:
-            lines.append(f"  The same for {len(others)} more: {_names(tuple(others))}")
-    return "".join(line + "\n" for line in lines)
-
-
-def render_warnings(warnings: Sequence[Caution], style: Style) -> str:
-    """Warnings about the run as a whole (a busy machine, unstable runs), one per line; empty when none."""
-    return "".join(style.yellow(fmt.printable(warning.text)) + "\n" for warning in warnings)
-
-
-def render_stability(rows: Sequence[Stability], style: Style) -> str:
-    """The seed's stability table for ``critbench run --repeat N``: each benchmark's typical time across the runs.
-
-    ::
-
-        Stability across 3 runs (typical time per run; CV = std dev / mean)
-        benchmark      runs        min        max       mean    std dev      CV
-        t/work            3  1.0012 µs  1.0307 µs  1.0171 µs  14.862 ns    1.5%
-    """
-    if not rows:
-        return ""
-    runs = max(row.runs for row in rows)
-    width = max(len("benchmark"), *(len(row.benchmark) for row in rows))
-
-    def cell(ns: float | None) -> str:
-        return f"{fmt.time(ns).strip() if ns is not None else '—':>11}"
-
-    header = f"{'benchmark':<{width}}  runs  {'min':>11}{'max':>11}{'mean':>11}{'std dev':>11}{'CV':>8}"
-    lines = ["", style.bold(f"Stability across {runs} runs (typical time per run; CV = std dev / mean)"), header]
-    for row in rows:
-        cv = f"{row.cv * 100:.1f}%" if row.cv is not None else "—"
-        lines.append(
-            f"{style.green(row.benchmark)}{' ' * (width - len(row.benchmark))}  {row.runs:>4}  "
-            f"{cell(min(row.typicals_ns))}{cell(max(row.typicals_ns))}{cell(row.mean_ns)}{cell(row.std_dev_ns)}"
-            f"{cv:>8}"
-        )
-    return "\n".join(lines) + "\n"
