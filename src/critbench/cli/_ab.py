@@ -13,7 +13,7 @@ from pathlib import Path
 from critbench import __version__
 from critbench.cli._context import Context, progress_shown
 from critbench.cli._options import AbOptions, RunOptions
-from critbench.cli._pipeline import Judged, gates, now, open_history, publish, warn, write_reports
+from critbench.cli._pipeline import Judged, gates, now, open_history, preflight, publish, warn, write_reports
 from critbench.cli._run import run_settings
 from critbench.discovery import DiscoveryError, Workspace, load_workspace, select_targets
 from critbench.errors import NothingMatched, RevisionError, UsageError
@@ -62,6 +62,7 @@ def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announ
 
     gate_set = gates(ctx, options.fail_on)
     settings = run_settings(ctx, options.settings)
+    preflight(ctx, options.display)
     repo = repository_root(ctx.workspace.root)
     relative = ctx.workspace.root.relative_to(repo)
     started = now()

@@ -86,6 +86,34 @@ def baseline_plan(flags: BaselineFlags, store: BaselineStore) -> BaselinePlan:
     return BaselinePlan(compare, False, None, keep, None, gate_changes=False)
 
 
+def preflight(ctx: Context, display: Display) -> None:
+    """Before anything is measured: the output root and ``--json`` can be written (exit 2 if not), so a
+    read-only folder costs seconds, not a whole run's measurements."""
+    from critbench.storage import check_writable_file, check_writable_folder
+
+    check_writable_folder(ctx.output_root, "the output root")
+    if display.json is not None:
+        check_writable_file(display.json, "--json")
+
+
+def rescue(judged: Judged, failure: Exception) -> StorageError:
+    """The results of a run whose saving failed, written where they can be: a JSON file in the temporary
+    folder; the error to raise says what failed and where the results went."""
+    import tempfile
+
+    from critbench.report import results_document
+
+    document = results_document(judged.record, judged.summary, judged.results, None, judged.baseline_samples)
+    data = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False).encode() + b"\n"
+    try:
+        fd, name = tempfile.mkstemp(prefix="critbench-results-", suffix=".json")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        return StorageError(f"{failure}; the results could not be rescued either ({exc})")
+    return StorageError(f"{failure}; the measurements were not lost: every result is in {name}")
+
+
 def gates(ctx: Context, fail_on: str | None) -> frozenset[FailOn]:
     """``--fail-on``, else ``[tool.critbench] fail-on``, else ``regression``."""
     from critbench.compare import parse_fail_on

@@ -21,12 +21,14 @@ from critbench.cli._pipeline import (
     gates,
     now,
     open_history,
+    preflight,
     publish,
+    rescue,
     warn,
     write_reports,
 )
 from critbench.discovery import select_targets
-from critbench.errors import EXIT_FAILED, EXIT_OK, NothingMatched, UsageError
+from critbench.errors import EXIT_FAILED, EXIT_OK, NothingMatched, StorageError, UsageError
 from critbench.model import (
     BenchmarkResult,
     Caution,
@@ -143,6 +145,7 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
     store = BaselineStore(ctx.output_root)
     plan = baseline_plan(options.baselines, store)
     _check(options, plan)
+    preflight(ctx, options.display)
     if options.interleave:
         from critbench.cli._ab import interleave_baseline
 
@@ -195,23 +198,22 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
             if plan.strict:
                 cautions.append(missing_baseline_caution(judged.results, set(baseline.benchmarks), plan.compare_with))
             cautions.append(side_by_side_hint(judged.results, plan.compare_with, baseline.run.environment.git_commit))
-        saved_to = _save(ctx, store, plan, judged)
-        report_path = None
-        if plan.load is None:
-            run_id = history.record(judged.record, judged.results)
-            report_path = write_reports(ctx, options.display, judged, history.series() if baseline else {}, run_id)
         stability = stability_table(typicals_by_benchmark(runs)) if options.repeat > 1 else None
-        cautions += [*machine_warnings(record.diagnostics_start, record.diagnostics_end)]
-        cautions += [*stability_warnings(stability or ()), *history.cautions]
-    warn(ctx, options.display, [c for c in cautions if c is not None])
-    publish(
-        ctx,
-        options.display,
-        judged,
-        saved_to=saved_to,
-        report_path=report_path,
-        stability=stability,
-    )
+        try:
+            saved_to = _save(ctx, store, plan, judged)
+            report_path = None
+            if plan.load is None:
+                run_id = history.record(judged.record, judged.results)
+                series = history.series() if baseline else {}
+                report_path = write_reports(ctx, options.display, judged, series, run_id)
+            cautions += [*machine_warnings(record.diagnostics_start, record.diagnostics_end)]
+            cautions += [*stability_warnings(stability or ()), *history.cautions]
+            warn(ctx, options.display, [c for c in cautions if c is not None])
+            publish(ctx, options.display, judged, saved_to=saved_to, report_path=report_path, stability=stability)
+        except BrokenPipeError:
+            raise
+        except (StorageError, OSError) as exc:
+            raise rescue(judged, exc) from exc
     status = exit_status(judged.summary, gate_set, gate_changes=plan.gate_changes)
     return EXIT_FAILED if failed_before else status
 

@@ -17,6 +17,8 @@ from critbench.storage._baselines import (
 from critbench.storage._files import (
     SCHEMA_VERSION,
     append_text,
+    check_writable_file,
+    check_writable_folder,
     dump_document,
     write_bytes_atomic,
     write_folder_atomic,
@@ -40,6 +42,8 @@ __all__ = [
     "StoredRun",
     "append_text",
     "check_baseline_name",
+    "check_writable_file",
+    "check_writable_folder",
     "dump_document",
     "mask_password",
     "write_bytes_atomic",

@@ -9,6 +9,7 @@ that replaces an existing one keeps the existing file's mode, as writing over it
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import shutil
@@ -144,3 +145,43 @@ def append_text(path: Path, text: str) -> None:
     """Append ``text`` to ``path`` (e.g. GitHub's job summary file), creating it if needed."""
     with path.open("a", encoding="utf-8") as handle:
         handle.write(text)
+
+
+def check_writable_folder(folder: Path, what: str) -> None:
+    """StorageError unless ``folder`` is a folder critbench can write in, or one it can create.
+
+    Run before anything is measured, so a read-only output root or one that is a file costs seconds, not a
+    whole run: the nearest existing ancestor must be a writable folder (for a folder still to be made).
+    """
+    existing = folder
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        raise StorageError(f"{what} {folder} cannot be used: {existing} is a file, not a folder")
+    if not _can_create_in(existing):
+        where = "" if existing == folder else f" ({existing} would hold it)"
+        raise StorageError(f"{what} {folder} is not writable{where}; choose another with --output-dir")
+
+
+def _can_create_in(folder: Path) -> bool:
+    """Whether a file can be created in ``folder``: an unnamed file where Linux offers one (it sees what
+    permissions do not: a read-only mount, an immutable folder, and root's view), else the permission bits."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is not None:
+        try:
+            os.close(os.open(folder, flag | os.O_WRONLY, 0o600))
+        except OSError as exc:
+            if exc.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
+                return False
+        else:
+            return True
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def check_writable_file(path: Path, what: str) -> None:
+    """StorageError unless ``path`` can be written as a file (its folder writable, and it not a folder)."""
+    if path.is_dir():
+        raise StorageError(f"{what} {path} is a folder; give a file name")
+    check_writable_folder(path.parent, f"the folder of {what}")
