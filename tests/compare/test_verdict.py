@@ -38,6 +38,25 @@ def test_verdict_follows_criterion(change: ChangeStatistics, expected: Verdict) 
     assert verdict(change, significance_level=0.05, noise_threshold=0.01) is expected
 
 
+@pytest.mark.parametrize(
+    ("change", "detectable", "expected"),
+    [
+        (_change(36.0, 37.8, 39.0, 0.40), 1.69, Verdict.INCONCLUSIVE),  # +3784% "No change" in quick mode
+        (_change(-0.6, -0.5, -0.4, 0.20), 0.60, Verdict.INCONCLUSIVE),  # a halving is as large as a doubling
+        (_change(-0.6, -0.3, 0.2, 0.20), 0.60, Verdict.NO_CHANGE),
+        (_change(0.0, 0.15, 0.3, 0.20), 0.18, Verdict.NO_CHANGE),
+        (_change(0.1, 0.3, 0.4, 0.01), 0.10, Verdict.REGRESSED),  # significant: Criterion's rule, as before
+    ],
+)
+def test_a_large_change_that_is_not_significant_is_inconclusive_never_calm(
+    change: ChangeStatistics, detectable: float, expected: Verdict
+) -> None:
+    assert verdict(change, 0.05, 0.01, min_detectable_change=detectable) is expected
+    mark = indicator(change.mean.point, expected, warn_threshold=0.05, fail_threshold=0.10)
+    if expected is Verdict.INCONCLUSIVE:
+        assert mark is Indicator.WARN, "an unconfirmed large change is never a green ✓ (nor a red ✗)"
+
+
 def test_verdict_strings_are_criterions() -> None:
     assert Verdict.REGRESSED.message == "Performance has regressed."
     assert Verdict.IMPROVED.message == "Performance has improved."

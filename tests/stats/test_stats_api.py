@@ -38,6 +38,9 @@ PUBLIC = {
     "through_origin_r_squared",
     "tukey_fences",
     "welch_t",
+    "COARSE_NOISE_FLOOR",
+    "MIN_SAMPLES_TO_TEST",
+    "compare_runs",
 }
 
 

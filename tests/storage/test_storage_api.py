@@ -22,6 +22,8 @@ PUBLIC = {
     "StoredBenchmark",
     "StoredRun",
     "append_text",
+    "check_writable_file",
+    "check_writable_folder",
     "check_baseline_name",
     "dump_document",
     "mask_password",

@@ -22,6 +22,7 @@ _VERDICT_WORDS = {
     Verdict.REGRESSED: "regressed",
     Verdict.IMPROVED: "improved",
     Verdict.NO_CHANGE: "no change",
+    Verdict.INCONCLUSIVE: "inconclusive",
     Verdict.WITHIN_NOISE: "within noise",
 }
 

@@ -111,6 +111,24 @@ def _paired_test(new: Samples, base: Samples, settings: Settings, key: str) -> _
 
 def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str) -> _Test:
     rng = stats.make_rng(settings.seed, "change:" + key)
+    if min(len(new.iters), len(base.iters)) < stats.MIN_SAMPLES_TO_TEST:
+        coarse = stats.compare_runs(
+            _per_iteration(new),
+            _per_iteration(base),
+            noise_floor=noise_floor,
+            confidence_level=settings.confidence_level,
+            significance_level=settings.significance_level,
+            rng=rng,
+        )
+        # The drift is in the test already (its interval excludes zero exactly when it is significant), so the
+        # noise threshold stays the configured one: a band on top of the band would hide a doubling.
+        return _Test(
+            coarse.change,
+            ComparisonUnit.RUN,
+            coarse.min_detectable_change,
+            settings.noise_threshold,
+            coarse.distribution,
+        )
     if new.process_count >= stats.MIN_PROCESSES and base.process_count >= stats.MIN_PROCESSES:
         result = stats.compare_processes(
             _process_values(new),
@@ -198,6 +216,8 @@ def evaluate(
                     tests[key] = _paired_test(result.samples, base_samples, result.info.settings, key)
                 else:
                     tests[key] = _test(result.samples, base_samples, result.info.settings, floors[key], key)
+                    if tests[key].unit is ComparisonUnit.RUN:
+                        floors[key] = max(floors[key], stats.COARSE_NOISE_FLOOR)
             except ValueError as exc:
                 broken[key] = f"could not be compared with {describe_baseline(baseline_name)}: {exc}"
     adjusted = _adjusted_p_values(tests, {r.id.full_id: r.info.settings for r in measured})

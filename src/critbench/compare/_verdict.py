@@ -6,6 +6,7 @@ No files, no printing: records in, records and integers out.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable
 
 from critbench.errors import EXIT_FAILED, EXIT_GATE, EXIT_OK
@@ -22,17 +23,31 @@ from critbench.model import (
 )
 
 
-def verdict(change: ChangeStatistics, significance_level: float, noise_threshold: float) -> Verdict:
-    """Criterion's decision: significant by the p-value, then the mean change's CI against ±noise.
+def verdict(
+    change: ChangeStatistics,
+    significance_level: float,
+    noise_threshold: float,
+    min_detectable_change: float | None = None,
+) -> Verdict:
+    """Criterion's decision, guarded against a calm verdict over a large change.
 
     ::
 
-        p >= α                          → No change in performance detected.
-        CI entirely below -noise        → Performance has improved.
-        CI entirely above +noise        → Performance has regressed.
-        otherwise                       → Change within noise threshold.
+        p >= α, estimate ≥ detectable     → Inconclusive (the test should have seen it, and did not)
+        p >= α                            → No change in performance detected.
+        CI entirely below -noise          → Performance has improved.
+        CI entirely above +noise          → Performance has regressed.
+        otherwise                         → Change within noise threshold.
+
+    "Estimate ≥ detectable" compares the point estimate's size with the change the test detects with 80%
+    power, on the log scale, so a halving counts as much as a doubling. A test that cannot see a change it
+    was built to see says so, instead of printing "No change" beside +3784%.
     """
     if not change.p_value < significance_level:
+        if min_detectable_change is not None and abs(math.log1p(change.mean.point)) >= math.log1p(
+            min_detectable_change
+        ):
+            return Verdict.INCONCLUSIVE
         return Verdict.NO_CHANGE
     if change.mean.lower < -noise_threshold and change.mean.upper < -noise_threshold:
         return Verdict.IMPROVED
@@ -46,8 +61,10 @@ def indicator(change_estimate: float, result: Verdict, warn_threshold: float, fa
 
     ✓ within ``warn_threshold`` (or faster), ⚠ up to ``fail_threshold``, ✗ beyond it — but ✗ only when the
     verdict is a regression: a large estimate the test could not confirm is ⚠ ("investigate if consistent
-    across runs"), never a red cross.
+    across runs"), never a red cross. An inconclusive comparison is ⚠ whichever way it points.
     """
+    if result is Verdict.INCONCLUSIVE:
+        return Indicator.WARN
     if change_estimate <= warn_threshold:
         return Indicator.OK
     if change_estimate <= fail_threshold or result is not Verdict.REGRESSED:
@@ -70,7 +87,7 @@ def judge(
     ``noise_threshold``, when given, replaces the setting (a test may need a wider band than configured)."""
     threshold = settings.noise_threshold if noise_threshold is None else noise_threshold
     tested = change if p_value_adjusted is None else _with_p(change, p_value_adjusted)
-    result = verdict(tested, settings.significance_level, threshold)
+    result = verdict(tested, settings.significance_level, threshold, min_detectable_change)
     return Comparison(
         baseline=baseline,
         change=change,

@@ -200,6 +200,9 @@ class Verdict(enum.Enum):
     WITHIN_NOISE = "within_noise"
     IMPROVED = "improved"
     REGRESSED = "regressed"
+    INCONCLUSIVE = "inconclusive"
+    """Not Criterion's: the estimate is a change the test should have seen, yet the test did not confirm it
+    (too little data, or data too spread): neither a regression nor "no change"."""
 
     @property
     def message(self) -> str:
@@ -211,6 +214,7 @@ _VERDICT_MESSAGES = {
     Verdict.WITHIN_NOISE: "Change within noise threshold.",
     Verdict.IMPROVED: "Performance has improved.",
     Verdict.REGRESSED: "Performance has regressed.",
+    Verdict.INCONCLUSIVE: "Inconclusive: a change this large should have been significant, and was not.",
 }
 
 
@@ -223,6 +227,9 @@ class ComparisonUnit(enum.Enum):
     """One figure per worker process (five or more processes on each side)."""
     PAIR = "pair"
     """critbench ab: pairs of samples of the two revisions taken in alternation in the same process."""
+    RUN = "run"
+    """Too few samples for a test (``--quick``: two): the runs as wholes, against a wide band of run-to-run
+    drift that only a large change clears."""
 
 
 class Indicator(enum.Enum):

@@ -87,6 +87,7 @@ class RunSummary:
     regressed: tuple[str, ...] = ()
     improved: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
+    inconclusive: tuple[str, ...] = ()
     not_compared: tuple[str, ...] = ()
     failed: tuple[str, ...] = ()
     targets_met: tuple[str, ...] = ()
@@ -101,6 +102,7 @@ class RunSummary:
             "regressed": [],
             "improved": [],
             "unchanged": [],
+            "inconclusive": [],
             "not_compared": [],
             "failed": [],
             "targets_met": [],
@@ -120,6 +122,8 @@ class RunSummary:
                 buckets["regressed"].append(name)
             elif comparison.verdict is Verdict.IMPROVED:
                 buckets["improved"].append(name)
+            elif comparison.verdict is Verdict.INCONCLUSIVE:
+                buckets["inconclusive"].append(name)
             else:
                 buckets["unchanged"].append(name)
             if (

@@ -144,6 +144,7 @@ def _change_section(data: ReportInput, result: BenchmarkResult) -> dict[str, Any
         ComparisonUnit.PROCESS: "worker processes (the faster half of them)",
         ComparisonUnit.PAIR: "pairs of samples taken in alternation (paired over worker processes)",
         ComparisonUnit.SAMPLE: "samples",
+        ComparisonUnit.RUN: "the runs as wholes (too few samples to test), against run-to-run drift",
     }[comparison.unit]
     facts = [
         ("Tested unit", unit),

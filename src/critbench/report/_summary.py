@@ -40,8 +40,11 @@ def render_summary(
         lines.append(
             f"  vs {describe_baseline(compared_with)}: {len(summary.regressed)} regressed, {len(summary.improved)} improved, "
             f"{len(summary.unchanged)} unchanged"
+            + (f", {len(summary.inconclusive)} inconclusive" if summary.inconclusive else "")
             + (f", {len(summary.not_compared)} new" if summary.not_compared else "")
         )
+    if summary.inconclusive:
+        lines.append(f"    {style.yellow('inconclusive')} {_names(summary.inconclusive)} (not gated)")
     for name in summary.regressed:
         comparison = by_id[name].comparison
         assert comparison is not None

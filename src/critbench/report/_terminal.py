@@ -155,16 +155,35 @@ def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style)
             f"{style.faint(inverse(mean.lower))}]"
         )
     lines.append(f"{INDENT}{_explanation(comparison, style)}")
+    if comparison.verdict is Verdict.INCONCLUSIVE:
+        lines.append(f"{INDENT}{_settle(comparison)}")
     if comparison.min_detectable_change is not None:
-        basis = f"noise floor {comparison.noise_floor * 100:.1f}%"
-        if result.samples is not None:
-            processes = fmt.count(result.samples.process_count, "process", "processes")
-            if comparison.unit is ComparisonUnit.PROCESS:
-                basis += f", {processes}"
-            elif comparison.unit is ComparisonUnit.PAIR:
-                basis = f"{len(result.samples.iters)} pairs measured in alternation in {processes}"
-        lines.append(f"{INDENT}could detect changes ≥ {comparison.min_detectable_change * 100:.1f}% ({basis})")
+        detectable = f"{comparison.min_detectable_change * 100:.1f}%"
+        lines.append(f"{INDENT}could detect changes ≥ {detectable} ({_basis(result, comparison)})")
     return lines
+
+
+def _basis(result: BenchmarkResult, comparison: Comparison) -> str:
+    """Which statistic the change is of, and what its test rested on."""
+    floor = f"noise floor {comparison.noise_floor * 100:.1f}%"
+    processes = fmt.count(result.samples.process_count, "process", "processes") if result.samples else ""
+    if comparison.unit is ComparisonUnit.PROCESS:
+        return f"of each process's fastest time; {floor}, {processes}"
+    if comparison.unit is ComparisonUnit.PAIR:
+        pairs = len(result.samples.iters) if result.samples else 0
+        return f"of the pairs' median ratio; {pairs} pairs measured in alternation in {processes}"
+    if comparison.unit is ComparisonUnit.RUN:
+        return f"too few samples to test: the means against ±{comparison.noise_floor * 100:.0f}% drift per run"
+    return f"of the mean; {floor}"
+
+
+def _settle(comparison: Comparison) -> str:
+    """What would turn an inconclusive comparison into a verdict."""
+    if comparison.unit is ComparisonUnit.RUN:
+        return "To settle it, measure without --quick (or side by side: critbench ab)."
+    if comparison.unit is ComparisonUnit.PAIR:
+        return "To settle it, measure more processes (--processes 20)."
+    return "To settle it, measure more processes (--processes 20), or side by side: critbench ab."
 
 
 def _status(status: TargetStatus, style: Style) -> str:

@@ -15,6 +15,7 @@ passes in (see :func:`make_rng`). This package imports only numpy, the standard 
 
 from critbench.stats._bootstrap import percentile_interval
 from critbench.stats._change_statistics import SampleChange, compare_samples, sample_change, welch_t
+from critbench.stats._coarse_change import COARSE_NOISE_FLOOR, MIN_SAMPLES_TO_TEST, compare_runs
 from critbench.stats._distributions import regularized_incomplete_beta, t_two_sided_p
 from critbench.stats._fdr import benjamini_hochberg
 from critbench.stats._figures import (
@@ -37,8 +38,10 @@ from critbench.stats._seeding import make_rng
 from critbench.stats._tukey import OutlierClass, classify_outliers, tukey_fences
 
 __all__ = [
+    "COARSE_NOISE_FLOOR",
     "MAD_NORMAL_SCALE",
     "MIN_PROCESSES",
+    "MIN_SAMPLES_TO_TEST",
     "OutlierClass",
     "ProcessChange",
     "SampleChange",
@@ -47,6 +50,7 @@ __all__ = [
     "classify_outliers",
     "compare_paired",
     "compare_processes",
+    "compare_runs",
     "compare_samples",
     "density_curve",
     "detectable_change",
