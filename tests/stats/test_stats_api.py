@@ -41,6 +41,7 @@ PUBLIC = {
     "COARSE_NOISE_FLOOR",
     "MIN_SAMPLES_TO_TEST",
     "compare_runs",
+    "t_critical",
 }
 
 

@@ -16,7 +16,7 @@ passes in (see :func:`make_rng`). This package imports only numpy, the standard 
 from critbench.stats._bootstrap import percentile_interval
 from critbench.stats._change_statistics import SampleChange, compare_samples, sample_change, welch_t
 from critbench.stats._coarse_change import COARSE_NOISE_FLOOR, MIN_SAMPLES_TO_TEST, compare_runs
-from critbench.stats._distributions import regularized_incomplete_beta, t_two_sided_p
+from critbench.stats._distributions import regularized_incomplete_beta, t_critical, t_two_sided_p
 from critbench.stats._fdr import benjamini_hochberg
 from critbench.stats._figures import (
     density_curve,
@@ -64,6 +64,7 @@ __all__ = [
     "regularized_incomplete_beta",
     "sample_change",
     "silverman_bandwidth",
+    "t_critical",
     "t_two_sided_p",
     "through_origin_r_squared",
     "through_origin_slope",

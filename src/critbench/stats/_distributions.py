@@ -57,3 +57,25 @@ def t_two_sided_p(t: float, degrees_of_freedom: float) -> float:
     if math.isnan(t):
         return 1.0
     return regularized_incomplete_beta(degrees_of_freedom / 2, 0.5, degrees_of_freedom / (degrees_of_freedom + t * t))
+
+
+def t_critical(two_sided_alpha: float, degrees_of_freedom: float) -> float:
+    """The ``t`` with ``P(|T| ≥ t) = two_sided_alpha``: Student's quantile, by bisection on :func:`t_two_sided_p`.
+
+    ``t_critical(0.05, ν)`` is the two-sided 5% critical value; ``t_critical(0.4, ν)`` the one-sided 80th
+    percentile (``P(T ≥ t) = 0.2``), which the power of a t-test needs.
+    """
+    if not 0 < two_sided_alpha < 1:
+        raise ValueError(f"two_sided_alpha must be strictly between 0 and 1, got {two_sided_alpha!r}")
+    low, high = 0.0, 1.0
+    while t_two_sided_p(high, degrees_of_freedom) > two_sided_alpha:
+        low, high = high, high * 2
+    for _ in range(200):
+        middle = (low + high) / 2
+        if t_two_sided_p(middle, degrees_of_freedom) > two_sided_alpha:
+            low = middle
+        else:
+            high = middle
+        if high - low < 1e-12 * high:
+            break
+    return (low + high) / 2

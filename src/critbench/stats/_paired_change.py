@@ -95,4 +95,5 @@ def compare_paired(
         t_statistic=z,
         p_value=t_two_sided_p(z, units.size - 1) if se > 0 else (1.0 if delta == 0 else 0.0),
     )
-    return ProcessChange(change, detectable_change(se, significance_level), se, changes)
+    df = units.size - 1
+    return ProcessChange(change, detectable_change(se, significance_level, degrees_of_freedom=df), se, changes, df)
