@@ -153,60 +153,6 @@ def _record(
         _registry.append(spec)
 
 
-@overload
-def bench(function: F, /) -> F: ...
-
-
-@overload
-def bench(
-    *,
-    name: str | None = None,
-    target: str | float | None = None,
-    memory_target: str | int | None = None,
-    params: Any = None,
-    throughput: ThroughputSpec = None,
-    **settings: Any,
-) -> Callable[[F], F]: ...
-
-
-def bench(
-    function: F | None = None,
-    /,
-    *,
-    name: str | None = None,
-    target: str | float | None = None,
-    memory_target: str | int | None = None,
-    params: Any = None,
-    throughput: ThroughputSpec = None,
-    **settings: Any,
-) -> F | Callable[[F], F]:
-    """Declare a benchmark. Use bare (``@bench``) or with options (``@bench(target="10ms")``).
-
-    The function takes a :class:`Bencher` (and one parameter when ``params`` is given) and calls exactly one
-    of its ``iter*`` methods. Its docstring is the benchmark's description.
-
-    - ``name``: the function part of the id (default: the function's name).
-    - ``target``: an upper bound on the typical time, e.g. ``"10ms"`` (numbers are seconds).
-    - ``memory_target``: an upper bound on peak memory, e.g. ``"50MB"``.
-    - ``params``: values (labelled by ``str(value)``) or a dict of ``label: value``; one benchmark each.
-    - ``throughput``: a :class:`Throughput`, or a function of the parameter returning one.
-    - settings: ``sample_size``, ``warm_up_time``, ``measurement_time``, ``sampling_mode``, ``timeout``,
-      ``nresamples``, ``noise_threshold``, ``confidence_level``, ``significance_level``, ...
-    """
-    options: dict[str, Any] = dict(
-        name=name, target=target, memory_target=memory_target, params=params, throughput=throughput
-    )
-    if function is not None:
-        _record(function, group=None, group_settings={}, settings=settings, **options)
-        return function
-
-    def decorate(fn: F) -> F:
-        _record(fn, group=None, group_settings={}, settings=settings, **options)
-        return fn
-
-    return decorate
-
-
 class Group:
     """Benchmarks sharing an id prefix and settings; made by :func:`group`."""
 
@@ -246,7 +192,22 @@ class Group:
         throughput: ThroughputSpec = None,
         **settings: Any,
     ) -> F | Callable[[F], F]:
-        """Like :func:`bench`, with the group's name and settings (the benchmark's own settings win)."""
+        """Declare a benchmark. Use bare (``@bench``) or with options (``@bench(target="10ms")``).
+
+        The function takes a :class:`Bencher` (and one parameter when ``params`` is given) and calls exactly
+        one of its ``iter*`` methods. Its docstring is the benchmark's description.
+
+        - ``name``: the function part of the id (default: the function's name).
+        - ``target``: an upper bound on the typical time, e.g. ``"10ms"`` (numbers are seconds).
+        - ``memory_target``: an upper bound on peak memory, e.g. ``"50MB"``.
+        - ``params``: values (labelled by ``str(value)``) or a dict of ``label: value``; one benchmark each.
+        - ``throughput``: a :class:`Throughput`, or a function of the parameter returning one.
+        - settings: ``sample_size``, ``warm_up_time``, ``measurement_time``, ``sampling_mode``, ``timeout``,
+          ``nresamples``, ``noise_threshold``, ``confidence_level``, ``significance_level``, ...
+
+        ``group(NAME).bench`` declares it in that group: its id starts with ``NAME/`` and the group's
+        throughput and settings apply (the benchmark's own settings win).
+        """
         options: dict[str, Any] = dict(
             name=name,
             target=target,
@@ -256,10 +217,16 @@ class Group:
         )
 
         def decorate(fn: F) -> F:
-            _record(fn, group=self.name, group_settings=self._settings, settings=settings, **options)
+            _record(fn, group=self.name or None, group_settings=self._settings, settings=settings, **options)
             return fn
 
         return decorate(function) if function is not None else decorate
+
+
+_UNGROUPED = Group("", None, {})
+"""Where ``@bench`` outside any group declares benchmarks: their group is the bench target's name."""
+
+bench = _UNGROUPED.bench
 
 
 def group(name: str, *, throughput: ThroughputSpec = None, **settings: Any) -> Group:
