@@ -17,6 +17,7 @@ Renderers take finished records and return text; they decide nothing and print n
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from critbench.model import (
@@ -41,35 +42,28 @@ class OutputFormat(enum.Enum):
     BENCHER = "bencher"
 
 
+def _ansi(code: str) -> Callable[[Style, str], str]:
+    """A :class:`Style` method wrapping its text in the SGR ``code`` when colour is on."""
+
+    def paint(style: Style, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if style.color else text
+
+    return paint
+
+
 @dataclass(frozen=True)
 class Style:
     """ANSI styling, or none at all when output is not a terminal."""
 
     color: bool = False
 
-    def _wrap(self, code: str, text: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
-
-    def green(self, text: str) -> str:
-        return self._wrap("32", text)
-
-    def bold(self, text: str) -> str:
-        return self._wrap("1", text)
-
-    def faint(self, text: str) -> str:
-        return self._wrap("2", text)
-
-    def yellow(self, text: str) -> str:
-        return self._wrap("33", text)
-
-    def red(self, text: str) -> str:
-        return self._wrap("31", text)
-
-    def bold_green(self, text: str) -> str:
-        return self._wrap("1;32", text)
-
-    def bold_red(self, text: str) -> str:
-        return self._wrap("1;31", text)
+    green = _ansi("32")
+    bold = _ansi("1")
+    faint = _ansi("2")
+    yellow = _ansi("33")
+    red = _ansi("31")
+    bold_green = _ansi("1;32")
+    bold_red = _ansi("1;31")
 
 
 def _title(full_id: str, style: Style) -> list[str]:
