@@ -122,17 +122,26 @@ def _explanation(comparison: Comparison, style: Style) -> str:
     return text
 
 
-def indicator_mark(indicator: Indicator, style: Style) -> str:
-    if indicator is Indicator.BAD:
-        return style.bold_red(indicator.value)
-    if indicator is Indicator.WARN:
-        return style.yellow(indicator.value)
-    return style.green(indicator.value)
+_TRAFFIC_LIGHT: dict[Indicator | TargetStatus, Callable[[Style, str], str]] = {
+    Indicator.OK: Style.green,
+    Indicator.WARN: Style.yellow,
+    Indicator.BAD: Style.bold_red,
+    TargetStatus.EXCELLENT: Style.green,
+    TargetStatus.MET: Style.green,
+    TargetStatus.CLOSE: Style.yellow,
+    TargetStatus.MISS: Style.bold_red,
+}
+"""The colour of a change's indicator and of a target's status: green, yellow or bold red."""
+
+
+def traffic_light(mark: Indicator | TargetStatus, style: Style) -> str:
+    """A change's indicator (✓ ⚠ ✗) or a target's status (``MET``...) in its traffic-light colour."""
+    return _TRAFFIC_LIGHT[mark](style, mark.value)
 
 
 def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style) -> list[str]:
     percentages = _change_percentages(comparison, comparison.verdict, style)
-    tested = f"{p_clause(comparison)} {indicator_mark(comparison.indicator, style)}"
+    tested = f"{p_clause(comparison)} {traffic_light(comparison.indicator, style)}"
     lines = []
     if result.info.throughput is None:
         lines.append(f"{INDENT}change: {percentages} {tested}")
@@ -161,18 +170,10 @@ def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style)
     return lines
 
 
-def _status(status: TargetStatus, style: Style) -> str:
-    if status is TargetStatus.MISS:
-        return style.bold_red(status.value)
-    if status is TargetStatus.CLOSE:
-        return style.yellow(status.value)
-    return style.green(status.value)
-
-
 def target_line(target: TargetAssessment, style: Style) -> str:
     shown = fmt.time(target.target).strip() if target.metric == "time" else fmt.bytes_size(target.target)
     label = "target:" if target.metric == "time" else "memory target:"
-    return f"{INDENT}{label} {shown}  {_status(target.status, style)} ({target.ratio_text})"
+    return f"{INDENT}{label} {shown}  {traffic_light(target.status, style)} ({target.ratio_text})"
 
 
 def _memory_line(result: BenchmarkResult) -> str | None:
