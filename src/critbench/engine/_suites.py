@@ -22,7 +22,7 @@ from critbench.engine._job import Job
 from critbench.engine._loading import import_file
 from critbench.engine._loops import FakeTimer
 from critbench.engine._paired import PairSide, load_revision, measure_pair, pin_to_one_cpu
-from critbench.engine._protocol import Measured, Message, Paired
+from critbench.engine._protocol import Measured, Message
 from critbench.model import BenchmarkInfo, MemoryUsage, Samples, SamplingMode
 
 
@@ -152,7 +152,7 @@ class PairedSuite(Suite):
             SamplingMode.FLAT, iters, run.times_b, process, ran_first=tuple(not first for first in run.a_first)
         )
         samples_a = Samples(SamplingMode.FLAT, iters, run.times_a, process, ran_first=run.a_first)
-        return Paired(full_id, samples_b, samples_a)
+        return Measured(full_id, samples_b, samples_a=samples_a)
 
 
 def load_suite(job: Job) -> Suite:
