@@ -95,7 +95,7 @@ def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announ
             paired = run_paired_suite(
                 pairs,
                 settings,
-                options.scope.filter.selection(),
+                options.scope.filter,
                 progress,
                 labels=(side_a.label, side_b.label),
                 roots=(side_a.root, side_b.root),

@@ -7,15 +7,12 @@ Every command receives its own frozen record; nothing after this module reads ar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from critbench.errors import UsageError
-from critbench.model import FakeClock, SettingsLayer, settings_layer
-
-if TYPE_CHECKING:
-    from critbench.engine import Selection
+from critbench.model import FakeClock, Selection, SettingsLayer, settings_layer
 
 
 @dataclass(frozen=True)
@@ -47,27 +44,6 @@ class Display:
 
 
 @dataclass(frozen=True)
-class Filter:
-    """Criterion's FILTER: a regex searched in benchmark ids, or with ``--exact`` the whole id."""
-
-    pattern: str | None = None
-    exact: bool = False
-
-    def selection(self) -> Selection:
-        """The engine's form of this filter, which workers apply to the ids they declare."""
-        from critbench.engine import Selection
-
-        return Selection(self.pattern, self.exact)
-
-    def matches(self, full_id: str) -> bool:
-        if self.pattern is None:
-            return True
-        if self.exact:
-            return full_id == self.pattern
-        return re.search(self.pattern, full_id) is not None
-
-
-@dataclass(frozen=True)
 class BaselineFlags:
     """Criterion's baseline flags, unchecked: :func:`critbench.cli._pipeline.baseline_plan` judges them."""
 
@@ -86,7 +62,7 @@ class Scope:
 
     packages: tuple[str, ...] = ()
     target: str | None = None
-    filter: Filter = Filter()
+    filter: Selection = field(default_factory=Selection)
 
 
 @dataclass(frozen=True)
@@ -117,7 +93,7 @@ class AbOptions:
 class CompareOptions:
     base: str
     new: str | None
-    filter: Filter
+    filter: Selection
     display: Display
     fail_on: str | None = None
 
@@ -177,7 +153,7 @@ def _settings(values: dict[str, Any]) -> SettingsLayer:
         raise UsageError(str(exc)) from None
 
 
-def _filter(values: dict[str, Any]) -> Filter:
+def _filter(values: dict[str, Any]) -> Selection:
     pattern = values.get("filter")
     exact = bool(values.get("exact"))
     if pattern is not None and not exact:
@@ -185,7 +161,7 @@ def _filter(values: dict[str, Any]) -> Filter:
             re.compile(pattern)
         except re.error as exc:
             raise UsageError(f"invalid FILTER regex {pattern!r}: {exc}") from None
-    return Filter(pattern, exact)
+    return Selection(pattern, exact)
 
 
 def _display(values: dict[str, Any]) -> Display:

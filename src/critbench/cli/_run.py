@@ -78,7 +78,7 @@ def _measure(ctx: Context, options: RunOptions, settings: Settings, environment:
         results = run_suite(
             targets,
             settings,
-            options.scope.filter.selection(),
+            options.scope.filter,
             progress,
             more=more if settings.precision is not None else None,
             max_extra_rounds=3 * settings.processes if settings.precision is not None else 0,

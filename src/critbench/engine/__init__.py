@@ -12,7 +12,6 @@ from critbench.engine._revisions import (
 )
 from critbench.engine._runner import (
     PairedResults,
-    Selection,
     TargetListing,
     list_target,
     run_paired_suite,
@@ -27,7 +26,6 @@ __all__ = [
     "PairedResults",
     "RevisionError",
     "RunObserver",
-    "Selection",
     "SilentObserver",
     "TargetListing",
     "capture_environment",

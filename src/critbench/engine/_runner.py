@@ -15,15 +15,18 @@ from pathlib import Path
 from critbench.engine._job import Job, PairedTarget
 from critbench.engine._observer import RunObserver, SilentObserver
 from critbench.engine._schedule import TargetRun, run_targets
-from critbench.model import BenchmarkInfo, BenchmarkResult, BenchTarget, Failure, FakeClock, Samples, Settings
+from critbench.model import (
+    BenchmarkInfo,
+    BenchmarkResult,
+    BenchTarget,
+    Failure,
+    FakeClock,
+    Samples,
+    Selection,
+    Settings,
+)
 
-
-@dataclass(frozen=True)
-class Selection:
-    """Which benchmarks to run: Criterion's FILTER (a regex searched in the id) or an exact id."""
-
-    pattern: str | None = None
-    exact: bool = False
+__all__ = ["PairedResults", "Selection", "TargetListing", "list_target", "run_paired_suite", "run_suite"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,7 @@ def _job(
         target=target.name,
         sys_path=target.import_paths,
         settings=settings,
-        pattern=selection.pattern,
-        exact=selection.exact,
+        selection=selection,
         list_only=list_only,
         fake_clock=fake_clock,
     )

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import traceback
 from dataclasses import replace
@@ -54,17 +53,9 @@ class _ProgressToChannel:
         self._channel.send(protocol.SamplingWarning(self._id, text))
 
 
-def _matches(full_id: str, job: Job) -> bool:
-    if job.pattern is None:
-        return True
-    if job.exact:
-        return full_id == job.pattern
-    return re.search(job.pattern, full_id) is not None
-
-
 def _matched(info: BenchmarkInfo, job: Job, suite: Suite) -> bool:
     """Whether the run's filter takes this benchmark (under ab, only one both revisions declare)."""
-    return suite.comparable(info.id.full_id) and _matches(info.id.full_id, job)
+    return suite.comparable(info.id.full_id) and job.selection.matches(info.id.full_id)
 
 
 def _selected(info: BenchmarkInfo, job: Job, suite: Suite) -> bool:
