@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
+from critbench.api._bencher import Bencher, call_benchmark
 from critbench.model import (
     BenchmarkId,
+    BenchmarkInfo,
     SettingsLayer,
     Throughput,
     parse_duration_ns,
@@ -35,13 +37,21 @@ class BenchInstance:
     """One concrete benchmark: a spec with its parameter chosen (if it has parameters)."""
 
     spec: BenchSpec
-    id: BenchmarkId
+    info: BenchmarkInfo
+    """What its author declared; the worker that measures it adds the settings and where it comes from."""
     parameter: Any
-    throughput: Throughput | None
+
+    @property
+    def id(self) -> BenchmarkId:
+        return self.info.id
 
     @property
     def has_parameter(self) -> bool:
         return self.parameter is not _NO_PARAMETER
+
+    def call(self, bencher: Bencher) -> None:
+        """Call the benchmark function with ``bencher``, and with its parameter when it has one."""
+        call_benchmark(self.spec.function, (bencher, self.parameter) if self.has_parameter else (bencher,))
 
 
 @dataclass(frozen=True)
@@ -68,11 +78,19 @@ class BenchSpec:
         """The benchmarks this spec stands for, their group defaulting to the target's name."""
         group_name = self.group or default_group
         if self.params is None:
-            return [BenchInstance(self, BenchmarkId(group_name, self.name), _NO_PARAMETER, self._throughput_of(None))]
-        return [
-            BenchInstance(self, BenchmarkId(group_name, self.name, label), value, self._throughput_of(value))
-            for label, value in self.params
-        ]
+            return [self._instance(BenchmarkId(group_name, self.name), _NO_PARAMETER)]
+        return [self._instance(BenchmarkId(group_name, self.name, label), value) for label, value in self.params]
+
+    def _instance(self, benchmark_id: BenchmarkId, parameter: Any) -> BenchInstance:
+        info = BenchmarkInfo(
+            id=benchmark_id,
+            description=self.description,
+            target_ns=self.target_ns,
+            memory_target_bytes=self.memory_target_bytes,
+            throughput=self._throughput_of(None if parameter is _NO_PARAMETER else parameter),
+            source=self.source,
+        )
+        return BenchInstance(self, info, parameter)
 
     def _throughput_of(self, parameter: Any) -> Throughput | None:
         if self.throughput is None or isinstance(self.throughput, Throughput):

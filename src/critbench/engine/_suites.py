@@ -12,11 +12,10 @@ import contextlib
 import random
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from critbench.api import BenchInstance, collecting
-from critbench.api._bencher import call_benchmark
 from critbench.engine._core import Progress, TimingBencher
 from critbench.engine._job import Job
 from critbench.engine._loading import import_file
@@ -32,19 +31,10 @@ def error_reason(exc: BaseException) -> str:
 
 
 def _describe(instance: BenchInstance, job: Job) -> BenchmarkInfo:
+    """The instance as the run measures it: its settings with the job's, group's and its own layers applied."""
     spec = instance.spec
     settings = job.settings.apply(spec.group_settings).apply(spec.bench_settings)
-    return BenchmarkInfo(
-        id=instance.id,
-        description=spec.description,
-        target_ns=spec.target_ns,
-        memory_target_bytes=spec.memory_target_bytes,
-        throughput=instance.throughput,
-        settings=settings,
-        package=job.package,
-        bench_target=job.target,
-        source=spec.source,
-    )
+    return replace(instance.info, settings=settings, package=job.package, bench_target=job.target)
 
 
 class Suite(abc.ABC):
@@ -88,8 +78,7 @@ class PlainSuite(Suite):
         fake = FakeTimer.of(clock, full_id, job.process_index) if clock is not None else None
         bencher = TimingBencher(info.id, info.settings, progress, fake)
         _peak_rss_reset()
-        args: tuple[Any, ...] = (bencher, instance.parameter) if instance.has_parameter else (bencher,)
-        call_benchmark(instance.spec.function, args)
+        instance.call(bencher)
         run = bencher.measured()
         samples = Samples(
             mode=run.mode,
