@@ -27,7 +27,8 @@ class Locations:
 
 @dataclass(frozen=True)
 class Display:
-    """How results are printed: Criterion's ``--output-format``, ``--color`` and ``-v``."""
+    """How a command reports its outcome: printed (Criterion's ``--output-format``, ``--color`` and ``-v``),
+    written (``--json``; the HTML report unless ``--noplot``) and as its exit status (``--fail-on``)."""
 
     output_format: str = "criterion"
     """``criterion``, ``verbose``, ``quiet`` or ``bencher``."""
@@ -37,6 +38,8 @@ class Display:
     """Criterion's ``--noplot``: no HTML report."""
     json: Path | None = None
     """``--json FILE``: the machine-readable results."""
+    fail_on: str | None = None
+    """``--fail-on GATES``: what exits 1, unchecked (``critbench.cli._pipeline.gates`` reads it)."""
 
     @property
     def verbose(self) -> bool:
@@ -66,12 +69,19 @@ class Scope:
 
 
 @dataclass(frozen=True)
-class RunOptions:
+class SuiteOptions:
+    """What ``run`` and ``ab`` both measure and how they show it: which benchmarks, the command line's
+    settings, the progress and results display (``run --interleave`` hands its own to ab)."""
+
     scope: Scope
-    baselines: BaselineFlags
     settings: SettingsLayer
     display: Display
-    fail_on: str | None = None
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    suite: SuiteOptions
+    baselines: BaselineFlags
     repeat: int = 1
     interleave: bool = False
     list_only: bool = False
@@ -83,10 +93,7 @@ class RunOptions:
 class AbOptions:
     rev_a: str
     rev_b: str | None
-    scope: Scope
-    settings: SettingsLayer
-    display: Display
-    fail_on: str | None = None
+    suite: SuiteOptions
 
 
 @dataclass(frozen=True)
@@ -95,7 +102,6 @@ class CompareOptions:
     new: str | None
     filter: Selection
     display: Display
-    fail_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,7 +174,13 @@ def _display(values: dict[str, Any]) -> Display:
     output_format = values.get("output_format")
     if output_format is None:
         output_format = "quiet" if values.get("quiet") else "verbose" if values.get("verbose") else "criterion"
-    return Display(output_format, values.get("color") or "auto", bool(values.get("noplot")), _path(values.get("json")))
+    return Display(
+        output_format,
+        values.get("color") or "auto",
+        bool(values.get("noplot")),
+        _path(values.get("json")),
+        values.get("fail_on"),
+    )
 
 
 def _path(value: str | None) -> Path | None:
@@ -177,6 +189,10 @@ def _path(value: str | None) -> Path | None:
 
 def _scope(values: dict[str, Any]) -> Scope:
     return Scope(tuple(values.get("package") or ()), values.get("target"), _filter(values))
+
+
+def _suite(values: dict[str, Any]) -> SuiteOptions:
+    return SuiteOptions(_scope(values), _settings(values), _display(values))
 
 
 def locations(values: dict[str, Any]) -> Locations:
@@ -194,7 +210,7 @@ def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
         raise UsageError("--profile-time is not supported; use a profiler (py-spy, cProfile) on the bench target")
     if command == "run":
         return RunOptions(
-            scope=_scope(values),
+            suite=_suite(values),
             baselines=BaselineFlags(
                 save=values.get("save_baseline"),
                 compare=values.get("baseline"),
@@ -202,9 +218,6 @@ def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
                 load=values.get("load_baseline"),
                 discard=bool(values.get("discard_baseline")),
             ),
-            settings=_settings(values),
-            display=_display(values),
-            fail_on=values.get("fail_on"),
             repeat=int(values.get("repeat") or 1),
             interleave=bool(values.get("interleave")),
             list_only=bool(values.get("list")),
@@ -215,10 +228,7 @@ def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
         return AbOptions(
             rev_a=values["rev_a"],
             rev_b=values.get("rev_b"),
-            scope=_scope(values),
-            settings=_settings(values),
-            display=_display(values),
-            fail_on=values.get("fail_on"),
+            suite=_suite(values),
         )
     if command == "compare":
         return CompareOptions(
@@ -226,7 +236,6 @@ def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
             new=values.get("new"),
             filter=_filter(values),
             display=_display(values),
-            fail_on=values.get("fail_on"),
         )
     if command == "baselines":
         return BaselinesOptions(values.get("action") or "list", values.get("name"))

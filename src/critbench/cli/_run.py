@@ -61,7 +61,7 @@ def _measure(ctx: Context, options: RunOptions, settings: Settings, environment:
     from critbench.compare import precision_check, precision_not_reached
     from critbench.engine import DiagnosticsProbe, run_suite
 
-    targets = select_targets(ctx.workspace, list(options.scope.packages), options.scope.target)
+    targets = select_targets(ctx.workspace, list(options.suite.scope.packages), options.suite.scope.target)
     if not targets:
         raise UsageError(f"no bench targets found in {ctx.workspace.root} (looked for <package>/benches/*.py)")
     started = now()
@@ -74,11 +74,11 @@ def _measure(ctx: Context, options: RunOptions, settings: Settings, environment:
         checked, wanted = precision_check(results)
         return wanted
 
-    with progress_shown(ctx, options.display) as progress:
+    with progress_shown(ctx, options.suite.display) as progress:
         results = run_suite(
             targets,
             settings,
-            options.scope.filter,
+            options.suite.scope.filter,
             progress,
             more=more if settings.precision is not None else None,
             max_extra_rounds=3 * settings.processes if settings.precision is not None else 0,
@@ -94,7 +94,7 @@ def _load(store: BaselineStore, name: str, options: RunOptions) -> _Measured:
     """``--load-baseline NAME``: its stored results (those FILTER selects) as this run's, and its environment."""
     loaded = store.load(name)
     results = [stored_result(item) for item in loaded.benchmarks.values()]
-    results = [r for r in results if options.scope.filter.matches(r.id.full_id)]
+    results = [r for r in results if options.suite.scope.filter.matches(r.id.full_id)]
     return _Measured(now(), results, loaded.run.environment)
 
 
@@ -137,7 +137,7 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
     if options.list_only:
         from critbench.cli._list import list_command
 
-        return list_command(ctx, ListOptions(options.scope, options.terse))
+        return list_command(ctx, ListOptions(options.suite.scope, options.terse))
     if options.ignored:
         return EXIT_OK
     store = BaselineStore(ctx.output_root)
@@ -148,8 +148,9 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
 
         assert plan.compare_with is not None
         return interleave_baseline(ctx, options, argv, plan.compare_with)
-    gate_set = gates(ctx, options.fail_on)
-    settings = run_settings(ctx, options.settings)
+    display = options.suite.display
+    gate_set = gates(ctx, display.fail_on)
+    settings = run_settings(ctx, options.suite.settings)
     environment = capture_environment(ctx.workspace.root, __version__)
     baseline = store.load(plan.compare_with) if plan.compare_with is not None else None
     baseline_samples = {key: item.samples for key, item in baseline.benchmarks.items()} if baseline else None
@@ -185,9 +186,9 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
                 history.record(record, judged.results)
                 note = _failed_note(repetition, options.repeat, judged.results)
                 failed_before = failed_before or note is not None
-                warn(ctx, options.display, [*machine_warnings(record.diagnostics_start, record.diagnostics_end)])
+                warn(ctx, display, [*machine_warnings(record.diagnostics_start, record.diagnostics_end)])
                 if note is not None:
-                    warn(ctx, options.display, [note])
+                    warn(ctx, display, [note])
 
         cautions: list[Caution | None] = []
         if baseline is not None and plan.compare_with is not None:
@@ -199,14 +200,14 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
         report_path = None
         if plan.load is None:
             run_id = history.record(judged.record, judged.results)
-            report_path = write_reports(ctx, options.display, judged, history.series() if baseline else {}, run_id)
+            report_path = write_reports(ctx, display, judged, history.series() if baseline else {}, run_id)
         stability = stability_table(typicals_by_benchmark(runs)) if options.repeat > 1 else None
         cautions += [*machine_warnings(record.diagnostics_start, record.diagnostics_end)]
         cautions += [*stability_warnings(stability or ()), *history.cautions]
-    warn(ctx, options.display, [c for c in cautions if c is not None])
+    warn(ctx, display, [c for c in cautions if c is not None])
     publish(
         ctx,
-        options.display,
+        display,
         judged,
         saved_to=saved_to,
         report_path=report_path,
