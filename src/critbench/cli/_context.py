@@ -36,7 +36,14 @@ class Context:
         return OutputLayout(self.output_root)
 
 
-def make_context(where: Locations, stdout: TextIO, stderr: TextIO, journal: Journal | None = None) -> Context:
+def make_context(
+    where: Locations,
+    stdout: TextIO,
+    stderr: TextIO,
+    journal: Journal | None = None,
+    *,
+    fake_clock: FakeClock | None = None,
+) -> Context:
     root = where.workspace.resolve() if where.workspace is not None else find_workspace_root(Path.cwd())
     workspace = load_workspace(root)
     if where.output_dir is not None:
@@ -53,7 +60,7 @@ def make_context(where: Locations, stdout: TextIO, stderr: TextIO, journal: Jour
         or workspace.config.store
         or OutputLayout(output_root).history_database
     )
-    return Context(workspace, output_root, store_url, stdout, stderr, where.fake_clock, journal or Journal())
+    return Context(workspace, output_root, store_url, stdout, stderr, fake_clock, journal or Journal())
 
 
 def style_for(color: str, stream: TextIO) -> Style:
