@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from critbench import __version__
-from critbench.cli._context import Context, progress_shown
+from critbench.cli._context import Context, measuring
 from critbench.cli._options import AbOptions, RunOptions
 from critbench.cli._pipeline import Judged, gates, now, open_history, publish, warn, write_reports
 from critbench.cli._run import run_settings
@@ -59,7 +59,7 @@ def _split_revision_and_target(ctx: Context, options: AbOptions) -> AbOptions:
 def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announce: str | None = None) -> int:
     """Measure ``rev_a`` and ``rev_b`` (default: the working tree) in alternation; report like a run."""
     from critbench.compare import evaluate, exit_status
-    from critbench.engine import capture_environment, checkouts, repository_root, run_paired_suite
+    from critbench.engine import capture_environment, checkouts, repository_root
 
     suite = options.suite
     gate_set = gates(ctx, suite.display.fail_on)
@@ -93,17 +93,8 @@ def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announ
             raise UsageError(f"{side_a.label} has no usable workspace at {relative or '.'}: {exc}") from None
         workspace_b = ctx.workspace if side_b.root == repo else load_workspace(side_b.root / relative)
         pairs = _pairs(workspace_a, workspace_b, suite.scope.packages, suite.scope.target, side_a.label)
-        with progress_shown(ctx, suite.display) as progress:
-            paired = run_paired_suite(
-                pairs,
-                settings,
-                suite.scope.filter,
-                progress,
-                labels=(side_a.label, side_b.label),
-                roots=(side_a.root, side_b.root),
-                seed=settings.seed,
-                fake_clock=ctx.fake_clock,
-            )
+        with measuring(ctx, suite, settings) as engine:
+            paired = engine.run_paired(pairs, labels=(side_a.label, side_b.label), roots=(side_a.root, side_b.root))
     if not paired.results:
         raise NothingMatched("no benchmarks matched")
     label = f"{side_a.label} ({(side_a.commit or '')[:10]})"

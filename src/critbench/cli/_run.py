@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from critbench import __version__
-from critbench.cli._context import Context, display_path, progress_shown
+from critbench.cli._context import Context, display_path, measuring
 from critbench.cli._options import ListOptions, RunOptions
 from critbench.cli._pipeline import (
     BaselinePlan,
@@ -59,7 +59,7 @@ def run_settings(ctx: Context, layer: SettingsLayer) -> Settings:
 
 def _measure(ctx: Context, options: RunOptions, settings: Settings, environment: Environment) -> _Measured:
     from critbench.compare import precision_check, precision_not_reached
-    from critbench.engine import DiagnosticsProbe, run_suite
+    from critbench.engine import DiagnosticsProbe
 
     targets = select_targets(ctx.workspace, list(options.suite.scope.packages), options.suite.scope.target)
     if not targets:
@@ -74,15 +74,11 @@ def _measure(ctx: Context, options: RunOptions, settings: Settings, environment:
         checked, wanted = precision_check(results)
         return wanted
 
-    with progress_shown(ctx, options.suite.display) as progress:
-        results = run_suite(
+    with measuring(ctx, options.suite, settings) as engine:
+        results = engine.run(
             targets,
-            settings,
-            options.suite.scope.filter,
-            progress,
             more=more if settings.precision is not None else None,
             max_extra_rounds=3 * settings.processes if settings.precision is not None else 0,
-            fake_clock=ctx.fake_clock,
         )
     if settings.precision is not None:
         checked, unmet = precision_check(results)

@@ -12,10 +12,9 @@ from critbench.engine._revisions import (
 )
 from critbench.engine._runner import (
     PairedResults,
+    SuiteRunner,
     TargetListing,
     list_target,
-    run_paired_suite,
-    run_suite,
 )
 from critbench.engine._schedule import load_failure_id
 from critbench.errors import RevisionError
@@ -27,6 +26,7 @@ __all__ = [
     "RevisionError",
     "RunObserver",
     "SilentObserver",
+    "SuiteRunner",
     "TargetListing",
     "capture_environment",
     "checkouts",
@@ -34,7 +34,5 @@ __all__ = [
     "load_failure_id",
     "repository_root",
     "resolve_commit",
-    "run_paired_suite",
-    "run_suite",
     "uncommitted_files",
 ]
