@@ -84,7 +84,7 @@ def _dispatch(argv: list[str], out: TextIO, err: TextIO, journal: Journal) -> in
     if harness and command not in ("run", "ab"):
         raise UsageError(f"harness arguments after '--' are only for 'critbench run' and 'ab', not '{command}'")
     options = opts.command_options(command, {**values, **parse_harness(harness)})
-    ctx = make_context(opts.locations(values), out, err, journal, fake_clock=opts.fake_clock(values))
+    ctx = make_context(opts.locations(values), out, err, journal)
     match options:
         case opts.RunOptions():
             from critbench.cli._run import run_command

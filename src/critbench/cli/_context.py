@@ -39,14 +39,7 @@ class Context:
         return OutputLayout(self.output_root)
 
 
-def make_context(
-    where: Locations,
-    stdout: TextIO,
-    stderr: TextIO,
-    journal: Journal | None = None,
-    *,
-    fake_clock: FakeClock | None = None,
-) -> Context:
+def make_context(where: Locations, stdout: TextIO, stderr: TextIO, journal: Journal | None = None) -> Context:
     root = where.workspace.resolve() if where.workspace is not None else find_workspace_root(Path.cwd())
     workspace = load_workspace(root)
     if where.output_dir is not None:
@@ -63,7 +56,7 @@ def make_context(
         or workspace.config.store
         or OutputLayout(output_root).history_database
     )
-    return Context(workspace, output_root, store_url, stdout, stderr, fake_clock, journal or Journal())
+    return Context(workspace, output_root, store_url, stdout, stderr, where.fake_clock, journal or Journal())
 
 
 def style_for(color: str, stream: TextIO) -> Style:

@@ -17,11 +17,12 @@ from critbench.model import FakeClock, Selection, SettingsLayer, settings_layer
 
 @dataclass(frozen=True)
 class Locations:
-    """Where to work: ``--workspace``, ``--output-dir`` and ``--store``."""
+    """Where to work: ``--workspace``, ``--output-dir``, ``--store`` and the tests' ``--fake-clock``."""
 
     workspace: Path | None = None
     output_dir: Path | None = None
     store: str | None = None
+    fake_clock: FakeClock | None = None
 
 
 @dataclass(frozen=True)
@@ -195,16 +196,12 @@ def _suite(values: dict[str, Any]) -> SuiteOptions:
 
 
 def locations(values: dict[str, Any]) -> Locations:
-    return Locations(_path(values.get("workspace")), _path(values.get("output_dir")), values.get("store"))
-
-
-def fake_clock(values: dict[str, Any]) -> FakeClock | None:
-    """The tests' ``--fake-clock``: the deterministic clock every worker uses instead of the real one."""
     fake = values.get("fake_clock")
     try:
-        return FakeClock.from_json(fake) if fake else None
+        clock = FakeClock.from_json(fake) if fake else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    return Locations(_path(values.get("workspace")), _path(values.get("output_dir")), values.get("store"), clock)
 
 
 def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
