@@ -26,13 +26,13 @@ Sampler = Generator[int, float, "SampledRun"]
 
 @dataclass(frozen=True)
 class SamplingPlan:
-    """The iteration count of every sample, what taking them is expected to cost, and the time planned for."""
+    """A plan for one measurement time (Criterion's target time): the iteration count of every sample and
+    what taking them is expected to cost."""
 
+    target_ns: float
     mode: SamplingMode
     iters: tuple[int, ...]
     expected_ns: float
-    target_ns: float
-    """The measurement time the plan was made for."""
     fitting_sample_size: int | None = None
     """Set when the plan cannot keep to ``target_ns`` (one iteration per step is already too many): the
     sample count Criterion recommends instead."""
@@ -99,10 +99,10 @@ def plan_samples(settings: Settings, met_ns: float) -> SamplingPlan:
     if mode is SamplingMode.LINEAR:
         iters = tuple(d * i for i in range(1, n + 1))
         fitting = _round_sample_size((-1 + math.sqrt(4 * target_ns / met_ns)) / 2) if d == 1 else None
-        return SamplingPlan(mode, iters, linear_expected, target_ns, fitting)
+        return SamplingPlan(target_ns, mode, iters, linear_expected, fitting)
     k = max(1, math.ceil(target_ns / n / met_ns))
     fitting = _round_sample_size(target_ns / met_ns) if k == 1 else None
-    return SamplingPlan(SamplingMode.FLAT, (k,) * n, n * k * met_ns, target_ns, fitting)
+    return SamplingPlan(target_ns, SamplingMode.FLAT, (k,) * n, n * k * met_ns, fitting)
 
 
 def warm_up(settings: Settings) -> Generator[int, float, tuple[int, float]]:
