@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from critbench.errors import UsageError
 from critbench.model import FakeClock, Selection, SettingsLayer, settings_layer
@@ -106,8 +106,7 @@ class CompareOptions:
 
 @dataclass(frozen=True)
 class BaselinesOptions:
-    action: str
-    """``list``, ``show`` or ``delete``."""
+    action: Literal["list", "show", "delete"] = "list"
     name: str | None = None
 
 
