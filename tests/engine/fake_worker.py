@@ -37,7 +37,16 @@ from critbench.engine._protocol import (
     encode,
 )
 from critbench.engine._sampling import process_count, process_share
-from critbench.model import BenchmarkId, BenchmarkInfo, FailureKind, MemoryUsage, Samples, SamplingMode, from_data
+from critbench.model import (
+    BenchmarkId,
+    BenchmarkInfo,
+    Failure,
+    FailureKind,
+    MemoryUsage,
+    Samples,
+    SamplingMode,
+    from_data,
+)
 
 
 def main() -> int:
@@ -55,7 +64,11 @@ def main() -> int:
     send(Hello(os.getpid()))
     behaviour = scenario.get("behaviour", {})
     if behaviour.get("load") == "fatal":
-        send(Fatal("could not load the target: raised ImportError: no module named 'nothing'"))
+        send(
+            Fatal(
+                Failure(FailureKind.ERROR, "could not load the target: raised ImportError: no module named 'nothing'")
+            )
+        )
         return 1
     infos = [
         BenchmarkInfo(
@@ -93,7 +106,7 @@ def main() -> int:
             os.write(args.fd, b"this is not a message\n")
             time.sleep(60)
         if what == "raise":
-            send(Failed(full_id, FailureKind.ERROR, "raised ValueError: bad input", "Traceback ..."))
+            send(Failed(full_id, Failure(FailureKind.ERROR, "raised ValueError: bad input", "Traceback ...")))
             continue
         if what == "absurd":
             send(Collecting(full_id, 10, 1e300, 10))

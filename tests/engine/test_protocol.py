@@ -18,7 +18,6 @@ from critbench.engine._protocol import (
     LineBuffer,
     Measured,
     Message,
-    Paired,
     ProtocolError,
     SamplingWarning,
     Start,
@@ -29,6 +28,7 @@ from critbench.engine._protocol import (
 from critbench.model import (
     BenchmarkId,
     BenchmarkInfo,
+    Failure,
     FailureKind,
     MemoryUsage,
     Samples,
@@ -55,9 +55,13 @@ EVERY_MESSAGE: list[Message] = [
     Collecting("g/f/3", 20, 1.5, 4000),
     SamplingWarning("g/f/3", "Warning: Unable to complete 20 samples"),
     Measured("g/f/3", SAMPLES, MemoryUsage(1 << 20, 128)),
-    Paired("g/f/3", SAMPLES, Samples(SamplingMode.FLAT, (5.0, 5.0), (50.0, 51.0), (1, 1), ran_first=(True, False))),
-    Failed("g/f/3", FailureKind.ERROR, "raised ValueError: bad", "Traceback ..."),
-    Fatal("could not load the target: raised ImportError"),
+    Measured(
+        "g/f/3",
+        SAMPLES,
+        samples_a=Samples(SamplingMode.FLAT, (5.0, 5.0), (50.0, 51.0), (1, 1), ran_first=(True, False)),
+    ),
+    Failed("g/f/3", Failure(FailureKind.ERROR, "raised ValueError: bad", "Traceback ...")),
+    Fatal(Failure(FailureKind.ERROR, "could not load the target: raised ImportError")),
     Done(),
 ]
 
@@ -91,12 +95,16 @@ def _line(**payload: object) -> bytes:
         (b"\xff\xfe", "not a JSON message"),
         (_line(type="start", id="x"), "protocol None"),
         (_line(v=1, type="start", id="x"), "worker speaks protocol 1"),
+        (_line(v=2, type="start", id="x"), "worker speaks protocol 2"),
         (_line(v=99, type="start", id="x"), "protocol 99"),
         (_line(v=PROTOCOL_VERSION, type="launch"), "unknown message type 'launch'"),
         (_line(v=PROTOCOL_VERSION, type=["start"]), "unknown message type"),
         (_line(v=PROTOCOL_VERSION, type="start"), "malformed 'start' message: .*missing field 'id'"),
         (_line(v=PROTOCOL_VERSION, type="hello", pid="me"), "malformed 'hello' message"),
-        (_line(v=PROTOCOL_VERSION, type="failed", id="x", kind="melted", reason="r"), "malformed 'failed'"),
+        (
+            _line(v=PROTOCOL_VERSION, type="failed", id="x", failure={"kind": "melted", "reason": "r"}),
+            "malformed 'failed'",
+        ),
         (
             _line(v=PROTOCOL_VERSION, type="measured", id="x", memory={}, samples={"mode": "flat"}),
             "malformed 'measured' message",

@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
+from critbench.api._bencher import Bencher, call_benchmark
 from critbench.model import (
     BenchmarkId,
+    BenchmarkInfo,
     SettingsLayer,
     Throughput,
     parse_duration_ns,
@@ -35,13 +37,21 @@ class BenchInstance:
     """One concrete benchmark: a spec with its parameter chosen (if it has parameters)."""
 
     spec: BenchSpec
-    id: BenchmarkId
+    info: BenchmarkInfo
+    """What its author declared; the worker that measures it adds the settings and where it comes from."""
     parameter: Any
-    throughput: Throughput | None
+
+    @property
+    def id(self) -> BenchmarkId:
+        return self.info.id
 
     @property
     def has_parameter(self) -> bool:
         return self.parameter is not _NO_PARAMETER
+
+    def call(self, bencher: Bencher) -> None:
+        """Call the benchmark function with ``bencher``, and with its parameter when it has one."""
+        call_benchmark(self.spec.function, (bencher, self.parameter) if self.has_parameter else (bencher,))
 
 
 @dataclass(frozen=True)
@@ -68,11 +78,19 @@ class BenchSpec:
         """The benchmarks this spec stands for, their group defaulting to the target's name."""
         group_name = self.group or default_group
         if self.params is None:
-            return [BenchInstance(self, BenchmarkId(group_name, self.name), _NO_PARAMETER, self._throughput_of(None))]
-        return [
-            BenchInstance(self, BenchmarkId(group_name, self.name, label), value, self._throughput_of(value))
-            for label, value in self.params
-        ]
+            return [self._instance(BenchmarkId(group_name, self.name), _NO_PARAMETER)]
+        return [self._instance(BenchmarkId(group_name, self.name, label), value) for label, value in self.params]
+
+    def _instance(self, benchmark_id: BenchmarkId, parameter: Any) -> BenchInstance:
+        info = BenchmarkInfo(
+            id=benchmark_id,
+            description=self.description,
+            target_ns=self.target_ns,
+            memory_target_bytes=self.memory_target_bytes,
+            throughput=self._throughput_of(None if parameter is _NO_PARAMETER else parameter),
+            source=self.source,
+        )
+        return BenchInstance(self, info, parameter)
 
     def _throughput_of(self, parameter: Any) -> Throughput | None:
         if self.throughput is None or isinstance(self.throughput, Throughput):
@@ -153,60 +171,6 @@ def _record(
         _registry.append(spec)
 
 
-@overload
-def bench(function: F, /) -> F: ...
-
-
-@overload
-def bench(
-    *,
-    name: str | None = None,
-    target: str | float | None = None,
-    memory_target: str | int | None = None,
-    params: Any = None,
-    throughput: ThroughputSpec = None,
-    **settings: Any,
-) -> Callable[[F], F]: ...
-
-
-def bench(
-    function: F | None = None,
-    /,
-    *,
-    name: str | None = None,
-    target: str | float | None = None,
-    memory_target: str | int | None = None,
-    params: Any = None,
-    throughput: ThroughputSpec = None,
-    **settings: Any,
-) -> F | Callable[[F], F]:
-    """Declare a benchmark. Use bare (``@bench``) or with options (``@bench(target="10ms")``).
-
-    The function takes a :class:`Bencher` (and one parameter when ``params`` is given) and calls exactly one
-    of its ``iter*`` methods. Its docstring is the benchmark's description.
-
-    - ``name``: the function part of the id (default: the function's name).
-    - ``target``: an upper bound on the typical time, e.g. ``"10ms"`` (numbers are seconds).
-    - ``memory_target``: an upper bound on peak memory, e.g. ``"50MB"``.
-    - ``params``: values (labelled by ``str(value)``) or a dict of ``label: value``; one benchmark each.
-    - ``throughput``: a :class:`Throughput`, or a function of the parameter returning one.
-    - settings: ``sample_size``, ``warm_up_time``, ``measurement_time``, ``sampling_mode``, ``timeout``,
-      ``nresamples``, ``noise_threshold``, ``confidence_level``, ``significance_level``, ...
-    """
-    options: dict[str, Any] = dict(
-        name=name, target=target, memory_target=memory_target, params=params, throughput=throughput
-    )
-    if function is not None:
-        _record(function, group=None, group_settings={}, settings=settings, **options)
-        return function
-
-    def decorate(fn: F) -> F:
-        _record(fn, group=None, group_settings={}, settings=settings, **options)
-        return fn
-
-    return decorate
-
-
 class Group:
     """Benchmarks sharing an id prefix and settings; made by :func:`group`."""
 
@@ -246,7 +210,22 @@ class Group:
         throughput: ThroughputSpec = None,
         **settings: Any,
     ) -> F | Callable[[F], F]:
-        """Like :func:`bench`, with the group's name and settings (the benchmark's own settings win)."""
+        """Declare a benchmark. Use bare (``@bench``) or with options (``@bench(target="10ms")``).
+
+        The function takes a :class:`Bencher` (and one parameter when ``params`` is given) and calls exactly
+        one of its ``iter*`` methods. Its docstring is the benchmark's description.
+
+        - ``name``: the function part of the id (default: the function's name).
+        - ``target``: an upper bound on the typical time, e.g. ``"10ms"`` (numbers are seconds).
+        - ``memory_target``: an upper bound on peak memory, e.g. ``"50MB"``.
+        - ``params``: values (labelled by ``str(value)``) or a dict of ``label: value``; one benchmark each.
+        - ``throughput``: a :class:`Throughput`, or a function of the parameter returning one.
+        - settings: ``sample_size``, ``warm_up_time``, ``measurement_time``, ``sampling_mode``, ``timeout``,
+          ``nresamples``, ``noise_threshold``, ``confidence_level``, ``significance_level``, ...
+
+        ``group(NAME).bench`` declares it in that group: its id starts with ``NAME/`` and the group's
+        throughput and settings apply (the benchmark's own settings win).
+        """
         options: dict[str, Any] = dict(
             name=name,
             target=target,
@@ -256,10 +235,16 @@ class Group:
         )
 
         def decorate(fn: F) -> F:
-            _record(fn, group=self.name, group_settings=self._settings, settings=settings, **options)
+            _record(fn, group=self.name or None, group_settings=self._settings, settings=settings, **options)
             return fn
 
         return decorate(function) if function is not None else decorate
+
+
+_UNGROUPED = Group("", None, {})
+"""Where ``@bench`` outside any group declares benchmarks: their group is the bench target's name."""
+
+bench = _UNGROUPED.bench
 
 
 def group(name: str, *, throughput: ThroughputSpec = None, **settings: Any) -> Group:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from critbench import __version__
-from critbench.cli._context import Context, progress_shown
+from critbench.cli._context import Context, measuring
 from critbench.cli._options import AbOptions, RunOptions
 from critbench.cli._pipeline import Judged, gates, now, open_history, preflight, publish, warn, write_reports
 from critbench.cli._run import run_settings
@@ -45,24 +45,26 @@ def _split_revision_and_target(ctx: Context, options: AbOptions) -> AbOptions:
 
     from critbench.engine import repository_root, resolve_commit
 
-    if options.rev_b is not None and options.scope.target is None:
+    if options.rev_b is not None and options.suite.scope.target is None:
         names = {t.name for package in ctx.workspace.packages for t in package.targets}
         if options.rev_b in names:
             try:
                 resolve_commit(repository_root(ctx.workspace.root), options.rev_b)
             except RevisionError:
-                return replace(options, rev_b=None, scope=replace(options.scope, target=options.rev_b))
+                suite = replace(options.suite, scope=replace(options.suite.scope, target=options.rev_b))
+                return replace(options, rev_b=None, suite=suite)
     return options
 
 
 def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announce: str | None = None) -> int:
     """Measure ``rev_a`` and ``rev_b`` (default: the working tree) in alternation; report like a run."""
     from critbench.compare import evaluate, exit_status
-    from critbench.engine import capture_environment, checkouts, repository_root, run_paired_suite
+    from critbench.engine import capture_environment, checkouts, repository_root
 
-    gate_set = gates(ctx, options.fail_on)
-    settings = run_settings(ctx, options.settings)
-    preflight(ctx, options.display)
+    suite = options.suite
+    gate_set = gates(ctx, suite.display.fail_on)
+    settings = run_settings(ctx, suite.settings)
+    preflight(ctx, suite.display)
     repo = repository_root(ctx.workspace.root)
     relative = ctx.workspace.root.relative_to(repo)
     started = now()
@@ -85,24 +87,15 @@ def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announ
                     f"Note: B is the working tree, and its uncommitted changes ({listed}) are part of what is measured.",
                 )
             )
-        warn(ctx, options.display, notes)
+        warn(ctx, suite.display, notes)
         try:
             workspace_a = load_workspace(side_a.root / relative)
         except DiscoveryError as exc:
             raise UsageError(f"{side_a.label} has no usable workspace at {relative or '.'}: {exc}") from None
         workspace_b = ctx.workspace if side_b.root == repo else load_workspace(side_b.root / relative)
-        pairs = _pairs(workspace_a, workspace_b, options.scope.packages, options.scope.target, side_a.label)
-        with progress_shown(ctx, options.display) as progress:
-            paired = run_paired_suite(
-                pairs,
-                settings,
-                options.scope.filter.selection(),
-                progress,
-                labels=(side_a.label, side_b.label),
-                roots=(side_a.root, side_b.root),
-                seed=settings.seed,
-                fake_clock=ctx.fake_clock,
-            )
+        pairs = _pairs(workspace_a, workspace_b, suite.scope.packages, suite.scope.target, side_a.label)
+        with measuring(ctx, suite, settings) as engine:
+            paired = engine.run_paired(pairs, labels=(side_a.label, side_b.label), roots=(side_a.root, side_b.root))
     if not paired.results:
         raise NothingMatched("no benchmarks matched")
     label = f"{side_a.label} ({(side_a.commit or '')[:10]})"
@@ -117,9 +110,9 @@ def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announ
     judged = Judged(record, evaluate(paired.results, paired.samples_a, label, paired=True), label, paired.samples_a)
     with open_history(ctx) as history:
         run_id = history.record(record, judged.results)
-        report_path = write_reports(ctx, options.display, judged, history.series(), run_id)
-        warn(ctx, options.display, history.cautions)
-    publish(ctx, options.display, judged, report_path=report_path)
+        report_path = write_reports(ctx, suite.display, judged, history.series(), run_id)
+        warn(ctx, suite.display, history.cautions)
+    publish(ctx, suite.display, judged, report_path=report_path)
     return exit_status(judged.summary, gate_set, gate_changes=True)
 
 
@@ -143,5 +136,5 @@ def interleave_baseline(ctx: Context, options: RunOptions, argv: Sequence[str], 
         f"Re-measuring baseline '{name}' at its commit {environment.git_commit[:10]}{dirty} side by side with "
         "the working tree, instead of comparing with its stored numbers."
     )
-    ab = AbOptions(environment.git_commit, None, options.scope, options.settings, options.display, options.fail_on)
+    ab = AbOptions(environment.git_commit, None, options.suite)
     return interleaved(ctx, ab, argv, announce=announce)

@@ -19,6 +19,7 @@ T = TypeVar("T")
 _JSON_HELP = "write machine-readable results to FILE (schema: docs/json-format.md)"
 _FAIL_ON_HELP = "what exits 1: regression (the default), change, target, never; comma-separated"
 _PROCESSES_HELP = "worker processes each benchmark's samples are spread over (default 10; 1 with --quick)"
+_MEASUREMENT_TIME_HELP = "time to spend sampling each benchmark, over all its processes (default 5)"
 
 _EPILOG_RUN = """\
 examples:
@@ -66,6 +67,18 @@ _fraction = _number(float, lambda x: 0 < x < 1, "a number", "a number strictly b
 _noise = _number(float, lambda x: 0 < x < 1, "a number", "a noise threshold > 0 and < 1 (0.01 = 1%)")
 
 
+_SETTING_FLAGS: tuple[tuple[str, Callable[[str], object], str, str], ...] = (
+    ("--sample-size", _positive_int, "N", "samples per benchmark (default 100)"),
+    ("--warm-up-time", _seconds, "SECONDS", "warm-up per benchmark (default 3)"),
+    ("--measurement-time", _seconds, "SECONDS", _MEASUREMENT_TIME_HELP),
+    ("--nresamples", _positive_int, "N", "bootstrap resamples (default 100000)"),
+    ("--noise-threshold", _noise, "FRACTION", "changes within ±this are 'within noise' (default 0.01 = 1%%)"),
+    ("--significance-level", _fraction, "FRACTION", "p-value below which a change is significant (default 0.05)"),
+    ("--confidence-level", _fraction, "FRACTION", "of every confidence interval (default 0.95)"),
+)
+"""Criterion's measurement and analysis settings: flag, value type, metavar, help."""
+
+
 def add_harness_options(parser: argparse.ArgumentParser, *, with_filter: bool) -> None:
     """Criterion's bench-harness flags, with its names and meanings (defaults are SUPPRESSed)."""
     s = argparse.SUPPRESS
@@ -77,43 +90,8 @@ def add_harness_options(parser: argparse.ArgumentParser, *, with_filter: bool) -
     parser.add_argument("--baseline-lenient", metavar="NAME", default=s, help="compare with NAME where it has data")
     parser.add_argument("--load-baseline", metavar="NAME", default=s, help="use NAME as the new data (no measuring)")
     parser.add_argument("--discard-baseline", action="store_true", default=s, help="save nothing from this run")
-    parser.add_argument(
-        "--sample-size", type=_positive_int, metavar="N", default=s, help="samples per benchmark (default 100)"
-    )
-    parser.add_argument(
-        "--warm-up-time", type=_seconds, metavar="SECONDS", default=s, help="warm-up per benchmark (default 3)"
-    )
-    parser.add_argument(
-        "--measurement-time",
-        type=_seconds,
-        metavar="SECONDS",
-        default=s,
-        help="time to spend sampling each benchmark, over all its processes (default 5)",
-    )
-    parser.add_argument(
-        "--nresamples", type=_positive_int, metavar="N", default=s, help="bootstrap resamples (default 100000)"
-    )
-    parser.add_argument(
-        "--noise-threshold",
-        type=_noise,
-        metavar="FRACTION",
-        default=s,
-        help="changes within ±this are 'within noise' (default 0.01 = 1%%)",
-    )
-    parser.add_argument(
-        "--significance-level",
-        type=_fraction,
-        metavar="FRACTION",
-        default=s,
-        help="p-value below which a change is significant (default 0.05)",
-    )
-    parser.add_argument(
-        "--confidence-level",
-        type=_fraction,
-        metavar="FRACTION",
-        default=s,
-        help="of every confidence interval (default 0.95)",
-    )
+    for flag, parse, metavar, help_text in _SETTING_FLAGS:
+        parser.add_argument(flag, type=parse, metavar=metavar, default=s, help=help_text)
     parser.add_argument(
         "--quick", action="store_true", default=s, help="stop sampling as soon as two timings agree (one process)"
     )

@@ -7,14 +7,17 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from critbench.cli._journal import Journal
-from critbench.cli._options import Display, Locations
+from critbench.cli._options import Display, Locations, SuiteOptions
 from critbench.discovery import Workspace, find_workspace_root, load_workspace
-from critbench.model import FakeClock
+from critbench.model import FakeClock, Settings
 from critbench.report import OutputFormat, ProgressReporter, Style
 from critbench.storage import OutputLayout
+
+if TYPE_CHECKING:
+    from critbench.engine import SuiteRunner
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,12 @@ def display_path(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def progress_shown(ctx: Context, display: Display) -> Iterator[ProgressReporter]:
-    """The progress lines on stderr while the block measures, overwritten in place on a terminal unless
-    colour is off, and cleared when it ends however it ends."""
+def measuring(ctx: Context, suite: SuiteOptions, settings: Settings) -> Iterator[SuiteRunner]:
+    """The engine set to measure ``suite`` with ``settings``; its progress lines on stderr while the block runs,
+    overwritten in place on a terminal unless colour is off, and cleared when it ends however it ends."""
+    from critbench.engine import SuiteRunner
+
+    display = suite.display
     progress = ProgressReporter(
         ctx.stderr,
         overwrite=ctx.stderr.isatty() and display.color != "never",
@@ -88,6 +94,6 @@ def progress_shown(ctx: Context, display: Display) -> Iterator[ProgressReporter]
         style=style_for(display.color, ctx.stderr),
     )
     try:
-        yield progress
+        yield SuiteRunner(settings, suite.scope.filter, progress, ctx.fake_clock)
     finally:
         progress.finish()

@@ -7,15 +7,12 @@ Every command receives its own frozen record; nothing after this module reads ar
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 from critbench.errors import UsageError
-from critbench.model import FakeClock, SettingsLayer, settings_layer
-
-if TYPE_CHECKING:
-    from critbench.engine import Selection
+from critbench.model import FakeClock, Selection, SettingsLayer, settings_layer
 
 
 @dataclass(frozen=True)
@@ -30,7 +27,8 @@ class Locations:
 
 @dataclass(frozen=True)
 class Display:
-    """How results are printed: Criterion's ``--output-format``, ``--color`` and ``-v``."""
+    """How a command reports its outcome: printed (Criterion's ``--output-format``, ``--color`` and ``-v``),
+    written (``--json``; the HTML report unless ``--noplot``) and as its exit status (``--fail-on``)."""
 
     output_format: str = "criterion"
     """``criterion``, ``verbose``, ``quiet`` or ``bencher``."""
@@ -40,31 +38,12 @@ class Display:
     """Criterion's ``--noplot``: no HTML report."""
     json: Path | None = None
     """``--json FILE``: the machine-readable results."""
+    fail_on: str | None = None
+    """``--fail-on GATES``: what exits 1, unchecked (``critbench.cli._pipeline.gates`` reads it)."""
 
     @property
     def verbose(self) -> bool:
         return self.output_format == "verbose"
-
-
-@dataclass(frozen=True)
-class Filter:
-    """Criterion's FILTER: a regex searched in benchmark ids, or with ``--exact`` the whole id."""
-
-    pattern: str | None = None
-    exact: bool = False
-
-    def selection(self) -> Selection:
-        """The engine's form of this filter, which workers apply to the ids they declare."""
-        from critbench.engine import Selection
-
-        return Selection(self.pattern, self.exact)
-
-    def matches(self, full_id: str) -> bool:
-        if self.pattern is None:
-            return True
-        if self.exact:
-            return full_id == self.pattern
-        return re.search(self.pattern, full_id) is not None
 
 
 @dataclass(frozen=True)
@@ -86,16 +65,23 @@ class Scope:
 
     packages: tuple[str, ...] = ()
     target: str | None = None
-    filter: Filter = Filter()
+    filter: Selection = field(default_factory=Selection)
+
+
+@dataclass(frozen=True)
+class SuiteOptions:
+    """What ``run`` and ``ab`` both measure and how they show it: which benchmarks, the command line's
+    settings, the progress and results display (``run --interleave`` hands its own to ab)."""
+
+    scope: Scope
+    settings: SettingsLayer
+    display: Display
 
 
 @dataclass(frozen=True)
 class RunOptions:
-    scope: Scope
+    suite: SuiteOptions
     baselines: BaselineFlags
-    settings: SettingsLayer
-    display: Display
-    fail_on: str | None = None
     repeat: int = 1
     interleave: bool = False
     list_only: bool = False
@@ -107,25 +93,20 @@ class RunOptions:
 class AbOptions:
     rev_a: str
     rev_b: str | None
-    scope: Scope
-    settings: SettingsLayer
-    display: Display
-    fail_on: str | None = None
+    suite: SuiteOptions
 
 
 @dataclass(frozen=True)
 class CompareOptions:
     base: str
     new: str | None
-    filter: Filter
+    filter: Selection
     display: Display
-    fail_on: str | None = None
 
 
 @dataclass(frozen=True)
 class BaselinesOptions:
-    action: str
-    """``list``, ``show`` or ``delete``."""
+    action: Literal["list", "show", "delete"] = "list"
     name: str | None = None
 
 
@@ -177,7 +158,7 @@ def _settings(values: dict[str, Any]) -> SettingsLayer:
         raise UsageError(str(exc)) from None
 
 
-def _filter(values: dict[str, Any]) -> Filter:
+def _filter(values: dict[str, Any]) -> Selection:
     pattern = values.get("filter")
     exact = bool(values.get("exact"))
     if pattern is not None and not exact:
@@ -185,14 +166,20 @@ def _filter(values: dict[str, Any]) -> Filter:
             re.compile(pattern)
         except re.error as exc:
             raise UsageError(f"invalid FILTER regex {pattern!r}: {exc}") from None
-    return Filter(pattern, exact)
+    return Selection(pattern, exact)
 
 
 def _display(values: dict[str, Any]) -> Display:
     output_format = values.get("output_format")
     if output_format is None:
         output_format = "quiet" if values.get("quiet") else "verbose" if values.get("verbose") else "criterion"
-    return Display(output_format, values.get("color") or "auto", bool(values.get("noplot")), _path(values.get("json")))
+    return Display(
+        output_format,
+        values.get("color") or "auto",
+        bool(values.get("noplot")),
+        _path(values.get("json")),
+        values.get("fail_on"),
+    )
 
 
 def _path(value: str | None) -> Path | None:
@@ -201,6 +188,10 @@ def _path(value: str | None) -> Path | None:
 
 def _scope(values: dict[str, Any]) -> Scope:
     return Scope(tuple(values.get("package") or ()), values.get("target"), _filter(values))
+
+
+def _suite(values: dict[str, Any]) -> SuiteOptions:
+    return SuiteOptions(_scope(values), _settings(values), _display(values))
 
 
 def locations(values: dict[str, Any]) -> Locations:
@@ -218,7 +209,7 @@ def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
         raise UsageError("--profile-time is not supported; use a profiler (py-spy, cProfile) on the bench target")
     if command == "run":
         return RunOptions(
-            scope=_scope(values),
+            suite=_suite(values),
             baselines=BaselineFlags(
                 save=values.get("save_baseline"),
                 compare=values.get("baseline"),
@@ -226,9 +217,6 @@ def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
                 load=values.get("load_baseline"),
                 discard=bool(values.get("discard_baseline")),
             ),
-            settings=_settings(values),
-            display=_display(values),
-            fail_on=values.get("fail_on"),
             repeat=int(values.get("repeat") or 1),
             interleave=bool(values.get("interleave")),
             list_only=bool(values.get("list")),
@@ -239,10 +227,7 @@ def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
         return AbOptions(
             rev_a=values["rev_a"],
             rev_b=values.get("rev_b"),
-            scope=_scope(values),
-            settings=_settings(values),
-            display=_display(values),
-            fail_on=values.get("fail_on"),
+            suite=_suite(values),
         )
     if command == "compare":
         return CompareOptions(
@@ -250,7 +235,6 @@ def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
             new=values.get("new"),
             filter=_filter(values),
             display=_display(values),
-            fail_on=values.get("fail_on"),
         )
     if command == "baselines":
         return BaselinesOptions(values.get("action") or "list", values.get("name"))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from critbench import __version__
-from critbench.cli._context import Context, display_path, progress_shown
+from critbench.cli._context import Context, display_path, measuring
 from critbench.cli._options import ListOptions, RunOptions
 from critbench.cli._pipeline import (
     BaselinePlan,
@@ -61,9 +61,9 @@ def run_settings(ctx: Context, layer: SettingsLayer) -> Settings:
 
 def _measure(ctx: Context, options: RunOptions, settings: Settings, environment: Environment) -> _Measured:
     from critbench.compare import precision_check, precision_not_reached
-    from critbench.engine import DiagnosticsProbe, run_suite
+    from critbench.engine import DiagnosticsProbe
 
-    targets = select_targets(ctx.workspace, list(options.scope.packages), options.scope.target)
+    targets = select_targets(ctx.workspace, list(options.suite.scope.packages), options.suite.scope.target)
     if not targets:
         raise UsageError(f"no bench targets found in {ctx.workspace.root} (looked for <package>/benches/*.py)")
     started = now()
@@ -76,15 +76,11 @@ def _measure(ctx: Context, options: RunOptions, settings: Settings, environment:
         checked, wanted = precision_check(results)
         return wanted
 
-    with progress_shown(ctx, options.display) as progress:
-        results = run_suite(
+    with measuring(ctx, options.suite, settings) as engine:
+        results = engine.run(
             targets,
-            settings,
-            options.scope.filter.selection(),
-            progress,
             more=more if settings.precision is not None else None,
             max_extra_rounds=3 * settings.processes if settings.precision is not None else 0,
-            fake_clock=ctx.fake_clock,
         )
     if settings.precision is not None:
         checked, unmet = precision_check(results)
@@ -96,7 +92,7 @@ def _load(store: BaselineStore, name: str, options: RunOptions) -> _Measured:
     """``--load-baseline NAME``: its stored results (those FILTER selects) as this run's, and its environment."""
     loaded = store.load(name)
     results = [stored_result(item) for item in loaded.benchmarks.values()]
-    results = [r for r in results if options.scope.filter.matches(r.id.full_id)]
+    results = [r for r in results if options.suite.scope.filter.matches(r.id.full_id)]
     return _Measured(now(), results, loaded.run.environment)
 
 
@@ -139,20 +135,21 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
     if options.list_only:
         from critbench.cli._list import list_command
 
-        return list_command(ctx, ListOptions(options.scope, options.terse))
+        return list_command(ctx, ListOptions(options.suite.scope, options.terse))
     if options.ignored:
         return EXIT_OK
     store = BaselineStore(ctx.output_root)
     plan = baseline_plan(options.baselines, store)
     _check(options, plan)
-    preflight(ctx, options.display)
+    preflight(ctx, options.suite.display)
     if options.interleave:
         from critbench.cli._ab import interleave_baseline
 
         assert plan.compare_with is not None
         return interleave_baseline(ctx, options, argv, plan.compare_with)
-    gate_set = gates(ctx, options.fail_on)
-    settings = run_settings(ctx, options.settings)
+    display = options.suite.display
+    gate_set = gates(ctx, display.fail_on)
+    settings = run_settings(ctx, options.suite.settings)
     environment = capture_environment(ctx.workspace.root, __version__)
     baseline = store.load(plan.compare_with) if plan.compare_with is not None else None
     baseline_samples = {key: item.samples for key, item in baseline.benchmarks.items()} if baseline else None
@@ -188,9 +185,9 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
                 history.record(record, judged.results)
                 note = _failed_note(repetition, options.repeat, judged.results)
                 failed_before = failed_before or note is not None
-                warn(ctx, options.display, [*machine_warnings(record.diagnostics_start, record.diagnostics_end)])
+                warn(ctx, display, [*machine_warnings(record.diagnostics_start, record.diagnostics_end)])
                 if note is not None:
-                    warn(ctx, options.display, [note])
+                    warn(ctx, display, [note])
 
         cautions: list[Caution | None] = []
         if baseline is not None and plan.compare_with is not None:
@@ -205,11 +202,11 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
             if plan.load is None:
                 run_id = history.record(judged.record, judged.results)
                 series = history.series() if baseline else {}
-                report_path = write_reports(ctx, options.display, judged, series, run_id)
+                report_path = write_reports(ctx, display, judged, series, run_id)
             cautions += [*machine_warnings(record.diagnostics_start, record.diagnostics_end)]
             cautions += [*stability_warnings(stability or ()), *history.cautions]
-            warn(ctx, options.display, [c for c in cautions if c is not None])
-            publish(ctx, options.display, judged, saved_to=saved_to, report_path=report_path, stability=stability)
+            warn(ctx, display, [c for c in cautions if c is not None])
+            publish(ctx, display, judged, saved_to=saved_to, report_path=report_path, stability=stability)
         except BrokenPipeError:
             raise
         except (StorageError, OSError) as exc:

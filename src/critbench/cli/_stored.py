@@ -18,7 +18,7 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
     store = BaselineStore(ctx.output_root)
     base_name = check_baseline_name(options.base)
     new_name = check_baseline_name(options.new) if options.new else LAST_RUN
-    gate_set = gates(ctx, options.fail_on)
+    gate_set = gates(ctx, options.display.fail_on)
     base = store.load(base_name)
     new = store.load(new_name)
     results = [stored_result(item) for item in new.benchmarks.values()]

@@ -20,12 +20,10 @@ import numpy as np
 import numpy.typing as npt
 
 from critbench import stats
-from critbench.compare._stability import with_spread_warning
+from critbench.compare._stability import with_sample_warnings
 from critbench.compare._verdict import assess_target, judge
 from critbench.model import (
     BenchmarkResult,
-    Caution,
-    CautionKind,
     ChangeStatistics,
     Comparison,
     ComparisonUnit,
@@ -44,9 +42,6 @@ FloatArray = npt.NDArray[np.float64]
 MAX_NOISE_FLOOR = 0.25
 """A history wilder than this (25% drift between runs) is not a noise floor worth testing against."""
 
-OVERHEAD_WARNING_SHARE = 0.10
-"""Warn when the timing loop's own cost is more than this share of a benchmark's time."""
-
 
 def analyze(samples: Samples, nresamples: int, confidence_level: float, seed: int, key: str) -> SampleAnalysis:
     """Criterion's analysis of one benchmark's samples, net of the harness overhead, seeded by (seed, key)
@@ -59,11 +54,6 @@ def analyze(samples: Samples, nresamples: int, confidence_level: float, seed: in
         confidence_level=confidence_level,
         rng=stats.make_rng(seed, key),
     )
-
-
-def _per_iteration(samples: Samples) -> npt.NDArray[np.float64]:
-    values: npt.NDArray[np.float64] = np.asarray(samples.net_times_ns) / np.asarray(samples.iters)
-    return values
 
 
 def _process_values(samples: Samples) -> npt.NDArray[np.float64]:
@@ -123,8 +113,8 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
     rng = stats.make_rng(settings.seed, "change:" + key)
     if min(len(new.iters), len(base.iters)) < stats.MIN_SAMPLES_TO_TEST:
         coarse = stats.compare_runs(
-            _per_iteration(new),
-            _per_iteration(base),
+            new.net_per_iteration_ns,
+            base.net_per_iteration_ns,
             noise_floor=noise_floor,
             confidence_level=settings.confidence_level,
             significance_level=settings.significance_level,
@@ -159,8 +149,8 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
             result.standard_error,
         )
     by_sample = stats.sample_change(
-        _per_iteration(new),
-        _per_iteration(base),
+        np.asarray(new.net_per_iteration_ns),
+        np.asarray(base.net_per_iteration_ns),
         nresamples=settings.nresamples,
         confidence_level=settings.confidence_level,
         rng=rng,
@@ -266,7 +256,7 @@ def evaluate(
                 unit=test.unit,
                 noise_floor=floors[key],
             )
-        evaluated.append(with_spread_warning(_with_targets(result, analysis, comparison)))
+        evaluated.append(with_sample_warnings(_with_targets(result, analysis, comparison)))
     draws = {key: test.draws for key, test in tests.items() if key not in broken}
     return Evaluation(evaluated, draws)
 
@@ -315,27 +305,6 @@ def _with_targets(result: BenchmarkResult, analysis: SampleAnalysis, comparison:
     peak_rss = result.memory.peak_rss_bytes if result.memory is not None else None
     if result.info.memory_target_bytes is not None and peak_rss is not None:
         memory_target = assess_target("memory", result.info.memory_target_bytes, peak_rss)
-    assert result.samples is not None
     return dataclasses.replace(
-        result,
-        analysis=analysis,
-        comparison=comparison,
-        time_target=time_target,
-        memory_target=memory_target,
-        warnings=result.warnings + _overhead_warning(result.samples, analysis),
-    )
-
-
-def _overhead_warning(samples: Samples, analysis: SampleAnalysis) -> tuple[Caution, ...]:
-    overhead = samples.overhead_ns
-    raw = analysis.estimates.typical.point + overhead
-    if overhead <= 0 or raw <= 0 or overhead / raw <= OVERHEAD_WARNING_SHARE:
-        return ()
-    return (
-        Caution(
-            CautionKind.OVERHEAD,
-            f"Warning: the harness's own loop costs {overhead:.1f} ns per iteration, {100 * overhead / raw:.0f}% of "
-            "this benchmark's time; the time shown has it subtracted. Measure more work per iteration (e.g. a loop "
-            "of 100 calls) for a figure the overhead cannot blur.",
-        ),
+        result, analysis=analysis, comparison=comparison, time_target=time_target, memory_target=memory_target
     )

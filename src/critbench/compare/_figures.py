@@ -18,20 +18,18 @@ import numpy.typing as npt
 from critbench import stats
 from critbench.compare._stability import stability_table
 from critbench.model import (
-    BenchmarkResult,
-    HistoryPoint,
-    RunRecord,
-    Samples,
-    SamplingMode,
-)
-from critbench.model._figures import (
     BenchmarkFigures,
+    BenchmarkResult,
     ChangeFigure,
     Curve,
     Density,
     FitBand,
+    HistoryPoint,
     ReportInput,
+    RunRecord,
     SamplePoints,
+    Samples,
+    SamplingMode,
     Stability,
 )
 from critbench.stats._figures import density_curve, through_origin_slope
@@ -55,11 +53,6 @@ def _curve(xs: FloatArray, ys: FloatArray) -> Curve:
 def _net_totals(samples: Samples) -> FloatArray:
     """Each sample's total time without the harness overhead: the times the analysis used."""
     return np.asarray(samples.net_times_ns, dtype=np.float64)
-
-
-def _per_iteration(samples: Samples) -> FloatArray:
-    values: FloatArray = _net_totals(samples) / np.asarray(samples.iters, dtype=np.float64)
-    return values
 
 
 def _density(values: FloatArray, points: int) -> Density:
@@ -148,10 +141,10 @@ def benchmark_figures(
     samples, analysis = result.samples, result.analysis
     if samples is None or analysis is None or result.failure is not None:
         return None
-    per_iteration = _per_iteration(samples)
+    per_iteration = np.asarray(samples.net_per_iteration_ns, dtype=np.float64)
     iters = np.asarray(samples.iters, dtype=np.float64)
     linear = samples.mode is SamplingMode.LINEAR and analysis.estimates.slope is not None
-    base_per_iteration = None if baseline is None else _per_iteration(baseline)
+    base_per_iteration = None if baseline is None else np.asarray(baseline.net_per_iteration_ns, dtype=np.float64)
     return BenchmarkFigures(
         per_iteration_ns=tuple(per_iteration.tolist()),
         density=_density(per_iteration, points),

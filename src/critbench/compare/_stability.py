@@ -6,7 +6,8 @@ judged against the noise floor either way), they tell a user why a run may be le
 - :func:`machine_warnings` reads the start and end :class:`Diagnostics` of a run: a load average above the
   CPU count, steal time above 5%, a frequency governor other than ``performance``, other busy processes.
 - :func:`spread_warning` flags a benchmark whose samples disagree: coefficient of variation (std dev / mean
-  of the per-iteration times) above 10%.
+  of the per-iteration times) above 10%; :func:`overhead_warning` one whose time is mostly the harness's
+  own loop.
 - :func:`stability_table` is the seed's stability table, for ``critbench run --repeat N`` and the stored history: each benchmark's
   typical time across the N runs, with its mean, ``n - 1`` standard deviation and CV.
 """
@@ -17,13 +18,16 @@ import dataclasses
 import statistics
 from collections.abc import Mapping, Sequence
 
-from critbench.model import BenchmarkResult, Caution, CautionKind, Diagnostics, SampleAnalysis, Stability
+from critbench.model import BenchmarkResult, Caution, CautionKind, Diagnostics, SampleAnalysis, Samples, Stability
 
 STEAL_WARNING_SHARE = 0.05
 """Warn when the hypervisor took more than this share of the CPU time during a run."""
 
 SPREAD_WARNING_CV = 0.10
 """Warn when a benchmark's per-iteration times vary by more than this (std dev / mean)."""
+
+OVERHEAD_WARNING_SHARE = 0.10
+"""Warn when the timing loop's own cost is more than this share of a benchmark's time."""
 
 RUN_STABILITY_WARNING_CV = 0.10
 """Warn when a benchmark's typical time varies by more than this across repeated runs."""
@@ -138,12 +142,37 @@ def spread_warning(analysis: SampleAnalysis) -> Caution | None:
     )
 
 
+def overhead_warning(samples: Samples, analysis: SampleAnalysis) -> Caution | None:
+    """A warning when the harness's own loop is more than :data:`OVERHEAD_WARNING_SHARE` of the raw time."""
+    overhead = samples.overhead_ns
+    raw = analysis.estimates.typical.point + overhead
+    if overhead <= 0 or raw <= 0 or overhead / raw <= OVERHEAD_WARNING_SHARE:
+        return None
+    return Caution(
+        CautionKind.OVERHEAD,
+        f"Warning: the harness's own loop costs {overhead:.1f} ns per iteration, {100 * overhead / raw:.0f}% of "
+        "this benchmark's time; the time shown has it subtracted. Measure more work per iteration (e.g. a loop "
+        "of 100 calls) for a figure the overhead cannot blur.",
+    )
+
+
+def _with_warnings(result: BenchmarkResult, *found: Caution | None) -> BenchmarkResult:
+    added = tuple(warning for warning in found if warning is not None and warning not in result.warnings)
+    return dataclasses.replace(result, warnings=(*result.warnings, *added)) if added else result
+
+
 def with_spread_warning(result: BenchmarkResult) -> BenchmarkResult:
     """``result`` with :func:`spread_warning` added to its warnings where its samples disagree."""
-    warning = spread_warning(result.analysis) if result.analysis is not None and result.ok else None
-    if warning is None or warning in result.warnings:
+    if result.analysis is None or not result.ok:
         return result
-    return dataclasses.replace(result, warnings=(*result.warnings, warning))
+    return _with_warnings(result, spread_warning(result.analysis))
+
+
+def with_sample_warnings(result: BenchmarkResult) -> BenchmarkResult:
+    """``result`` with what its samples call for, each once: :func:`overhead_warning`, then the spread's."""
+    if result.analysis is None or result.samples is None or not result.ok:
+        return result
+    return _with_warnings(result, overhead_warning(result.samples, result.analysis), spread_warning(result.analysis))
 
 
 def typicals_by_benchmark(runs: Sequence[Sequence[BenchmarkResult]]) -> dict[str, list[float]]:

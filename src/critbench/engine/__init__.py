@@ -12,11 +12,9 @@ from critbench.engine._revisions import (
 )
 from critbench.engine._runner import (
     PairedResults,
-    Selection,
+    SuiteRunner,
     TargetListing,
     list_target,
-    run_paired_suite,
-    run_suite,
 )
 from critbench.engine._schedule import load_failure_id
 from critbench.errors import RevisionError
@@ -27,8 +25,8 @@ __all__ = [
     "PairedResults",
     "RevisionError",
     "RunObserver",
-    "Selection",
     "SilentObserver",
+    "SuiteRunner",
     "TargetListing",
     "capture_environment",
     "checkouts",
@@ -36,7 +34,5 @@ __all__ = [
     "load_failure_id",
     "repository_root",
     "resolve_commit",
-    "run_paired_suite",
-    "run_suite",
     "uncommitted_files",
 ]

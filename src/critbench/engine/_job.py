@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from critbench.model import FakeClock, Settings
+from critbench.model import FakeClock, Selection, Settings
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ class Job:
     sys_path: tuple[str, ...]
     settings: Settings
     """Run-wide settings (config file and command line applied); group and benchmark layers go on top."""
-    pattern: str | None = None
-    exact: bool = False
+    selection: Selection = field(default_factory=Selection)
+    """Criterion's FILTER: which of the target's benchmarks the run takes."""
     skip: tuple[str, ...] = ()
     list_only: bool = False
     process_index: int = 0

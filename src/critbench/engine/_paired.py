@@ -41,7 +41,7 @@ from types import ModuleType
 from typing import Any
 
 from critbench.api import Bencher, BenchInstance, BenchSpec, collecting
-from critbench.api._bencher import BencherMisuse, Routine, call_benchmark, run_to_end
+from critbench.api._bencher import BencherMisuse, Routine, run_to_end
 from critbench.engine import _sampling
 from critbench.engine._core import Progress, drive, loop_of, timer_of
 from critbench.engine._loading import import_file
@@ -150,12 +150,9 @@ class _Side:
 
     def _main(self) -> None:
         bencher = _ServingBencher(self)
-        args: tuple[Any, ...] = (bencher,)
-        if self.instance.has_parameter:
-            args = (bencher, self.instance.parameter)
         outcome: BaseException | None = None
         try:
-            call_benchmark(self.instance.spec.function, args)
+            self.instance.call(bencher)
             bencher.finish()
         except BaseException as exc:  # reported to the coordinator, which fails the benchmark
             outcome = exc

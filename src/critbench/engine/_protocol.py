@@ -12,8 +12,8 @@ Worker → runner messages, in order:
   worker will measure.
 - :class:`Start`, :class:`WarmingUp`, :class:`Collecting`: progress of one benchmark.
 - :class:`SamplingWarning`: e.g. "Unable to complete 100 samples in 5.0s...".
-- :class:`Measured`: one benchmark's raw data; :class:`Paired`: critbench ab's alternating samples of the
-  judged revision and of revision A, pair by pair.
+- :class:`Measured`: one benchmark's raw data (under critbench ab, the judged revision's samples and
+  revision A's, taken pair by pair in alternation).
 - :class:`Failed`: the benchmark raised (the worker goes on with the next).
 - :class:`Fatal`: the target could not be loaded; nothing else follows.
 - :class:`Done`: every selected benchmark was attempted.
@@ -25,10 +25,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from critbench.model import BenchmarkInfo, FailureKind, MemoryUsage, Samples, from_data, to_data
+from critbench.model import BenchmarkInfo, Failure, MemoryUsage, Samples, from_data, to_data
 
-PROTOCOL_VERSION = 2
-"""2: every message a typed record (version 1 carried loose dicts)."""
+PROTOCOL_VERSION = 3
+"""3: a failure travels as the model's :class:`Failure`, and ab's samples of revision A ride on
+:class:`Measured` (there is no ``paired`` message). 2: every message a typed record (1 carried loose dicts)."""
 
 
 @dataclass(frozen=True)
@@ -44,59 +45,52 @@ class Benchmarks:
 
 
 @dataclass(frozen=True)
-class Start:
+class AboutBenchmark:
+    """A message about one benchmark: ``id`` is its full id, which the worker declared in :class:`Benchmarks`."""
+
     id: str
+
+
+@dataclass(frozen=True)
+class Start(AboutBenchmark):
     process: int = 0
     processes: int = 1
 
 
 @dataclass(frozen=True)
-class WarmingUp:
-    id: str
+class WarmingUp(AboutBenchmark):
     seconds: float
 
 
 @dataclass(frozen=True)
-class Collecting:
-    id: str
+class Collecting(AboutBenchmark):
     samples: int
     expected_s: float
     iterations: int
 
 
 @dataclass(frozen=True)
-class SamplingWarning:
-    id: str
+class SamplingWarning(AboutBenchmark):
     text: str
 
 
 @dataclass(frozen=True)
-class Measured:
-    id: str
+class Measured(AboutBenchmark):
     samples: Samples
-    memory: MemoryUsage
+    """Under ab, the judged revision's (B's)."""
+    memory: MemoryUsage | None = None
+    samples_a: Samples | None = None
+    """Under ab, revision A's samples, taken pair by pair in alternation with ``samples``."""
 
 
 @dataclass(frozen=True)
-class Paired:
-    id: str
-    samples: Samples
-    """The judged revision's (B's) samples."""
-    samples_a: Samples
-
-
-@dataclass(frozen=True)
-class Failed:
-    id: str
-    kind: FailureKind
-    reason: str
-    detail: str = ""
+class Failed(AboutBenchmark):
+    failure: Failure
 
 
 @dataclass(frozen=True)
 class Fatal:
-    reason: str
-    detail: str = ""
+    failure: Failure
 
 
 @dataclass(frozen=True)
@@ -104,9 +98,7 @@ class Done:
     pass
 
 
-Message = (
-    Hello | Benchmarks | Start | WarmingUp | Collecting | SamplingWarning | Measured | Paired | Failed | Fatal | Done
-)
+Message = Hello | Benchmarks | Start | WarmingUp | Collecting | SamplingWarning | Measured | Failed | Fatal | Done
 
 MESSAGE_TYPES: dict[str, type[Message]] = {
     "hello": Hello,
@@ -116,7 +108,6 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
     "collecting": Collecting,
     "warning": SamplingWarning,
     "measured": Measured,
-    "paired": Paired,
     "failed": Failed,
     "fatal": Fatal,
     "done": Done,

@@ -1,4 +1,4 @@
-"""The runner's public face: run a suite, run critbench ab's pairs, list a target.
+"""The runner's public face: a :class:`SuiteRunner` runs a suite or critbench ab's pairs; list a target.
 
 Each call builds the jobs (what a worker process is asked to do) and hands them to the schedule
 (``_schedule``), which spawns the workers (``_worker_process``) round after round. Plain runs and ab share
@@ -15,15 +15,18 @@ from pathlib import Path
 from critbench.engine._job import Job, PairedTarget
 from critbench.engine._observer import RunObserver, SilentObserver
 from critbench.engine._schedule import TargetRun, run_targets
-from critbench.model import BenchmarkInfo, BenchmarkResult, BenchTarget, Failure, FakeClock, Samples, Settings
+from critbench.model import (
+    BenchmarkInfo,
+    BenchmarkResult,
+    BenchTarget,
+    Failure,
+    FakeClock,
+    Samples,
+    Selection,
+    Settings,
+)
 
-
-@dataclass(frozen=True)
-class Selection:
-    """Which benchmarks to run: Criterion's FILTER (a regex searched in the id) or an exact id."""
-
-    pattern: str | None = None
-    exact: bool = False
+__all__ = ["PairedResults", "Selection", "SuiteRunner", "TargetListing", "list_target"]
 
 
 @dataclass(frozen=True)
@@ -52,61 +55,66 @@ def _job(
         target=target.name,
         sys_path=target.import_paths,
         settings=settings,
-        pattern=selection.pattern,
-        exact=selection.exact,
+        selection=selection,
         list_only=list_only,
         fake_clock=fake_clock,
     )
 
 
-def run_suite(
-    targets: list[BenchTarget],
-    settings: Settings,
-    selection: Selection,
-    observer: RunObserver,
-    *,
-    more: Callable[[list[BenchmarkResult]], set[str]] | None = None,
-    max_extra_rounds: int = 0,
-    fake_clock: FakeClock | None = None,
-) -> list[BenchmarkResult]:
-    """Measure the selected benchmarks of every target; every one comes back, measured or failed.
+class SuiteRunner:
+    """Measures suites for one command: its run-wide settings, which benchmarks, who hears the progress and,
+    in tests, the fake clock every worker uses instead of the real one."""
 
-    A benchmark's samples come from several worker processes (``settings.processes``), interleaved across
-    the suite. ``more`` names benchmarks that want another process (``--precision``), up to
-    ``max_extra_rounds`` times.
-    """
-    runs = [TargetRun(target, _job(target, settings, selection, False, fake_clock), observer) for target in targets]
-    return run_targets(runs, observer, more=more, max_extra_rounds=max_extra_rounds)
+    def __init__(
+        self,
+        settings: Settings,
+        selection: Selection,
+        observer: RunObserver,
+        fake_clock: FakeClock | None = None,
+    ) -> None:
+        self.settings = settings
+        self.selection = selection
+        self.observer = observer
+        self.fake_clock = fake_clock
 
+    def _job(self, target: BenchTarget) -> Job:
+        return _job(target, self.settings, self.selection, False, self.fake_clock)
 
-def run_paired_suite(
-    pairs: list[tuple[BenchTarget, BenchTarget]],
-    settings: Settings,
-    selection: Selection,
-    observer: RunObserver,
-    *,
-    labels: tuple[str, str],
-    roots: tuple[Path, Path],
-    seed: int = 0,
-    fake_clock: FakeClock | None = None,
-) -> PairedResults:
-    """Measure each (A, B) pair of targets with both revisions alternating inside every worker process."""
-    runs = []
-    for target_a, target_b in pairs:
-        paired = PairedTarget(
-            target_path=str(target_a.path),
-            sys_path=target_a.import_paths,
-            root_a=str(roots[0]),
-            root_b=str(roots[1]),
-            label_a=labels[0],
-            label_b=labels[1],
-            seed=seed,
-        )
-        job = dataclasses.replace(_job(target_b, settings, selection, False, fake_clock), paired=paired)
-        runs.append(TargetRun(target_b, job, observer))
-    results = run_targets(runs, observer)
-    samples_a = {key: value for run in runs for key, value in run.paired_a.items()}
-    return PairedResults(results, samples_a)
+    def run(
+        self,
+        targets: list[BenchTarget],
+        *,
+        more: Callable[[list[BenchmarkResult]], set[str]] | None = None,
+        max_extra_rounds: int = 0,
+    ) -> list[BenchmarkResult]:
+        """Measure the selected benchmarks of every target; every one comes back, measured or failed.
+
+        A benchmark's samples come from several worker processes (``settings.processes``), interleaved across
+        the suite. ``more`` names benchmarks that want another process (``--precision``), up to
+        ``max_extra_rounds`` times.
+        """
+        runs = [TargetRun(target, self._job(target), self.observer) for target in targets]
+        return run_targets(runs, self.observer, more=more, max_extra_rounds=max_extra_rounds)
+
+    def run_paired(
+        self, pairs: list[tuple[BenchTarget, BenchTarget]], *, labels: tuple[str, str], roots: tuple[Path, Path]
+    ) -> PairedResults:
+        """Measure each (A, B) pair of targets with both revisions alternating inside every worker process."""
+        runs = []
+        for target_a, target_b in pairs:
+            paired = PairedTarget(
+                target_path=str(target_a.path),
+                sys_path=target_a.import_paths,
+                root_a=str(roots[0]),
+                root_b=str(roots[1]),
+                label_a=labels[0],
+                label_b=labels[1],
+                seed=self.settings.seed,
+            )
+            runs.append(TargetRun(target_b, dataclasses.replace(self._job(target_b), paired=paired), self.observer))
+        results = run_targets(runs, self.observer)
+        samples_a = {key: value for run in runs for key, value in run.paired_a.items()}
+        return PairedResults(results, samples_a)
 
 
 def list_target(target: BenchTarget, settings: Settings) -> TargetListing:

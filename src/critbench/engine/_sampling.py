@@ -26,10 +26,33 @@ Sampler = Generator[int, float, "SampledRun"]
 
 @dataclass(frozen=True)
 class SamplingPlan:
+    """A plan for one measurement time (Criterion's target time): the iteration count of every sample and
+    what taking them is expected to cost."""
+
+    target_ns: float
     mode: SamplingMode
     iters: tuple[int, ...]
     expected_ns: float
-    warning: str | None
+    fitting_sample_size: int | None = None
+    """Set when the plan cannot keep to ``target_ns`` (one iteration per step is already too many): the
+    sample count Criterion recommends instead."""
+
+    @property
+    def warning(self) -> str | None:
+        """Criterion's "Unable to complete" warning for a plan that overruns its time, with its advice."""
+        fitting = self.fitting_sample_size
+        if fitting is None:
+            return None
+        n = len(self.iters)
+        reduce = f"reduce sample count to {fitting}" if fitting != n else None
+        if self.mode is SamplingMode.LINEAR:
+            advice = f", enable flat sampling, or {reduce}." if reduce else " or enable flat sampling."
+        else:
+            advice = f", or {reduce}." if reduce else "."
+        return (
+            f"Warning: Unable to complete {n} samples in {format_duration(self.target_ns)}. "
+            f"You may wish to increase target time to {format_duration(self.expected_ns)}{advice}"
+        )
 
 
 @dataclass(frozen=True)
@@ -73,35 +96,13 @@ def plan_samples(settings: Settings, met_ns: float) -> SamplingPlan:
     if mode is SamplingMode.AUTO:
         mode = SamplingMode.FLAT if linear_expected > 2 * target_ns else SamplingMode.LINEAR
 
-    budget = format_duration(target_ns)
     if mode is SamplingMode.LINEAR:
         iters = tuple(d * i for i in range(1, n + 1))
-        expected = linear_expected
-        warning = None
-        if d == 1:
-            recommended = _round_sample_size((-1 + math.sqrt(4 * target_ns / met_ns)) / 2)
-            advice = (
-                f", enable flat sampling, or reduce sample count to {recommended}."
-                if recommended != n
-                else " or enable flat sampling."
-            )
-            warning = (
-                f"Warning: Unable to complete {n} samples in {budget}. "
-                f"You may wish to increase target time to {format_duration(expected)}{advice}"
-            )
-        return SamplingPlan(mode, iters, expected, warning)
-
+        fitting = _round_sample_size((-1 + math.sqrt(4 * target_ns / met_ns)) / 2) if d == 1 else None
+        return SamplingPlan(target_ns, mode, iters, linear_expected, fitting)
     k = max(1, math.ceil(target_ns / n / met_ns))
-    expected = n * k * met_ns
-    warning = None
-    if k == 1:
-        recommended = _round_sample_size(target_ns / met_ns)
-        advice = f", or reduce sample count to {recommended}." if recommended != n else "."
-        warning = (
-            f"Warning: Unable to complete {n} samples in {budget}. "
-            f"You may wish to increase target time to {format_duration(expected)}{advice}"
-        )
-    return SamplingPlan(SamplingMode.FLAT, (k,) * n, expected, warning)
+    fitting = _round_sample_size(target_ns / met_ns) if k == 1 else None
+    return SamplingPlan(target_ns, SamplingMode.FLAT, (k,) * n, n * k * met_ns, fitting)
 
 
 def warm_up(settings: Settings) -> Generator[int, float, tuple[int, float]]:

@@ -12,17 +12,16 @@ import contextlib
 import random
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from critbench.api import BenchInstance, collecting
-from critbench.api._bencher import call_benchmark
 from critbench.engine._core import Progress, TimingBencher
 from critbench.engine._job import Job
 from critbench.engine._loading import import_file
 from critbench.engine._loops import FakeTimer
 from critbench.engine._paired import PairSide, load_revision, measure_pair, pin_to_one_cpu
-from critbench.engine._protocol import Measured, Message, Paired
+from critbench.engine._protocol import Measured, Message
 from critbench.model import BenchmarkInfo, MemoryUsage, Samples, SamplingMode
 
 
@@ -32,19 +31,10 @@ def error_reason(exc: BaseException) -> str:
 
 
 def _describe(instance: BenchInstance, job: Job) -> BenchmarkInfo:
+    """The instance as the run measures it: its settings with the job's, group's and its own layers applied."""
     spec = instance.spec
     settings = job.settings.apply(spec.group_settings).apply(spec.bench_settings)
-    return BenchmarkInfo(
-        id=instance.id,
-        description=spec.description,
-        target_ns=spec.target_ns,
-        memory_target_bytes=spec.memory_target_bytes,
-        throughput=instance.throughput,
-        settings=settings,
-        package=job.package,
-        bench_target=job.target,
-        source=spec.source,
-    )
+    return replace(instance.info, settings=settings, package=job.package, bench_target=job.target)
 
 
 class Suite(abc.ABC):
@@ -88,8 +78,7 @@ class PlainSuite(Suite):
         fake = FakeTimer.of(clock, full_id, job.process_index) if clock is not None else None
         bencher = TimingBencher(info.id, info.settings, progress, fake)
         _peak_rss_reset()
-        args: tuple[Any, ...] = (bencher, instance.parameter) if instance.has_parameter else (bencher,)
-        call_benchmark(instance.spec.function, args)
+        instance.call(bencher)
         run = bencher.measured()
         samples = Samples(
             mode=run.mode,
@@ -152,7 +141,7 @@ class PairedSuite(Suite):
             SamplingMode.FLAT, iters, run.times_b, process, ran_first=tuple(not first for first in run.a_first)
         )
         samples_a = Samples(SamplingMode.FLAT, iters, run.times_a, process, ran_first=run.a_first)
-        return Paired(full_id, samples_b, samples_a)
+        return Measured(full_id, samples_b, samples_a=samples_a)
 
 
 def load_suite(job: Job) -> Suite:

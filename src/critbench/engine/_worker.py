@@ -14,28 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import traceback
 from dataclasses import replace
 
+from critbench.engine import _protocol as protocol
 from critbench.engine._job import Job
-from critbench.engine._protocol import (
-    Benchmarks,
-    Collecting,
-    Done,
-    Failed,
-    Fatal,
-    Hello,
-    Message,
-    SamplingWarning,
-    Start,
-    WarmingUp,
-    encode,
-)
 from critbench.engine._sampling import process_count, process_share
 from critbench.engine._suites import Suite, error_reason, load_suite
-from critbench.model import BenchmarkInfo, FailureKind, SamplingMode, from_data
+from critbench.model import BenchmarkInfo, Failure, FailureKind, SamplingMode, from_data
 
 
 class Channel:
@@ -44,8 +31,8 @@ class Channel:
     def __init__(self, fd: int) -> None:
         self._fd = fd
 
-    def send(self, message: Message) -> None:
-        payload = memoryview(encode(message))
+    def send(self, message: protocol.Message) -> None:
+        payload = memoryview(protocol.encode(message))
         while payload:
             written = os.write(self._fd, payload)
             payload = payload[written:]
@@ -57,26 +44,18 @@ class _ProgressToChannel:
         self._id = benchmark_id
 
     def warming_up(self, seconds: float) -> None:
-        self._channel.send(WarmingUp(self._id, seconds))
+        self._channel.send(protocol.WarmingUp(self._id, seconds))
 
     def collecting(self, samples: int, expected_ns: float, iterations: int) -> None:
-        self._channel.send(Collecting(self._id, samples, expected_ns / 1e9, iterations))
+        self._channel.send(protocol.Collecting(self._id, samples, expected_ns / 1e9, iterations))
 
     def warning(self, text: str) -> None:
-        self._channel.send(SamplingWarning(self._id, text))
-
-
-def _matches(full_id: str, job: Job) -> bool:
-    if job.pattern is None:
-        return True
-    if job.exact:
-        return full_id == job.pattern
-    return re.search(job.pattern, full_id) is not None
+        self._channel.send(protocol.SamplingWarning(self._id, text))
 
 
 def _matched(info: BenchmarkInfo, job: Job, suite: Suite) -> bool:
     """Whether the run's filter takes this benchmark (under ab, only one both revisions declare)."""
-    return suite.comparable(info.id.full_id) and _matches(info.id.full_id, job)
+    return suite.comparable(info.id.full_id) and job.selection.matches(info.id.full_id)
 
 
 def _selected(info: BenchmarkInfo, job: Job, suite: Suite) -> bool:
@@ -113,20 +92,25 @@ def _settings_of(info: BenchmarkInfo, job: Job) -> BenchmarkInfo:
     return replace(info, settings=settings)
 
 
+def _raised(exc: Exception, context: str = "") -> Failure:
+    """An exception as a failure: its one-line reason (after ``context``) and the traceback as detail."""
+    return Failure(FailureKind.ERROR, context + error_reason(exc), traceback.format_exc())
+
+
 def run_job(job: Job, channel: Channel) -> int:
-    channel.send(Hello(os.getpid()))
+    channel.send(protocol.Hello(os.getpid()))
     try:
         suite = load_suite(job)
     except Exception as exc:
-        channel.send(Fatal(f"could not load the target: {error_reason(exc)}", traceback.format_exc()))
+        channel.send(protocol.Fatal(_raised(exc, "could not load the target: ")))
         return 1
     duplicate = _duplicate(suite.infos)
     if duplicate is not None:
-        channel.send(Fatal(f"two benchmarks have the id {duplicate!r}"))
+        channel.send(protocol.Fatal(Failure(FailureKind.ERROR, f"two benchmarks have the id {duplicate!r}")))
         return 1
     chosen = [info for info in suite.infos if _selected(info, job, suite)]
     channel.send(
-        Benchmarks(
+        protocol.Benchmarks(
             infos=tuple(suite.infos),
             matched=tuple(info.id.full_id for info in suite.infos if _matched(info, job, suite)),
             selected=tuple(info.id.full_id for info in chosen),
@@ -136,12 +120,12 @@ def run_job(job: Job, channel: Channel) -> int:
         suite.prepare()
         for info in chosen:
             full_id = info.id.full_id
-            channel.send(Start(full_id, job.process_index, process_count(info.settings)))
+            channel.send(protocol.Start(full_id, job.process_index, process_count(info.settings)))
             try:
                 channel.send(suite.measure(_settings_of(info, job), job, _ProgressToChannel(channel, full_id)))
             except Exception as exc:
-                channel.send(Failed(full_id, FailureKind.ERROR, error_reason(exc), traceback.format_exc()))
-    channel.send(Done())
+                channel.send(protocol.Failed(full_id, _raised(exc)))
+    channel.send(protocol.Done())
     return 0
 
 

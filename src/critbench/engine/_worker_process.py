@@ -24,25 +24,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Protocol
 
+from critbench.engine import _protocol as protocol
 from critbench.engine._job import Job
 from critbench.engine._observer import RunObserver
-from critbench.engine._protocol import (
-    Benchmarks,
-    Collecting,
-    Done,
-    Failed,
-    Fatal,
-    Hello,
-    LineBuffer,
-    Measured,
-    Message,
-    Paired,
-    ProtocolError,
-    SamplingWarning,
-    Start,
-    WarmingUp,
-    decode,
-)
 from critbench.model import (
     BenchmarkInfo,
     BenchmarkResult,
@@ -98,9 +82,9 @@ class WorkerProcess:
             os.close(write_fd)
         self.pipe: IO[bytes] = os.fdopen(read_fd, "rb", buffering=0)
 
-    def messages(self, deadline: Callable[[], float]) -> Iterator[Message | None]:
+    def messages(self, deadline: Callable[[], float]) -> Iterator[protocol.Message | None]:
         """Messages as they arrive; None whenever ``deadline()`` passes. Ends at end of file."""
-        buffer = LineBuffer()
+        buffer = protocol.LineBuffer()
         with selectors.DefaultSelector() as selector:
             selector.register(self.pipe, selectors.EVENT_READ)
             while True:
@@ -114,7 +98,7 @@ class WorkerProcess:
                 if not chunk:
                     return
                 for line in buffer.feed(chunk):
-                    yield decode(line)
+                    yield protocol.decode(line)
 
     def output_tail(self) -> str:
         self.output.seek(0)
@@ -200,7 +184,7 @@ class Conversation:
                 self._dispatch(message)
                 if self.done or self.fatal is not None:
                     return self.fatal
-        except ProtocolError as exc:
+        except protocol.ProtocolError as exc:
             self.worker.kill()
             failure = Failure(FailureKind.PROTOCOL, f"its worker sent an unreadable message: {exc}")
             if self.current is None:
@@ -210,48 +194,45 @@ class Conversation:
         self._exited()
         return self.fatal
 
-    def _dispatch(self, message: Message) -> None:
+    def _dispatch(self, message: protocol.Message) -> None:
         match message:
-            case Hello():
+            case protocol.Hello():
                 pass
-            case Benchmarks(infos=infos, matched=matched, selected=selected):
+            case protocol.Benchmarks(infos=infos, matched=matched, selected=selected):
                 self.infos = {info.id.full_id: info for info in infos}
                 if not set(self.infos) >= {*matched, *selected}:
-                    raise ProtocolError("the worker matched or selected a benchmark it did not declare")
+                    raise protocol.ProtocolError("the worker matched or selected a benchmark it did not declare")
                 self.selected = selected
                 self.listener.listed(infos, matched)
-            case Start(id=bid, process=process, processes=processes):
+            case protocol.Start(id=bid, process=process, processes=processes):
                 self.current = bid
                 self.warnings = []
                 self.deadline = deadline_after(timeout_s(self._info(bid), None))
                 self.observer.benchmark_start(bid, process, processes)
-            case WarmingUp(id=bid, seconds=seconds):
+            case protocol.WarmingUp(id=bid, seconds=seconds):
                 self.observer.warming_up(bid, seconds)
-            case Collecting(id=bid, samples=samples, expected_s=expected_s, iterations=iterations):
+            case protocol.Collecting(id=bid, samples=samples, expected_s=expected_s, iterations=iterations):
                 info = self._info(bid)
                 if info.settings.timeout is None:
                     self.deadline = deadline_after(timeout_s(info, expected_s))
                 self.observer.collecting(bid, samples, expected_s, iterations)
-            case SamplingWarning(id=bid, text=text):
+            case protocol.SamplingWarning(id=bid, text=text):
                 self.warnings.append(Caution(CautionKind.SAMPLING_BUDGET, text))
                 self.observer.warning(bid, text)
-            case Measured(id=bid, samples=samples, memory=memory):
-                info = self._info(bid)
-                self._finish(BenchmarkResult(info, samples, warnings=tuple(self.warnings), memory=memory), None)
-            case Paired(id=bid, samples=samples, samples_a=samples_a):
-                info = self._info(bid)
-                self._finish(BenchmarkResult(info, samples, warnings=tuple(self.warnings)), samples_a)
-            case Failed(kind=kind, reason=reason, detail=detail):
-                self._fail_current(Failure(kind, reason, detail))
-            case Fatal(reason=reason, detail=detail):
-                self.fatal = Failure(FailureKind.ERROR, reason, detail)
-            case Done():
+            case protocol.Measured(id=bid, samples=samples, memory=memory, samples_a=samples_a):
+                result = BenchmarkResult(self._info(bid), samples, warnings=tuple(self.warnings), memory=memory)
+                self._finish(result, samples_a)
+            case protocol.Failed(failure=failure):
+                self._fail_current(failure)
+            case protocol.Fatal(failure=failure):
+                self.fatal = failure
+            case protocol.Done():
                 self.done = True
 
     def _info(self, bid: str) -> BenchmarkInfo:
         info = self.infos.get(bid)
         if info is None:
-            raise ProtocolError(f"a message names a benchmark the worker did not declare: {bid!r}")
+            raise protocol.ProtocolError(f"a message names a benchmark the worker did not declare: {bid!r}")
         return info
 
     def _finish(self, result: BenchmarkResult, samples_a: Samples | None) -> None:
@@ -261,7 +242,7 @@ class Conversation:
 
     def _fail_current(self, failure: Failure) -> None:
         if self.current is None:
-            raise ProtocolError(f"a failure was reported outside a benchmark: {failure.reason}")
+            raise protocol.ProtocolError(f"a failure was reported outside a benchmark: {failure.reason}")
         info = self._info(self.current)
         self._finish(BenchmarkResult(info=info, failure=failure, warnings=tuple(self.warnings)), None)
 

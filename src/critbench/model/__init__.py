@@ -12,7 +12,7 @@ from critbench.model._figures import (
     SamplePoints,
     Stability,
 )
-from critbench.model._ids import BenchmarkId, Throughput, ThroughputKind
+from critbench.model._ids import BenchmarkId, Selection, Throughput, ThroughputKind
 from critbench.model._results import (
     BenchmarkInfo,
     BenchmarkResult,
@@ -95,6 +95,7 @@ __all__ = [
     "SamplePoints",
     "Samples",
     "SamplingMode",
+    "Selection",
     "Settings",
     "SettingsLayer",
     "Stability",

@@ -1,4 +1,4 @@
-"""Benchmark identity: the ``group/function[/parameter]`` id and throughput declarations."""
+"""Benchmark identity: the ``group/function[/parameter]`` id, selections of ids, throughput declarations."""
 
 from __future__ import annotations
 
@@ -48,6 +48,22 @@ class BenchmarkId:
         if len(parts) not in (2, 3):
             raise ValueError(f"not a benchmark id (expected group/function[/parameter]): {full_id!r}")
         return cls(*parts)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which benchmarks a command takes: Criterion's FILTER (a regex searched in the full id), or with
+    ``exact`` one full id. The CLI applies it to stored results, workers to the ids their target declares."""
+
+    pattern: str | None = None
+    exact: bool = False
+
+    def matches(self, full_id: str) -> bool:
+        if self.pattern is None:
+            return True
+        if self.exact:
+            return full_id == self.pattern
+        return re.search(self.pattern, full_id) is not None
 
 
 class ThroughputKind(enum.Enum):

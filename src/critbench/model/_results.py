@@ -79,6 +79,11 @@ class Samples:
         return tuple(max(t - n * self.overhead_ns, 0.01 * t) for t, n in zip(self.times_ns, self.iters, strict=True))
 
     @property
+    def net_per_iteration_ns(self) -> tuple[float, ...]:
+        """Each sample's time per iteration without the harness overhead: the times the analysis uses."""
+        return tuple(t / n for t, n in zip(self.net_times_ns, self.iters, strict=True))
+
+    @property
     def net_fastest_ns(self) -> tuple[float, ...] | None:
         """:attr:`fastest_ns` without the harness overhead (never below 1% of the raw figure)."""
         if self.fastest_ns is None:

@@ -21,7 +21,6 @@ import importlib.util
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from critbench.model import BenchmarkResult, Estimate, RunSummary, describe_baseline
 from critbench.model._figures import ReportInput
@@ -32,6 +31,7 @@ from critbench.report._html_benchmark import benchmark_page
 from critbench.report._html_page import (
     Chart,
     benchmark_path,
+    figures_data,
     group_path,
     render_page,
     slug,
@@ -158,29 +158,28 @@ def _parameter_series(members: Sequence[BenchmarkResult]) -> tuple[list[tuple[st
 def _group_page(data: ReportInput, name: str, members: Sequence[BenchmarkResult]) -> bytes:
     drawn = [(r, data.figures[r.id.full_id]) for r in members if r.id.full_id in data.figures and r.analysis]
     charts: list[Chart] = []
-    specs: dict[str, Any] = {}
     if drawn:
         typicals = [r.analysis.estimates.typical.point for r, _ in drawn if r.analysis is not None]
-        charts.append(Chart("violin", "Violin plot"))
-        specs["violin"] = group_figures.violin(
+        violin = group_figures.violin(
             [(_member_label(r), prepared.per_iteration_ns) for r, prepared in drawn],
             max(typicals),
             log=group_figures.wide(typicals),
         )
+        charts.append(Chart("violin", "Violin plot", violin))
     series, numeric = _parameter_series(members)
     if series:
         means = [estimate.point for _, values in series for _, estimate in values]
         parameters = [_as_number(p) or 0.0 for _, values in series for p, _ in values] if numeric else []
-        charts.append(Chart("lines", "Mean over the parameter"))
-        specs["lines"] = group_figures.parameter_lines(
+        lines = group_figures.parameter_lines(
             series, numeric=numeric, log_x=group_figures.wide(parameters), log_y=group_figures.wide(means)
         )
+        charts.append(Chart("lines", "Mean over the parameter", lines))
     return render_page(
         "group.html",
         data,
         root="../",
         title=name,
-        page_data={"figures": specs},
+        page_data=figures_data(charts),
         needs_plotly=bool(charts),
         charts=charts,
         group=name,

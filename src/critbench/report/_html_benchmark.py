@@ -16,6 +16,7 @@ from critbench.report._html_page import (
     Chart,
     baseline_label,
     change_text,
+    figures_data,
     group_path,
     render_page,
     time_text,
@@ -168,33 +169,28 @@ def _change_section(data: ReportInput, result: BenchmarkResult) -> dict[str, Any
     }
 
 
-def _benchmark_charts(data: ReportInput, result: BenchmarkResult) -> tuple[list[Chart], dict[str, Any]]:
+def _benchmark_charts(data: ReportInput, result: BenchmarkResult) -> list[Chart]:
     full_id = result.id.full_id
     prepared = data.figures.get(full_id)
     charts: list[Chart] = []
-    specs: dict[str, Any] = {}
     if prepared is not None and result.analysis is not None:
-        charts.append(Chart("pdf", "Probability density"))
-        specs["pdf"] = sample_figures.distribution(result, prepared)
+        charts.append(Chart("pdf", "Probability density", sample_figures.distribution(result, prepared)))
         if prepared.regression is not None and prepared.totals is not None:
-            charts.append(Chart("regression", "Linear regression"))
-            specs["regression"] = sample_figures.regression(prepared)
+            charts.append(Chart("regression", "Linear regression", sample_figures.regression(prepared)))
         else:
-            charts.append(Chart("iterations", "Iteration times"))
-            specs["iterations"] = sample_figures.iteration_times(prepared)
+            charts.append(Chart("iterations", "Iteration times", sample_figures.iteration_times(prepared)))
         if prepared.baseline_density is not None and prepared.baseline_mean_ns is not None:
             label = baseline_label(data)
-            charts.append(Chart("overlay", f"Compared with {label}"))
-            specs["overlay"] = change_figures.overlay(result, prepared, label, prepared.baseline_mean_ns)
+            overlay = change_figures.overlay(result, prepared, label, prepared.baseline_mean_ns)
+            charts.append(Chart("overlay", f"Compared with {label}", overlay))
         if prepared.change is not None and result.comparison is not None:
             by_process = result.comparison.unit is ComparisonUnit.PROCESS
-            charts.append(Chart("change", "Change of the faster processes" if by_process else "Change in mean"))
-            specs["change"] = change_figures.change(prepared, result.comparison)
+            title = "Change of the faster processes" if by_process else "Change in mean"
+            charts.append(Chart("change", title, change_figures.change(prepared, result.comparison)))
     points = data.history.get(full_id, ())
     if points:
-        charts.append(Chart("history", "History over runs"))
-        specs["history"] = history_figures.history(points)
-    return charts, specs
+        charts.append(Chart("history", "History over runs", history_figures.history(points)))
+    return charts
 
 
 def _details(result: BenchmarkResult) -> list[tuple[str, str]]:
@@ -223,7 +219,7 @@ def _details(result: BenchmarkResult) -> list[tuple[str, str]]:
 
 
 def benchmark_page(data: ReportInput, result: BenchmarkResult) -> bytes:
-    charts, specs = _benchmark_charts(data, result)
+    charts = _benchmark_charts(data, result)
     analysed = result.analysis is not None and result.failure is None
     failure = None
     if result.failure is not None:
@@ -237,7 +233,7 @@ def benchmark_page(data: ReportInput, result: BenchmarkResult) -> bytes:
         data,
         root="../",
         title=result.id.full_id,
-        page_data={"figures": specs},
+        page_data=figures_data(charts),
         needs_plotly=bool(charts),
         charts=charts,
         id=result.id.full_id,

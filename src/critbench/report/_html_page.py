@@ -11,12 +11,14 @@ import functools
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from critbench.model import LAST_RUN, PREVIOUS_RUN, BenchmarkResult, Indicator, Verdict, describe_baseline
 from critbench.model._figures import ReportInput
 from critbench.report import _format as fmt
+from critbench.report._html_figures import Figure
 from critbench.report._html_templates import TEMPLATES
 from critbench.report._terminal import p_clause
 
@@ -93,8 +95,16 @@ def _markup(text: str) -> Any:
 
 @dataclass(frozen=True)
 class Chart:
+    """One chart of a page: its element's key, the title above it, and the Plotly figure drawn in it."""
+
     key: str
     title: str
+    figure: Figure
+
+
+def figures_data(charts: Sequence[Chart]) -> dict[str, Any]:
+    """A page's script data for its charts: each figure under its chart's key."""
+    return {"figures": {chart.key: chart.figure for chart in charts}}
 
 
 @dataclass(frozen=True)

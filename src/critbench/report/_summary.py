@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from critbench.model import BenchmarkResult, Caution, CautionKind, RunSummary, Stability, describe_baseline
 from critbench.report import _format as fmt
-from critbench.report._terminal import Style, indicator_mark
+from critbench.report._terminal import Style, traffic_light
 
 
 def _names(items: tuple[str, ...], limit: int = 8) -> str:
@@ -48,7 +48,7 @@ def render_summary(
     for name in summary.regressed:
         comparison = by_id[name].comparison
         assert comparison is not None
-        mark = indicator_mark(comparison.indicator, style)
+        mark = traffic_light(comparison.indicator, style)
         lines.append(
             f"    {style.red('regressed')} {fmt.printable(name)} ({fmt.change(comparison.change.mean.point).strip()} {mark})"
         )

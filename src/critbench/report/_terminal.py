@@ -17,6 +17,7 @@ Renderers take finished records and return text; they decide nothing and print n
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from critbench.model import (
@@ -41,35 +42,28 @@ class OutputFormat(enum.Enum):
     BENCHER = "bencher"
 
 
+def _ansi(code: str) -> Callable[[Style, str], str]:
+    """A :class:`Style` method wrapping its text in the SGR ``code`` when colour is on."""
+
+    def paint(style: Style, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if style.color else text
+
+    return paint
+
+
 @dataclass(frozen=True)
 class Style:
     """ANSI styling, or none at all when output is not a terminal."""
 
     color: bool = False
 
-    def _wrap(self, code: str, text: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
-
-    def green(self, text: str) -> str:
-        return self._wrap("32", text)
-
-    def bold(self, text: str) -> str:
-        return self._wrap("1", text)
-
-    def faint(self, text: str) -> str:
-        return self._wrap("2", text)
-
-    def yellow(self, text: str) -> str:
-        return self._wrap("33", text)
-
-    def red(self, text: str) -> str:
-        return self._wrap("31", text)
-
-    def bold_green(self, text: str) -> str:
-        return self._wrap("1;32", text)
-
-    def bold_red(self, text: str) -> str:
-        return self._wrap("1;31", text)
+    green = _ansi("32")
+    bold = _ansi("1")
+    faint = _ansi("2")
+    yellow = _ansi("33")
+    red = _ansi("31")
+    bold_green = _ansi("1;32")
+    bold_red = _ansi("1;31")
 
 
 def _title(full_id: str, style: Style) -> list[str]:
@@ -128,17 +122,26 @@ def _explanation(comparison: Comparison, style: Style) -> str:
     return text
 
 
-def indicator_mark(indicator: Indicator, style: Style) -> str:
-    if indicator is Indicator.BAD:
-        return style.bold_red(indicator.value)
-    if indicator is Indicator.WARN:
-        return style.yellow(indicator.value)
-    return style.green(indicator.value)
+_TRAFFIC_LIGHT: dict[Indicator | TargetStatus, Callable[[Style, str], str]] = {
+    Indicator.OK: Style.green,
+    Indicator.WARN: Style.yellow,
+    Indicator.BAD: Style.bold_red,
+    TargetStatus.EXCELLENT: Style.green,
+    TargetStatus.MET: Style.green,
+    TargetStatus.CLOSE: Style.yellow,
+    TargetStatus.MISS: Style.bold_red,
+}
+"""The colour of a change's indicator and of a target's status: green, yellow or bold red."""
+
+
+def traffic_light(mark: Indicator | TargetStatus, style: Style) -> str:
+    """A change's indicator (✓ ⚠ ✗) or a target's status (``MET``...) in its traffic-light colour."""
+    return _TRAFFIC_LIGHT[mark](style, mark.value)
 
 
 def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style) -> list[str]:
     percentages = _change_percentages(comparison, comparison.verdict, style)
-    tested = f"{p_clause(comparison)} {indicator_mark(comparison.indicator, style)}"
+    tested = f"{p_clause(comparison)} {traffic_light(comparison.indicator, style)}"
     lines = []
     if result.info.throughput is None:
         lines.append(f"{INDENT}change: {percentages} {tested}")
@@ -186,18 +189,10 @@ def _settle(comparison: Comparison) -> str:
     return "To settle it, measure more processes (--processes 20), or side by side: critbench ab."
 
 
-def _status(status: TargetStatus, style: Style) -> str:
-    if status is TargetStatus.MISS:
-        return style.bold_red(status.value)
-    if status is TargetStatus.CLOSE:
-        return style.yellow(status.value)
-    return style.green(status.value)
-
-
 def target_line(target: TargetAssessment, style: Style) -> str:
     shown = fmt.time(target.target).strip() if target.metric == "time" else fmt.bytes_size(target.target)
     label = "target:" if target.metric == "time" else "memory target:"
-    return f"{INDENT}{label} {shown}  {_status(target.status, style)} ({target.ratio_text})"
+    return f"{INDENT}{label} {shown}  {traffic_light(target.status, style)} ({target.ratio_text})"
 
 
 def _memory_line(result: BenchmarkResult) -> str | None:
