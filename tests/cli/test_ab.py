@@ -278,3 +278,24 @@ def test_ab_quick_mode_measures_in_one_process_and_says_so(repo: Workspace) -> N
     assert "[process 1/" not in result.stderr, (
         "quick mode runs one process, and the progress line must not promise more"
     )
+
+
+def test_ab_leaves_a_users_prunable_worktree_registered(repo: Workspace, tmp_path: Path) -> None:
+    """A user's worktree on a drive that is not mounted is prunable, but it is theirs: only critbench's own
+    worktrees are removed, each by its path, and no bare ``git worktree prune`` runs."""
+    unmounted = tmp_path / "usb" / "feature"
+    _git(repo.root, "worktree", "add", "--quiet", "--detach", str(unmounted), "HEAD~1")
+    (repo.root / "stash-me.txt").write_text("x")
+    _git(repo.root, "add", "stash-me.txt")
+    _git(repo.root, "stash", "push", "-q")
+    import shutil
+
+    shutil.rmtree(unmounted.parent)
+    before = _state(repo.root), _git(repo.root, "stash", "list"), (repo.root / ".git" / "index").read_bytes()
+    assert "prunable" in _git(repo.root, "worktree", "list", "--porcelain")
+
+    result = repo.critbench("ab", "HEAD~1", "HEAD", "--", "--exact", "w/steady", env=LOG, fake=SAME)
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = _state(repo.root), _git(repo.root, "stash", "list"), (repo.root / ".git" / "index").read_bytes()
+    assert after == before
+    assert str(unmounted) in _git(repo.root, "worktree", "list")
