@@ -140,6 +140,35 @@ def test_a_package_is_named_by_project_name_else_by_its_folder(tmp_path: Path) -
     assert sorted(_names(load_workspace(tmp_path))) == ["anonymous", "odd", "the-name"]
 
 
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"pyproject.toml": '[tool.poetry]\nname = "poetic"\n'}, "poetic"),
+        ({"pyproject.toml": '[tool.flit.metadata]\nmodule = "flitted"\n'}, "flitted"),
+        ({"pyproject.toml": '[tool.flit.metadata]\nmodule = "m"\ndist-name = "dist"\n'}, "dist"),
+        ({"pyproject.toml": "[build-system]\n", "setup.cfg": "[metadata]\nname = configured\n"}, "configured"),
+        ({"pyproject.toml": '[project]\nname = "pep621"\n[tool.poetry]\nname = "old"\n'}, "pep621"),
+        ({"pyproject.toml": "[tool.poetry]\nname = 3\n"}, "libs/nameless"),
+    ],
+)
+def test_a_package_is_named_by_its_build_tools_name_else_by_its_path_in_the_workspace(
+    tmp_path: Path, files: dict[str, str], expected: str
+) -> None:
+    """Poetry 1, flit before PEP 621 and setup.cfg name a package too; a checkout of an old revision in a
+    temporary folder must find the same name as the working tree does."""
+    _pyproject(tmp_path, "[tool.critbench]\n")
+    folder = _package(tmp_path / "libs" / "nameless", None, "bench")
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    assert _names(load_workspace(tmp_path)) == [expected]
+
+
+def test_a_nameless_root_package_is_named_by_its_place_not_its_folder(tmp_path: Path) -> None:
+    checkout = tmp_path / "critbench-ab-123" / "w0"
+    _package(checkout, None, "bench", extra="[tool.critbench]\n")
+    assert _names(load_workspace(checkout)) == ["."]
+
+
 def test_two_packages_with_one_name_are_an_error_naming_both_folders(tmp_path: Path) -> None:
     _pyproject(tmp_path, "[tool.critbench]\n")
     first = _package(tmp_path / "a", "same", "bench")

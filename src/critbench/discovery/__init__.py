@@ -6,6 +6,7 @@ from critbench.discovery._workspace import (
     WorkspaceConfig,
     find_workspace_root,
     load_workspace,
+    package_name,
     parse_config,
     select_targets,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "WorkspaceConfig",
     "find_workspace_root",
     "load_workspace",
+    "package_name",
     "parse_config",
     "select_targets",
 ]

@@ -6,6 +6,7 @@ a bench target by its file name. What a target declares is read later, by a work
 
 from __future__ import annotations
 
+import configparser
 import glob
 import tomllib
 from dataclasses import dataclass, field
@@ -163,6 +164,48 @@ def _bench_files(package_root: Path) -> list[Path]:
     return sorted(path for path in benches.glob("*.py") if path.is_file() and not path.name.startswith(("_", ".")))
 
 
+def _table(data: dict[str, Any], *keys: str) -> dict[str, Any]:
+    for key in keys:
+        value = data.get(key)
+        if not isinstance(value, dict):
+            return {}
+        data = value
+    return data
+
+
+def _setup_cfg_name(folder: Path) -> str | None:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(folder / "setup.cfg", encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError, OSError):
+        return None
+    return parser.get("metadata", "name", fallback=None) or None
+
+
+def package_name(folder: Path, pyproject: dict[str, Any], root: Path) -> str:
+    """A package's identity, the same wherever it is checked out (a temporary worktree included).
+
+    The name its build tool declares: ``[project].name`` (PEP 621: setuptools, flit, hatch, pdm, poetry 2),
+    ``[tool.poetry].name`` (poetry 1), ``[tool.flit.metadata]`` ``dist-name`` or ``module`` (flit before
+    PEP 621), setup.cfg's ``[metadata] name`` (setuptools); else the folder's path relative to the workspace
+    root (``.`` for the root), never the folder's own name, which for a checkout of an old revision is a
+    temporary folder's.
+    """
+    flit = _table(pyproject, "tool", "flit", "metadata")
+    for candidate in (
+        _table(pyproject, "project").get("name"),
+        _table(pyproject, "tool", "poetry").get("name"),
+        flit.get("dist-name"),
+        flit.get("module"),
+    ):
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate.strip()
+    from_setup_cfg = _setup_cfg_name(folder) if (folder / "setup.cfg").is_file() else None
+    if from_setup_cfg:
+        return from_setup_cfg.strip()
+    return folder.resolve().relative_to(root.resolve()).as_posix()
+
+
 def load_workspace(root: Path) -> Workspace:
     """Read the workspace at ``root``: its config, its packages and their bench targets."""
     root = root.resolve()
@@ -180,8 +223,9 @@ def load_workspace(root: Path) -> Workspace:
     packages = []
     names: dict[str, Path] = {}
     for folder in folders:
-        project = _read_pyproject(folder / "pyproject.toml").get("project", {})
-        name = project.get("name") if isinstance(project.get("name"), str) else folder.name
+        pyproject = _read_pyproject(folder / "pyproject.toml")
+        project = pyproject.get("project", {}) if isinstance(pyproject.get("project"), dict) else {}
+        name = package_name(folder, pyproject, root)
         if name in names:
             raise DiscoveryError(f"two packages are named {name!r}: {names[name]} and {folder}")
         names[name] = folder
