@@ -175,9 +175,10 @@ def test_ab_refuses_unknown_revisions_and_missing_targets_cleanly(repo: Workspac
     repo.write("pkg/benches/extra.py", "from critbench import bench\n\n@bench\ndef x(b):\n    b.iter(lambda: None)\n")
     _git(repo.root, "add", "-A")
     _git(repo.root, "commit", "-qm", "a new target")
-    no_target = repo.critbench("ab", "HEAD~1", "HEAD", "extra")
+    no_target = repo.critbench("ab", "HEAD~1", "HEAD", "extra", "--own-benches")
     assert no_target.returncode == 2
-    assert "has no bench target 'extra'" in no_target.stderr
+    assert "error: HEAD~1 has no bench target 'extra' in package 'pkg' (pkg/benches/extra.py)" in no_target.stderr
+    assert "critbench-ab-" not in no_target.stderr, "messages name revisions as typed, not temporary folders"
     after = _state(repo.root)
     assert after[0] == before[0]
     assert [line.split()[0] for line in after[2].splitlines()] == [line.split()[0] for line in before[2].splitlines()]
@@ -219,7 +220,7 @@ def test_worktrees_left_by_a_killed_comparison_are_removed_and_live_ones_kept(
 
     result = repo.critbench("ab", "HEAD~1", "HEAD", "--", "--exact", "w/steady", env=LOG, fake=SAME)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"Removed {dead}: the worktrees of an earlier critbench ab that was killed." in result.stderr
+    assert f"Removed {dead}: the worktrees of an earlier critbench that was killed." in result.stderr
     assert str(live) not in result.stderr
     assert not dead.exists()
     listed = _git(repo.root, "worktree", "list", "--porcelain")

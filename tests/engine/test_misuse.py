@@ -10,7 +10,6 @@ import asyncio
 import random
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,8 +52,7 @@ def _instance(function: Callable[..., Any]) -> BenchInstance:
 def _ab(function: Callable[..., Any], fake: bool) -> None:
     instance = _instance(function)
     sides = [
-        PairSide(Revision(label, Path("/nonexistent"), []), instance, FakeTimer(1000.0, label) if fake else None)
-        for label in ("a", "b")
+        PairSide(Revision(label, []), instance, FakeTimer(1000.0, label) if fake else None) for label in ("a", "b")
     ]
     measure_pair(sides[0], sides[1], SETTINGS, rng=random.Random(0), progress=Quiet())
 

@@ -6,7 +6,6 @@ import random
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 
@@ -113,7 +112,7 @@ def test_a_pair_measured_with_the_fake_clock_costs_each_side_its_own_price() -> 
         bench(routine)
     instance = specs[0].instances("g")[0]
     sides = [
-        PairSide(Revision(side, Path("/nonexistent"), []), instance, FakeTimer(cost, f"k:{side}"))
+        PairSide(Revision(side, []), instance, FakeTimer(cost, f"k:{side}"))
         for side, cost in (("a", 1000.0), ("b", 2000.0))
     ]
     settings = Settings(warm_up_time=1e-3, measurement_time=0.05, sample_size=5)

@@ -81,8 +81,10 @@ def _dispatch(argv: list[str], out: TextIO, err: TextIO, journal: Journal) -> in
     if command is None:
         parser.print_help(out)
         return EXIT_USAGE
-    if harness and command not in ("run", "ab"):
-        raise UsageError(f"harness arguments after '--' are only for 'critbench run' and 'ab', not '{command}'")
+    if harness and command not in ("run", "ab", "bisect"):
+        raise UsageError(
+            f"harness arguments after '--' are only for 'critbench run', 'ab' and 'bisect', not '{command}'"
+        )
     options = opts.command_options(command, {**values, **parse_harness(harness)})
     ctx = make_context(opts.locations(values), out, err, journal)
     match options:
@@ -94,6 +96,10 @@ def _dispatch(argv: list[str], out: TextIO, err: TextIO, journal: Journal) -> in
             from critbench.cli._ab import ab_command
 
             return ab_command(ctx, options, argv)
+        case opts.BisectOptions():
+            from critbench.cli._bisect import bisect_command
+
+            return bisect_command(ctx, options, argv)
         case opts.ListOptions():
             from critbench.cli._list import list_command
 

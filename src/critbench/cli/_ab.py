@@ -8,35 +8,21 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from critbench import __version__
+from critbench.cli._code import CodeSource, bench_workspace
 from critbench.cli._context import Context, measuring
 from critbench.cli._options import AbOptions, RunOptions
 from critbench.cli._pipeline import Judged, gates, now, open_history, preflight, publish, warn, write_reports
 from critbench.cli._run import run_settings
-from critbench.discovery import DiscoveryError, Workspace, load_workspace, select_targets
 from critbench.errors import NothingMatched, RevisionError, UsageError
 from critbench.model import BenchTarget, Caution, CautionKind, RunRecord, to_data
 
-
-def _pairs(
-    workspace_a: Workspace, workspace_b: Workspace, packages: Sequence[str], target: str | None, label_a: str
-) -> list[tuple[BenchTarget, BenchTarget]]:
-    targets_b = select_targets(workspace_b, list(packages), target)
-    if not targets_b:
-        raise UsageError(f"no bench targets found in {workspace_b.root}")
-    known_a = {(t.package, t.name): t for t in select_targets(workspace_a, [], None)}
-    pairs = []
-    for target_b in targets_b:
-        target_a = known_a.get((target_b.package, target_b.name))
-        if target_a is None:
-            raise RevisionError(
-                f"{label_a} has no bench target {target_b.name!r} in package {target_b.package!r} "
-                f"(benches/{target_b.name}.py): nothing to compare it with; pick a later revision or use -p/TARGET"
-            )
-        pairs.append((target_a, target_b))
-    return pairs
+if TYPE_CHECKING:
+    from critbench.engine import Checkout, Checkouts, RevisionCode
 
 
 def _split_revision_and_target(ctx: Context, options: AbOptions) -> AbOptions:
@@ -56,10 +42,63 @@ def _split_revision_and_target(ctx: Context, options: AbOptions) -> AbOptions:
     return options
 
 
+def revision_notes(owned: Checkouts, side_b: Checkout) -> list[Caution]:
+    """What the user should know before a comparison of revisions: leftovers removed, uncommitted changes."""
+    notes = [
+        Caution(CautionKind.CLEANUP, f"Removed {folder}: the worktrees of an earlier critbench that was killed.")
+        for folder in owned.abandoned
+    ]
+    if side_b.uncommitted:
+        listed = ", ".join(side_b.uncommitted[:5]) + ("…" if len(side_b.uncommitted) > 5 else "")
+        notes.append(
+            Caution(
+                CautionKind.UNCOMMITTED,
+                f"Note: B is the working tree, and its uncommitted changes ({listed}) are part of what is measured.",
+            )
+        )
+    return notes
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two revisions' code for every selected target, and whether they can share a process."""
+
+    triples: list[tuple[BenchTarget, RevisionCode, RevisionCode]]
+    by_process: bool
+    notes: list[Caution]
+
+
+def plan_comparison(
+    source: CodeSource, side_a: Checkout, side_b: Checkout, packages: Sequence[str], target: str | None
+) -> Comparison:
+    """Each target's code on both sides (built where needed), and whether compiled modules of the same name
+    force the two revisions into processes of their own."""
+    from critbench.engine import compiled_modules
+
+    triples = [(t, source.code(side_a, t), source.code(side_b, t)) for t in source.targets(tuple(packages), target)]
+    shared: set[str] = set()
+    for _, code_a, code_b in triples:
+        shared |= compiled_modules([Path(p) for p in code_a.sys_path[1:]]) & compiled_modules(
+            [Path(p) for p in code_b.sys_path[1:]]
+        )
+    notes = list(source.notes)
+    if shared:
+        names = ", ".join(sorted(name.replace("/", ".") for name in shared)[:3])
+        notes.append(
+            Caution(
+                CautionKind.REVISIONS,
+                f"Both revisions have compiled modules of the same name ({names}), which one process cannot load "
+                "twice: A and B alternate process by process instead of sample by sample, and each change is "
+                "judged over processes, so the changes it can detect are larger than a paired comparison's.",
+            )
+        )
+    return Comparison(triples, bool(shared), notes)
+
+
 def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announce: str | None = None) -> int:
     """Measure ``rev_a`` and ``rev_b`` (default: the working tree) in alternation; report like a run."""
     from critbench.compare import evaluate, exit_status
-    from critbench.engine import capture_environment, checkouts, repository_root
+    from critbench.engine import capture_environment, repository_root, resolve_commit, scratch_checkouts
 
     suite = options.suite
     gate_set = gates(ctx, suite.display.fail_on)
@@ -67,38 +106,31 @@ def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announ
     preflight(ctx, suite.display)
     repo = repository_root(ctx.workspace.root)
     relative = ctx.workspace.root.relative_to(repo)
+    commit_a = resolve_commit(repo, options.rev_a)
+    commit_b = resolve_commit(repo, options.rev_b) if options.rev_b is not None else None
     started = now()
-    cleaned: list[Path] = []
-    notes: list[Caution] = []
-    with checkouts(repo, options.rev_a, options.rev_b, cleaned=cleaned) as (side_a, side_b):
-        for folder in cleaned:
-            notes.append(
-                Caution(
-                    CautionKind.CLEANUP, f"Removed {folder}: the worktrees of an earlier critbench ab that was killed."
-                )
-            )
+    with scratch_checkouts(repo) as owned:
+        side_a = owned.add(options.rev_a, commit_a)
+        side_b = owned.working_tree() if options.rev_b is None else owned.add(options.rev_b, commit_b)
+        notes = revision_notes(owned, side_b)
         if announce:
             notes.append(Caution(CautionKind.SIDE_BY_SIDE, announce))
-        if side_b.uncommitted:
-            listed = ", ".join(side_b.uncommitted[:5]) + ("…" if len(side_b.uncommitted) > 5 else "")
-            notes.append(
-                Caution(
-                    CautionKind.UNCOMMITTED,
-                    f"Note: B is the working tree, and its uncommitted changes ({listed}) are part of what is measured.",
-                )
-            )
-        warn(ctx, suite.display, notes)
+        benches = bench_workspace(owned, relative, ctx.workspace, options.code)
+        source = CodeSource(owned, benches, relative, options.code, ctx.layout.builds)
+        notes.append(source.announce([side_a.label, side_b.label]))
         try:
-            workspace_a = load_workspace(side_a.root / relative)
-        except DiscoveryError as exc:
-            raise UsageError(f"{side_a.label} has no usable workspace at {relative or '.'}: {exc}") from None
-        workspace_b = ctx.workspace if side_b.root == repo else load_workspace(side_b.root / relative)
-        pairs = _pairs(workspace_a, workspace_b, suite.scope.packages, suite.scope.target, side_a.label)
+            plan = plan_comparison(source, side_a, side_b, suite.scope.packages, suite.scope.target)
+        except RevisionError:
+            warn(ctx, suite.display, notes + source.notes)  # the builds that did succeed, and their logs
+            raise
+        warn(ctx, suite.display, notes + plan.notes)
         with measuring(ctx, suite, settings) as engine:
-            paired = engine.run_paired(pairs, labels=(side_a.label, side_b.label), roots=(side_a.root, side_b.root))
+            paired = engine.run_paired(
+                plan.triples, isolated=source.isolated, workdir=owned.scratch, by_process=plan.by_process
+            )
     if not paired.results:
         raise NothingMatched("no benchmarks matched")
-    label = f"{side_a.label} ({(side_a.commit or '')[:10]})"
+    label = side_a.short()
     record = RunRecord(
         started_at=started,
         finished_at=now(),
@@ -107,7 +139,8 @@ def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announ
         compared_with=f"ab:{side_a.commit or side_a.label}",
         settings=to_data(settings),
     )
-    judged = Judged(record, evaluate(paired.results, paired.samples_a, label, paired=True), label, paired.samples_a)
+    evaluation = evaluate(paired.results, paired.samples_a, label, paired=not paired.by_process)
+    judged = Judged(record, evaluation, label, paired.samples_a)
     with open_history(ctx) as history:
         run_id = history.record(record, judged.results)
         report_path = write_reports(ctx, suite.display, judged, history.series(), run_id)

@@ -121,6 +121,37 @@ def add_harness_options(parser: argparse.ArgumentParser, *, with_filter: bool) -
     parser.add_argument("--test", action="store_true", default=s, help=argparse.SUPPRESS)
 
 
+_EPILOG_BISECT = """\
+examples:
+  critbench bisect v1.2 v1.3                     the first commit of v1.2..v1.3 that moved the benchmark
+  critbench bisect v1.2 main parse -- 'parse/large'   one benchmark of the bench target 'parse'
+  critbench bisect v1.2 main --threshold 3%%     count a 3%% change against v1.2 as changed
+
+Ends with 'first changed commit: <sha> <subject>'. exit status: 0 found, 2 bad usage or input,
+3 no step could be measured (or no commit changed by the threshold)
+"""
+
+
+def _add_code_options(parser: argparse.ArgumentParser) -> None:
+    """Where ab's and bisect's benchmarks and code under test come from."""
+    parser.add_argument(
+        "--benches-from",
+        metavar="REV",
+        help="take the bench targets from REV instead of the working tree (the code still comes from each revision)",
+    )
+    parser.add_argument(
+        "--own-benches",
+        action="store_true",
+        help="run each revision's own bench files (for when the benchmarks themselves changed)",
+    )
+    parser.add_argument(
+        "--install",
+        action="store_true",
+        help="install each revision's package (pip, cached per commit) instead of importing it from source; "
+        "compiled packages are installed without it",
+    )
+
+
 def _add_locations(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--workspace", metavar="DIR", default=default, help="workspace folder (default: found upwards)")
@@ -213,6 +244,32 @@ def build_parser() -> argparse.ArgumentParser:
     ab.add_argument(
         "--seed", type=int, metavar="N", help="seed of the bootstrap and of the order of each pair (default 0)"
     )
+    _add_code_options(ab)
+
+    bisect = commands.add_parser(
+        "bisect",
+        help="find the first commit at which a benchmark changed, measured side by side with GOOD",
+        usage="critbench bisect GOOD BAD [-p PACKAGE]... [TARGET] [options] [-- FILTER]",
+        description="Search the commits after GOOD up to BAD (along BAD's first parents) for the first one whose "
+        "benchmark differs from GOOD's by more than the threshold, measuring each step with critbench ab's paired "
+        "method against GOOD. A step whose build fails is skipped, as 'git bisect skip' would.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_EPILOG_BISECT,
+    )
+    _add_locations(bisect, suppress=True)
+    bisect.add_argument("good", metavar="GOOD", help="a revision before the change (branch, tag, commit)")
+    bisect.add_argument("bad", metavar="BAD", help="a revision after the change")
+    bisect.add_argument("target", nargs="?", metavar="TARGET", help="the bench target (needed if there are several)")
+    bisect.add_argument("-p", "--package", action="append", default=[], metavar="PACKAGE", help="only this package")
+    add_harness_options(bisect, with_filter=False)
+    bisect.add_argument(
+        "--threshold",
+        metavar="CHANGE",
+        help="the change against GOOD that counts as changed, e.g. 5%% (default: half the GOOD→BAD change)",
+    )
+    bisect.add_argument("--processes", type=_positive_int, metavar="N", help=_PROCESSES_HELP)
+    bisect.add_argument("--seed", type=int, metavar="N", help="seed of the bootstrap and of each pair's order")
+    _add_code_options(bisect)
 
     compare = commands.add_parser("compare", help="compare two stored baselines without measuring")
     _add_locations(compare, suppress=True)

@@ -90,10 +90,31 @@ class RunOptions:
 
 
 @dataclass(frozen=True)
+class CodeOptions:
+    """``--benches-from REV``, ``--own-benches`` and ``--install``: where ab's and bisect's benchmarks and
+    code under test come from."""
+
+    benches_from: str | None = None
+    own_benches: bool = False
+    install: bool = False
+
+
+@dataclass(frozen=True)
 class AbOptions:
     rev_a: str
     rev_b: str | None
     suite: SuiteOptions
+    code: CodeOptions = field(default_factory=CodeOptions)
+
+
+@dataclass(frozen=True)
+class BisectOptions:
+    good: str
+    bad: str
+    suite: SuiteOptions
+    code: CodeOptions = field(default_factory=CodeOptions)
+    threshold: float | None = None
+    """The change (0.05 = 5%) a commit must show against GOOD to count as changed; None: half GOOD→BAD's."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +150,14 @@ class ListOptions:
 
 
 CommandOptions = (
-    RunOptions | AbOptions | CompareOptions | BaselinesOptions | HistoryOptions | ReportOptions | ListOptions
+    RunOptions
+    | AbOptions
+    | BisectOptions
+    | CompareOptions
+    | BaselinesOptions
+    | HistoryOptions
+    | ReportOptions
+    | ListOptions
 )
 
 
@@ -194,6 +222,26 @@ def _suite(values: dict[str, Any]) -> SuiteOptions:
     return SuiteOptions(_scope(values), _settings(values), _display(values))
 
 
+def _code(values: dict[str, Any]) -> CodeOptions:
+    options = CodeOptions(values.get("benches_from"), bool(values.get("own_benches")), bool(values.get("install")))
+    if options.benches_from is not None and options.own_benches:
+        raise UsageError("--benches-from and --own-benches cannot be used together")
+    return options
+
+
+def _threshold(text: str | None) -> float | None:
+    """``5%`` or ``0.05``: a change bisect counts as changed; None when not given."""
+    if text is None:
+        return None
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        raise UsageError(f"--threshold: expected a change such as 5% or 0.05, got {text!r}") from None
+    if not 0 < value < 10:
+        raise UsageError(f"--threshold: expected a positive change such as 5%, got {text!r}")
+    return value
+
+
 def locations(values: dict[str, Any]) -> Locations:
     fake = values.get("fake_clock")
     try:
@@ -224,10 +272,14 @@ def command_options(command: str, values: dict[str, Any]) -> CommandOptions:
             ignored=bool(values.get("ignored")),
         )
     if command == "ab":
-        return AbOptions(
-            rev_a=values["rev_a"],
-            rev_b=values.get("rev_b"),
+        return AbOptions(rev_a=values["rev_a"], rev_b=values.get("rev_b"), suite=_suite(values), code=_code(values))
+    if command == "bisect":
+        return BisectOptions(
+            good=values["good"],
+            bad=values["bad"],
             suite=_suite(values),
+            code=_code(values),
+            threshold=_threshold(values.get("threshold")),
         )
     if command == "compare":
         return CompareOptions(

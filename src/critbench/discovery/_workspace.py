@@ -223,9 +223,9 @@ def load_workspace(root: Path) -> Workspace:
     packages = []
     names: dict[str, Path] = {}
     for folder in folders:
-        pyproject = _read_pyproject(folder / "pyproject.toml")
-        project = pyproject.get("project", {}) if isinstance(pyproject.get("project"), dict) else {}
-        name = package_name(folder, pyproject, root)
+        metadata = _read_pyproject(folder / "pyproject.toml")
+        project = _table(metadata, "project")
+        name = package_name(folder, metadata, root)
         if name in names:
             raise DiscoveryError(f"two packages are named {name!r}: {names[name]} and {folder}")
         names[name] = folder

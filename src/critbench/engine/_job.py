@@ -8,16 +8,31 @@ from critbench.model import FakeClock, Selection, Settings
 
 
 @dataclass(frozen=True)
-class PairedTarget:
-    """Revision A of a target (the job's own target is revision B, the one judged)."""
+class RevisionCode:
+    """One revision's side of a comparison, as a worker loads it: its bench file and its code's folders."""
 
+    label: str
+    """What the user typed (``HEAD~1``, ``1.0.0``), or ``working tree``."""
+    commit: str | None
     target_path: str
     sys_path: tuple[str, ...]
-    root_a: str
-    root_b: str
-    label_a: str
-    label_b: str
+    """This revision's folders only: the bench file's folder, its packages' source (or built) folders."""
+
+
+@dataclass(frozen=True)
+class PairedTarget:
+    """critbench ab: both revisions of the job's target, measured in alternation in one worker process."""
+
+    a: RevisionCode
+    b: RevisionCode
+    """The revision judged; the job's own ``target_path`` and ``sys_path`` are its."""
+    isolated: tuple[str, ...] = ()
+    """Folders holding revisions' files (the working tree, the temporary checkouts): nothing inside them is
+    importable by a revision except from its own folders, and the worker's working directory is none of them."""
     seed: int = 0
+    alone: str | None = None
+    """``"a"`` or ``"b"``: this process loads and measures that revision only, for revisions that cannot share
+    a process (compiled modules of the same name); A's and B's processes then alternate."""
 
 
 @dataclass(frozen=True)

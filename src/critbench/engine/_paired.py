@@ -4,12 +4,12 @@ On a shared machine each process has its own luck: measured here, the fastest ti
 6–10% from one process to the next, so comparing processes of A with processes of B cannot see a 2% change.
 Alternating A and B sample by sample *inside one process* cancels that luck and the machine's drift.
 
-Both revisions are imported into the process side by side. Each revision's own modules (those under its
-checkout) are loaded with its folders first on ``sys.path`` and then taken out of ``sys.modules``, so the
-other revision imports its own copies; before each of its turns a side's modules and paths are put back, so
-an import inside a routine finds that side's code. Each side's benchmark function runs in a thread of its
-own, set up once; its ``iter*`` call hands the timing loop to a coordinator, which asks the sides in turn
-(in a random order for every pair) for the same number of iterations::
+Both revisions are imported into the process side by side, each seeing only its own code
+(``_isolation``): its folders first on ``sys.path`` and its modules in ``sys.modules`` while it loads and
+during each of its turns, so an import inside a routine finds that side's code. Each side's benchmark
+function runs in a thread of its own, set up once; its ``iter*`` call hands the timing loop to a
+coordinator, which asks the sides in turn (in a random order for every pair) for the same number of
+iterations::
 
     warm-up:  A(1) B(1) A(2) B(2) A(4) B(4) ... until the two together have run for the warm-up time
     samples:  k = max(1, round(5 ms / met)) iterations per sample (flat), met of the slower side
@@ -26,97 +26,27 @@ routine: 100 pairs of 50 ms gave per-process medians spread by 2.8%, 1,000 pairs
 from __future__ import annotations
 
 import contextlib
-import importlib
-import importlib.util
 import math
 import os
 import queue
 import random
-import sys
 import threading
-from collections.abc import Generator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Generator
+from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from critbench.api import Bencher, BenchInstance, BenchSpec, collecting
+from critbench.api import Bencher, BenchInstance
 from critbench.api._bencher import BencherMisuse, Routine, run_to_end
 from critbench.engine import _sampling
 from critbench.engine._core import Progress, drive, loop_of, timer_of
-from critbench.engine._loading import import_file
+from critbench.engine._isolation import IsolationError, Revision, load_revision
 from critbench.engine._loops import FakeTimer
 from critbench.model import Settings
 
 _STOP = -1
 
-
-class IsolationError(Exception):
-    """The two revisions cannot share a process (e.g. a compiled module of the workspace)."""
-
-
-@dataclass
-class Revision:
-    """One side's loaded code: its benchmark specs, its own modules and its ``sys.path`` entries."""
-
-    label: str
-    root: Path
-    paths: list[str]
-    specs: list[BenchSpec] = field(default_factory=list)
-    modules: dict[str, ModuleType] = field(default_factory=dict)
-
-    @contextlib.contextmanager
-    def active(self) -> Iterator[None]:
-        """This revision's modules in ``sys.modules`` and its folders first on ``sys.path``."""
-        saved_path = list(sys.path)
-        shadowed = {name: sys.modules[name] for name in self.modules if name in sys.modules}
-        sys.path[:0] = self.paths
-        sys.modules.update(self.modules)
-        before = set(sys.modules)
-        try:
-            yield
-        finally:
-            # Modules first imported during the turn belong to this revision too. Only the new names are
-            # checked: a turn is one sample, and resolving every module's path each time would cost more
-            # than the sample.
-            for name in set(sys.modules) - before:
-                module = sys.modules[name]
-                if _is_under(module, self.root):
-                    self.modules[name] = module
-            for name in self.modules:
-                sys.modules.pop(name, None)
-            sys.modules.update(shadowed)
-            sys.path[:] = saved_path
-
-
-def _is_under(module: ModuleType, root: Path) -> bool:
-    filename = getattr(module, "__file__", None)
-    if not filename:
-        return False
-    try:
-        return Path(filename).resolve().is_relative_to(root)
-    except (OSError, ValueError):
-        return False
-
-
-def load_revision(label: str, root: Path, target_path: Path, paths: list[str], module_name: str) -> Revision:
-    """Import ``target_path`` with ``paths`` first on ``sys.path``; keep its own modules aside."""
-    revision = Revision(label, root.resolve(), paths)
-    importlib.invalidate_caches()
-    with revision.active(), collecting() as specs:
-        import_file(target_path, module_name)
-    revision.specs = list(specs)
-    compiled = [
-        name
-        for name, module in revision.modules.items()
-        if str(getattr(module, "__file__", "")).endswith((".so", ".pyd", ".dylib"))
-    ]
-    if compiled:
-        raise IsolationError(
-            f"{label}: compiled modules of the workspace ({', '.join(sorted(compiled))}) cannot be loaded twice "
-            "in one process, so the two revisions cannot be alternated"
-        )
-    return revision
+__all__ = ["IsolationError", "PairSide", "PairedRun", "Revision", "Turn", "load_revision", "measure_pair"]
 
 
 @dataclass(frozen=True)

@@ -8,25 +8,27 @@ all of it; an ab job only carries the other revision (:class:`~critbench.engine.
 from __future__ import annotations
 
 import dataclasses
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from critbench.engine._job import Job, PairedTarget
+from critbench.engine._job import Job, PairedTarget, RevisionCode
 from critbench.engine._observer import RunObserver, SilentObserver
-from critbench.engine._schedule import TargetRun, run_targets
+from critbench.engine._schedule import TargetRun, load_failure_id, run_targets
 from critbench.model import (
     BenchmarkInfo,
     BenchmarkResult,
     BenchTarget,
     Failure,
+    FailureKind,
     FakeClock,
     Samples,
     Selection,
     Settings,
 )
 
-__all__ = ["PairedResults", "Selection", "SuiteRunner", "TargetListing", "list_target"]
+__all__ = ["PairedResults", "RevisionCode", "Selection", "SuiteRunner", "TargetListing", "list_target"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class PairedResults:
 
     results: list[BenchmarkResult]
     samples_a: dict[str, Samples]
+    by_process: bool = False
+    """A's and B's samples came from processes of their own, alternating (judged process by process), not
+    from pairs within each process."""
 
 
 def _job(
@@ -97,24 +102,103 @@ class SuiteRunner:
         return run_targets(runs, self.observer, more=more, max_extra_rounds=max_extra_rounds)
 
     def run_paired(
-        self, pairs: list[tuple[BenchTarget, BenchTarget]], *, labels: tuple[str, str], roots: tuple[Path, Path]
+        self,
+        pairs: list[tuple[BenchTarget, RevisionCode, RevisionCode]],
+        *,
+        isolated: tuple[Path, ...],
+        workdir: Path,
+        by_process: bool = False,
     ) -> PairedResults:
-        """Measure each (A, B) pair of targets with both revisions alternating inside every worker process."""
-        runs = []
-        for target_a, target_b in pairs:
-            paired = PairedTarget(
-                target_path=str(target_a.path),
-                sys_path=target_a.import_paths,
-                root_a=str(roots[0]),
-                root_b=str(roots[1]),
-                label_a=labels[0],
-                label_b=labels[1],
-                seed=self.settings.seed,
+        """Measure each target's two revisions (A, B) in alternation, judged as B against A.
+
+        By default both revisions share every worker process and alternate sample by sample. With
+        ``by_process`` (revisions that cannot share a process) each process loads one revision, and A's and
+        B's processes alternate in an order drawn per round. Workers start in ``workdir``, a folder of no
+        revision's, so neither finds the other's files through its working directory.
+        """
+        runs: list[tuple[TargetRun, TargetRun | None]] = []
+        for target, code_a, code_b in pairs:
+            paired = PairedTarget(code_a, code_b, tuple(str(p) for p in isolated), seed=self.settings.seed)
+            neutral = dataclasses.replace(target, package_root=workdir)
+            job_b = dataclasses.replace(
+                self._job(target), target_path=code_b.target_path, sys_path=code_b.sys_path, paired=paired
             )
-            runs.append(TargetRun(target_b, dataclasses.replace(self._job(target_b), paired=paired), self.observer))
-        results = run_targets(runs, self.observer)
-        samples_a = {key: value for run in runs for key, value in run.paired_a.items()}
-        return PairedResults(results, samples_a)
+            if not by_process:
+                runs.append((TargetRun(neutral, job_b, self.observer), None))
+                continue
+            job_a = dataclasses.replace(job_b, paired=dataclasses.replace(paired, alone="a"))
+            job_b = dataclasses.replace(job_b, paired=dataclasses.replace(paired, alone="b"))
+            side_a = TargetRun(neutral, job_a, _Quiet(self.observer, f" [{code_a.label}]"))
+            runs.append((TargetRun(neutral, job_b, self.observer), side_a))
+        if not by_process:
+            results = run_targets([run for run, _ in runs], self.observer)
+            samples_a = {key: value for run, _ in runs for key, value in run.paired_a.items()}
+            return PairedResults(results, samples_a)
+        return _alternate_processes(runs, random.Random(f"processes:{self.settings.seed}"))
+
+
+class _Quiet:
+    """Revision A's progress when its processes alternate with B's: its lines marked, its results unannounced."""
+
+    def __init__(self, observer: RunObserver, mark: str) -> None:
+        self._observer = observer
+        self._mark = mark
+
+    def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
+        self._observer.benchmark_start(benchmark_id + self._mark, process, processes)
+
+    def warming_up(self, benchmark_id: str, seconds: float) -> None:
+        self._observer.warming_up(benchmark_id + self._mark, seconds)
+
+    def collecting(self, benchmark_id: str, samples: int, expected_s: float, iterations: int) -> None:
+        self._observer.collecting(benchmark_id + self._mark, samples, expected_s, iterations)
+
+    def warning(self, benchmark_id: str, text: str) -> None:
+        self._observer.warning(benchmark_id + self._mark, text)
+
+    def benchmark_finished(self, result: BenchmarkResult) -> None:
+        pass
+
+
+def _alternate_processes(runs: list[tuple[TargetRun, TargetRun | None]], rng: random.Random) -> PairedResults:
+    """Each round, A's process and B's in a drawn order; B's results, failed where A's failed."""
+    sides = [(run_b, run_a) for run_b, run_a in runs if run_a is not None]
+    rounds = 1
+    index = 0
+    while index < rounds:
+        for run_b, run_a in sides:
+            order = (run_a, run_b) if rng.random() < 0.5 else (run_b, run_a)
+            for run in order:
+                if run.fatal is None and (index == 0 or index < run.rounds):
+                    run.run_round(index)
+        rounds = max((max(b.rounds, a.rounds) for b, a in sides if b.fatal is None and a.fatal is None), default=1)
+        index += 1
+    results: list[BenchmarkResult] = []
+    samples_a: dict[str, Samples] = {}
+    for run_b, run_a in sides:
+        if run_a.fatal is not None or run_b.fatal is not None:
+            fatal = run_a.fatal if run_a.fatal is not None else run_b.fatal
+            assert fatal is not None
+            target = run_b.target
+            info = BenchmarkInfo(id=load_failure_id(target), package=target.package, bench_target=target.name)
+            result = BenchmarkResult(info=info, failure=fatal)
+            run_b.observer.benchmark_finished(result)
+            results.append(result)
+            continue
+        for bid in run_b.order:
+            result_b = run_b.results.get(bid)
+            result_a = run_a.results.get(bid)
+            if result_b is None:
+                continue
+            if result_a is None or result_a.failure is not None or result_a.samples is None:
+                reason = result_a.failure.reason if result_a is not None and result_a.failure else "not measured"
+                assert run_a.job.paired is not None
+                failure = Failure(FailureKind.ERROR, f"{run_a.job.paired.a.label} {reason}")
+                result_b = dataclasses.replace(result_b, samples=None, memory=None, failure=failure)
+            else:
+                samples_a[bid] = result_a.samples
+            results.append(result_b)
+    return PairedResults(results, samples_a, by_process=True)
 
 
 def list_target(target: BenchTarget, settings: Settings) -> TargetListing:

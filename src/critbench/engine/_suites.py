@@ -17,12 +17,13 @@ from pathlib import Path
 
 from critbench.api import BenchInstance, collecting
 from critbench.engine._core import Progress, TimingBencher
-from critbench.engine._job import Job
+from critbench.engine._isolation import Boundaries, load_alone, load_revision
+from critbench.engine._job import Job, PairedTarget
 from critbench.engine._loading import import_file
 from critbench.engine._loops import FakeTimer
-from critbench.engine._paired import PairSide, load_revision, measure_pair, pin_to_one_cpu
+from critbench.engine._paired import PairSide, measure_pair, pin_to_one_cpu
 from critbench.engine._protocol import Measured, Message
-from critbench.model import BenchmarkInfo, MemoryUsage, Samples, SamplingMode
+from critbench.model import BenchmarkInfo, FakeClock, MemoryUsage, Samples, SamplingMode
 
 
 def error_reason(exc: BaseException) -> str:
@@ -72,26 +73,39 @@ class PlainSuite(Suite):
         super().__init__([instance for spec in specs for instance in spec.instances(job.target)], job)
 
     def measure(self, info: BenchmarkInfo, job: Job, progress: Progress) -> Message:
-        full_id = info.id.full_id
-        instance = self.instances[full_id]
-        clock = job.fake_clock
-        fake = FakeTimer.of(clock, full_id, job.process_index) if clock is not None else None
-        bencher = TimingBencher(info.id, info.settings, progress, fake)
-        _peak_rss_reset()
-        instance.call(bencher)
-        run = bencher.measured()
-        samples = Samples(
-            mode=run.mode,
-            iters=tuple(float(n) for n in run.iters),
-            times_ns=run.times_ns,
-            process=(job.process_index,) * len(run.iters),
-            overhead_ns=run.overhead_ns,
-            fastest_ns=run.fastest_ns,
-        )
-        if fake is not None:
-            # The fake clock's runs are for golden output; memory is never repeatable.
-            return Measured(full_id, samples, MemoryUsage())
-        return Measured(full_id, samples, MemoryUsage(_peak_rss_bytes(), run.allocated_per_iteration_bytes))
+        instance = self.instances[info.id.full_id]
+        return _measure_alone(instance, info, job, progress, job.fake_clock)
+
+
+def _measure_alone(
+    instance: BenchInstance, info: BenchmarkInfo, job: Job, progress: Progress, clock: FakeClock | None
+) -> Measured:
+    """One benchmark timed on its own by the timing Bencher, with its memory figures."""
+    full_id = info.id.full_id
+    fake = FakeTimer.of(clock, full_id, job.process_index) if clock is not None else None
+    bencher = TimingBencher(info.id, info.settings, progress, fake)
+    _peak_rss_reset()
+    instance.call(bencher)
+    run = bencher.measured()
+    samples = Samples(
+        mode=run.mode,
+        iters=tuple(float(n) for n in run.iters),
+        times_ns=run.times_ns,
+        process=(job.process_index,) * len(run.iters),
+        overhead_ns=run.overhead_ns,
+        fastest_ns=run.fastest_ns,
+    )
+    if fake is not None:
+        # The fake clock's runs are for golden output; memory is never repeatable.
+        return Measured(full_id, samples, MemoryUsage())
+    return Measured(full_id, samples, MemoryUsage(_peak_rss_bytes(), run.allocated_per_iteration_bytes))
+
+
+def _boundaries(paired: PairedTarget) -> Boundaries:
+    """The revisions' folders, with the worker's own ``sys.path`` (working directory included) cleared of them."""
+    boundaries = Boundaries.of(paired.isolated)
+    boundaries.clear_sys_path()
+    return boundaries
 
 
 class PairedSuite(Suite):
@@ -102,19 +116,19 @@ class PairedSuite(Suite):
     def __init__(self, job: Job) -> None:
         assert job.paired is not None
         paired = job.paired
+        self.commits = (paired.a.commit, paired.b.commit)
         self.rng = random.Random(f"{paired.seed}:{job.target}:{job.process_index}")
+        boundaries = _boundaries(paired)
         # Which revision is imported first decides where its objects live in memory; drawing the order per
         # process turns that layout difference into spread between processes, which the test allows for,
         # instead of a bias of one side. Measured on unchanged code (the 1 ms JSON benchmark): with B always
         # loaded first, B came out 0.2-0.9% slower; with the order drawn, 0.1-0.2%.
-        sides = {
-            "a": (paired.label_a, paired.root_a, paired.target_path, paired.sys_path),
-            "b": (paired.label_b, paired.root_b, job.target_path, job.sys_path),
-        }
         loaded = {}
         for side in ("b", "a") if self.rng.random() < 0.5 else ("a", "b"):
-            label, root, target_path, sys_path = sides[side]
-            loaded[side] = load_revision(label, Path(root), Path(target_path), list(sys_path), f"critbench_ab_{side}")
+            code = paired.a if side == "a" else paired.b
+            loaded[side] = load_revision(
+                code.label, Path(code.target_path), list(code.sys_path), f"critbench_ab_{side}", boundaries
+            )
         self.revision_a, self.revision_b = loaded["a"], loaded["b"]
         self.instances_a = {i.id.full_id: i for spec in self.revision_a.specs for i in spec.instances(job.target)}
         super().__init__([i for spec in self.revision_b.specs for i in spec.instances(job.target)], job)
@@ -129,11 +143,13 @@ class PairedSuite(Suite):
         full_id = info.id.full_id
         clock = job.fake_clock
 
-        def fake(side: str) -> FakeTimer | None:
-            return FakeTimer.of(clock, full_id, job.process_index, side=side) if clock is not None else None
+        def fake(side: str, commit: str | None) -> FakeTimer | None:
+            if clock is None:
+                return None
+            return FakeTimer.of(clock.for_commit(commit), full_id, job.process_index, side=side)
 
-        side_a = PairSide(self.revision_a, self.instances_a[full_id], fake("a"))
-        side_b = PairSide(self.revision_b, self.instances[full_id], fake("b"))
+        side_a = PairSide(self.revision_a, self.instances_a[full_id], fake("a", self.commits[0]))
+        side_b = PairSide(self.revision_b, self.instances[full_id], fake("b", self.commits[1]))
         run = measure_pair(side_a, side_b, info.settings, rng=self.rng, progress=progress)
         iters = tuple(float(n) for n in run.iters)
         process = (job.process_index,) * len(iters)
@@ -144,9 +160,31 @@ class PairedSuite(Suite):
         return Measured(full_id, samples_b, samples_a=samples_a)
 
 
+class AloneSuite(Suite):
+    """One revision of an ab comparison in a process of its own (``paired.alone``), measured as a run is:
+    for revisions that cannot share a process, whose processes then alternate."""
+
+    def __init__(self, job: Job) -> None:
+        assert job.paired is not None
+        assert job.paired.alone in ("a", "b")
+        code = job.paired.a if job.paired.alone == "a" else job.paired.b
+        self.commit = code.commit
+        self.revision = load_alone(
+            code.label, Path(code.target_path), list(code.sys_path), "critbench_ab", _boundaries(job.paired)
+        )
+        super().__init__([i for spec in self.revision.specs for i in spec.instances(job.target)], job)
+
+    def measure(self, info: BenchmarkInfo, job: Job, progress: Progress) -> Message:
+        clock = job.fake_clock.for_commit(self.commit) if job.fake_clock is not None else None
+        with self.revision.active():
+            return _measure_alone(self.instances[info.id.full_id], info, job, progress, clock)
+
+
 def load_suite(job: Job) -> Suite:
-    """Import the job's target (both revisions of it, under ab)."""
-    return PairedSuite(job) if job.paired is not None else PlainSuite(job)
+    """Import the job's target (both revisions of it under ab, or one with ``paired.alone``)."""
+    if job.paired is None:
+        return PlainSuite(job)
+    return AloneSuite(job) if job.paired.alone is not None else PairedSuite(job)
 
 
 def _peak_rss_reset() -> None:

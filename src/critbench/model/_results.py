@@ -359,6 +359,8 @@ class CautionKind(enum.Enum):
     UNCOMMITTED = "uncommitted"
     CLEANUP = "cleanup"
     """Leftovers of an earlier, killed critbench were removed."""
+    REVISIONS = "revisions"
+    """Where ab's and bisect's benchmarks and code come from: the bench files' origin, builds, process use."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ baselines), so no other module joins a name onto the output root::
       report/                    the HTML report
       .last/  .previous/         the last run and the one before it (model.LAST_RUN, model.PREVIOUS_RUN)
       .history.sqlite            the default history database (plus SQLite's -wal and -shm files)
+      .builds/<commit>-<pkg>-<key>/  a revision's package built for ab and bisect (site/, build.log)
       .tmp-<name>-<8 hex>/       a folder being written, swapped in whole when complete
       .old-<name>-<8 hex>/       a folder set aside by a swap or a delete, removed once the swap is done
 
@@ -26,6 +27,7 @@ from pathlib import Path
 
 REPORT_FOLDER = "report"
 HISTORY_DATABASE = ".history.sqlite"
+BUILDS_FOLDER = ".builds"
 
 _STAGING_PREFIX = ".tmp-"
 _SET_ASIDE_PREFIX = ".old-"
@@ -111,3 +113,9 @@ class OutputLayout:
         path would be read as URL syntax and the database would land somewhere else.
         """
         return self.root / HISTORY_DATABASE
+
+    @property
+    def builds(self) -> Path:
+        """Where ab and bisect keep revisions' packages built per commit (hidden, like every folder but
+        the baselines and the report)."""
+        return self.root / BUILDS_FOLDER
