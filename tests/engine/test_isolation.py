@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -30,6 +31,10 @@ class _EditableFinder(importlib.abc.MetaPathFinder):
         return importlib.util.spec_from_file_location(fullname, self.folder / f"{fullname}.py")
 
 
+def _where(module: str) -> str:
+    return str(importlib.import_module(module).WHERE)
+
+
 @pytest.fixture
 def trees(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
     working, other = tmp_path / "working", tmp_path / "other"
@@ -54,30 +59,21 @@ def test_a_module_an_import_hook_finds_in_another_revision_is_refused(trees: tup
     a = Revision("HEAD~1", [str(other)], boundaries)
     b = Revision("working tree", [str(working)], boundaries)
     with a.active():
-        import shared_mod
-
-        assert shared_mod.WHERE == "other"
+        assert _where("shared_mod") == "other"
         with pytest.raises(ModuleNotFoundError, match="No module named 'only_here' in HEAD~1"):
-            import only_here
+            _where("only_here")
     with b.active():
-        import only_here
-        import shared_mod
-
-        assert shared_mod.WHERE == "working"
-        assert only_here.WHERE == "working"
+        assert _where("shared_mod") == "working"
+        assert _where("only_here") == "working"
     assert "shared_mod" not in sys.modules, "between turns neither revision's modules are loaded"
     with a.active():
-        import shared_mod
-
-        assert shared_mod.WHERE == "other", "each revision keeps its own copy"
+        assert _where("shared_mod") == "other", "each revision keeps its own copy"
 
 
 def test_without_boundaries_nothing_is_refused(trees: tuple[Path, Path]) -> None:
     _, other = trees
     with Revision("HEAD~1", [str(other)]).active():
-        import only_here
-
-        assert only_here.WHERE == "working"
+        assert _where("only_here") == "working"
 
 
 def test_the_worker_path_loses_every_revision_folder_and_its_working_directory(
