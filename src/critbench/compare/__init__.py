@@ -1,5 +1,6 @@
 """Turns estimates and policy into verdicts and an exit status; no files, no printing."""
 
+from critbench.compare._bisect import BisectSearch
 from critbench.compare._evaluate import Evaluation, analyze, evaluate, noise_floors
 from critbench.compare._figures import benchmark_figures, history_stability, prepare_report
 from critbench.compare._policy import (
@@ -28,6 +29,7 @@ from critbench.compare._verdict import (
 )
 
 __all__ = [
+    "BisectSearch",
     "Evaluation",
     "FailOn",
     "analyze",

@@ -1,5 +1,6 @@
 """Frozen typed records shared by every layer. No I/O, no third-party imports."""
 
+from critbench.model._bisect import BisectStep
 from critbench.model._codec import from_data, to_data
 from critbench.model._fake import FakeClock
 from critbench.model._figures import (
@@ -66,6 +67,7 @@ __all__ = [
     "BenchmarkId",
     "BenchmarkInfo",
     "BenchmarkResult",
+    "BisectStep",
     "BusyProcess",
     "Caution",
     "CautionKind",

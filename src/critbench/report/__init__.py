@@ -1,5 +1,12 @@
 """Terminal, JSON, HTML and Markdown renderers: finished records in, text out; they compute nothing."""
 
+from critbench.report._bisect import (
+    render_bisect_answer,
+    render_bisect_candidates,
+    render_bisect_header,
+    render_bisect_irregular,
+    render_bisect_step,
+)
 from critbench.report._html import render_html_report
 from critbench.report._json import results_document
 from critbench.report._markdown import render_markdown, render_step_summary
@@ -13,6 +20,11 @@ __all__ = [
     "Style",
     "render_bencher",
     "render_benchmark_warnings",
+    "render_bisect_answer",
+    "render_bisect_candidates",
+    "render_bisect_header",
+    "render_bisect_irregular",
+    "render_bisect_step",
     "render_html_report",
     "render_markdown",
     "render_result",
