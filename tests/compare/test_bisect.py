@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from critbench.compare import BisectSearch
 from critbench.model import BisectStep
 
 
-def _run(search: BisectSearch, change_of: dict[int, float | None], threshold: float | None = None) -> list[int]:
+def _run(search: BisectSearch, change_of: Mapping[int, float | None], threshold: float | None = None) -> list[int]:
     visited = []
     while (index := search.next_index()) is not None:
         visited.append(index)
