@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from critbench.cli._context import display_path
 from critbench.cli._options import CodeOptions
 from critbench.discovery import DiscoveryError, Workspace, load_workspace, select_targets
 from critbench.engine import Checkout, Checkouts, RevisionCode
@@ -97,7 +98,10 @@ class CodeSource:
             )
             how = "a cached build" if built.cached else f"built ({reason}) in {built.seconds:.1f} s"
             self.notes.append(
-                Caution(CautionKind.REVISIONS, f"{side.short()}: package {name!r} from {how}; log: {built.log}")
+                Caution(
+                    CautionKind.REVISIONS,
+                    f"{side.short()}: package {name!r} from {how}; log: {display_path(built.log)}",
+                )
             )
             self._built[key] = str(built.site)
         return self._built[key]
