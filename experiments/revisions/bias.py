@@ -52,13 +52,14 @@ def run_ab(repo: Path, rev_a: str, rev_b: str, extra: list[str]) -> dict[str, fl
     return {"change": change["point"], "lower": change["lower"], "upper": change["upper"]}
 
 
-def run_independent(repo: Path, rev_a: str, rev_b: str, options: list[str], data: str, package: str) -> dict[str, float]:
+def run_independent(
+    repo: Path, revisions: tuple[str, str], options: list[str], *, data: str, package: str
+) -> dict[str, float]:
     command = [
         sys.executable,
         str(HERE / "independent.py"),
         str(repo),
-        rev_a,
-        rev_b,
+        *revisions,
         "--package",
         package,
         "--data",
@@ -109,7 +110,9 @@ def main() -> int:
         name, _, options = variant.partition("=")
         configs[name] = ("ab", shlex.split(options))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    commit = subprocess.run(
+        ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    )
     for round_index in range(args.rounds):
         names = list(configs)
         random.shuffle(names)
@@ -121,7 +124,8 @@ def main() -> int:
                 row = run_ab(args.repo, args.rev_a, args.rev_b, options)
             else:
                 seeded = [*options, "--seed", str(round_index + 1)]
-                row = run_independent(args.repo, args.rev_a, args.rev_b, seeded, args.data, args.package)
+                revisions = (args.rev_a, args.rev_b)
+                row = run_independent(args.repo, revisions, seeded, data=args.data, package=args.package)
             row.update(
                 config=name,
                 round=round_index,

@@ -116,7 +116,10 @@ def export(repo: Path, revision: str, package: str, into: Path) -> Path:
     folder.mkdir(parents=True)
     for where in (package, f"src/{package}"):
         listing = subprocess.run(
-            ["git", "-C", str(repo), "ls-tree", "--name-only", revision, where], capture_output=True, text=True
+            ["git", "-C", str(repo), "ls-tree", "--name-only", revision, where],
+            capture_output=True,
+            text=True,
+            check=False,
         ).stdout.strip()
         if listing:
             archive = subprocess.run(
