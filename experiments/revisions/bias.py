@@ -40,6 +40,12 @@ def _load() -> float:
 
 
 def run_ab(repo: Path, rev_a: str, rev_b: str, extra: list[str]) -> dict[str, float]:
+    """``critbench ab``; options ``sample-ms:N`` set its sample length through ``patch/sitecustomize.py``."""
+    env = dict(os.environ)
+    for option in [option for option in extra if option.startswith("sample-ms:")]:
+        extra.remove(option)
+        env["CRITBENCH_EXPERIMENT_SAMPLE_MS"] = option.split(":", 1)[1]
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE / "patch"), env.get("PYTHONPATH")]))
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch) / "ab.json"
         subprocess.run(
@@ -47,6 +53,7 @@ def run_ab(repo: Path, rev_a: str, rev_b: str, extra: list[str]) -> dict[str, fl
             cwd=repo,
             capture_output=True,
             check=False,
+            env=env,
         )
         change = json.loads(out.read_text())["benchmarks"][0]["comparison"]["change"]["mean"]
     return {"change": change["point"], "lower": change["lower"], "upper": change["upper"]}
@@ -121,7 +128,7 @@ def main() -> int:
             load = _load()
             started = time.time()
             if kind == "ab":
-                row = run_ab(args.repo, args.rev_a, args.rev_b, options)
+                row = run_ab(args.repo, args.rev_a, args.rev_b, list(options))
             else:
                 seeded = [*options, "--seed", str(round_index + 1)]
                 revisions = (args.rev_a, args.rev_b)

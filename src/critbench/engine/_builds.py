@@ -33,7 +33,16 @@ from pathlib import Path
 
 from critbench.errors import RevisionError
 
-_COMPILED_BACKENDS = ("maturin", "mesonpy", "scikit_build", "setuptools_rust", "pybind11", "cython", "enscons")
+_COMPILED_BACKENDS = (
+    "maturin",
+    "mesonpy",
+    "meson_python",
+    "scikit_build",
+    "setuptools_rust",
+    "pybind11",
+    "cython",
+    "enscons",
+)
 _COMPILED_SUFFIXES = (".so", ".pyd", ".dylib")
 _COPY_IGNORED = shutil.ignore_patterns(".git", ".venv", "venv", "build", "dist", "target", "__pycache__", "*.egg-info")
 _LOG_TAIL_LINES = 15
