@@ -15,6 +15,9 @@ The options move one part of the harness at a time towards what ``critbench ab``
     --sample-ms 5      samples of 5 ms per side instead of 2
     --pin              the process pinned to the CPU it started on
     --order a|b|random which revision is imported first
+    --clock thread     CPU time of the measuring thread (time.thread_time_ns) instead of wall time: what
+                       the code did, without the time it waited for a CPU
+    --first-iteration  also time each sample's first iteration alone (how much a switch of sides costs)
 
     python3 experiments/revisions/independent.py /tmp/tomli 1.0.3 1.0.4 --package tomli \\
         --data benchmark/data.toml --processes 8
@@ -41,6 +44,7 @@ rng = random.Random(config["seed"])
 if config["pin"] and hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {os.sched_getaffinity(0).pop()})
 data = open(config["data"], encoding="utf-8").read()
+clock = time.thread_time_ns if config["clock"] == "thread" else time.perf_counter_ns
 
 def load(folder):
     saved = list(sys.path)
@@ -63,19 +67,35 @@ def routine_of(side):
     if config["lambda"]:
         call = lambda: loads(data)
         def run(n):
-            t0 = time.perf_counter_ns()
+            t0 = clock()
             for _ in range(n):
                 call()
-            return time.perf_counter_ns() - t0
+            return clock() - t0
     else:
         def run(n):
-            t0 = time.perf_counter_ns()
+            t0 = clock()
             for _ in range(n):
                 loads(data)
-            return time.perf_counter_ns() - t0
+            return clock() - t0
     return run
 
 runs = {side: routine_of(side) for side in "ab"}
+firsts = {"a": [], "b": []}
+if config["first_iteration"]:
+    def with_first(side):
+        loads = modules[side].loads
+        def run(n):
+            t0 = time.perf_counter_ns()
+            loads(data)
+            t1 = time.perf_counter_ns()
+            for _ in range(n - 1):
+                loads(data)
+            t2 = time.perf_counter_ns()
+            if n > 1:
+                firsts[side].append((t1 - t0) / ((t2 - t1) / (n - 1)))
+            return t2 - t0
+        return run
+    runs = {side: with_first(side) for side in "ab"}
 if config["threads"]:
     requests = {side: queue.Queue() for side in "ab"}
     replies = {side: queue.Queue() for side in "ab"}
@@ -106,7 +126,8 @@ for _ in range(config["pairs"]):
     else:
         tb = timed("b", k); ta = timed("a", k)
     logs.append(math.log(tb / ta))
-print(json.dumps({"median": statistics.median(logs), "k": k, "per_call_ns": per_call, "order": order}))
+first = {side: statistics.median(values) if values else None for side, values in firsts.items()}
+print(json.dumps({"median": statistics.median(logs), "k": k, "per_call_ns": per_call, "order": order, "first": first}))
 """
 
 
@@ -155,6 +176,12 @@ def main() -> int:
     parser.add_argument("--pin", action="store_true")
     parser.add_argument("--order", choices=["a", "b", "random"], default="random")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--clock", choices=["wall", "thread"], default="wall")
+    parser.add_argument(
+        "--first-iteration",
+        action="store_true",
+        help="also time each sample's first iteration alone; prints its median cost relative to the others'",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ab-independent-") as scratch:
         folders = {
@@ -163,6 +190,7 @@ def main() -> int:
         }
         data = str((args.repo / args.data).resolve())
         medians = []
+        firsts: list[dict[str, float]] = []
         for index in range(args.processes):
             config = {
                 "seed": args.seed * 1000 + index,
@@ -175,17 +203,27 @@ def main() -> int:
                 "threads": args.threads,
                 "sample_ms": args.sample_ms,
                 "pairs": args.pairs,
+                "first_iteration": args.first_iteration,
+                "clock": args.clock,
             }
             env = {**os.environ, "PYTHONHASHSEED": "0"}
             out = subprocess.run(
                 [sys.executable, "-c", CHILD, json.dumps(config)], capture_output=True, text=True, env=env, check=True
             ).stdout
-            medians.append(json.loads(out)["median"])
+            reply = json.loads(out)
+            medians.append(reply["median"])
+            if args.first_iteration:
+                firsts.append(reply["first"])
     mean = statistics.mean(medians)
     half = t_quantile(len(medians) - 1) * statistics.stdev(medians) / math.sqrt(len(medians))
     options = " ".join(
-        f"{name}={getattr(args, name)}" for name in ("threads", "use_lambda", "sample_ms", "pin", "order", "pairs")
+        f"{name}={getattr(args, name)}"
+        for name in ("threads", "use_lambda", "sample_ms", "pin", "order", "pairs", "clock")
     )
+    if firsts:
+        for side in "ab":
+            values = [f[side] for f in firsts if f[side] is not None]
+            print(f"first iteration of a sample, side {side}: {statistics.median(values):.3f}× a later one's")
     print(
         f"{args.rev_a}→{args.rev_b} [{options}] change {math.expm1(mean) * 100:+.2f}% "
         f"[{math.expm1(mean - half) * 100:+.2f}% {math.expm1(mean + half) * 100:+.2f}%] "
