@@ -122,8 +122,6 @@ def bench_workspace(owned: Checkouts, relative: Path, current: Workspace, option
     """The workspace the bench targets come from: the working tree's, or a checkout of ``--benches-from``."""
     if options.benches_from is None:
         return current
-    if options.own_benches:
-        raise UsageError("--benches-from and --own-benches cannot be used together")
     side = owned.add(options.benches_from)
     return load_revision_workspace(side, relative)
 

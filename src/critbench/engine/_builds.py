@@ -20,6 +20,7 @@ environment); a cached build costs nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -90,15 +91,18 @@ def compiled_modules(folders: list[Path]) -> set[str]:
     Hidden folders, virtual environments and build output are passed over: a ``.venv`` inside the
     repository holds the interpreter's compiled modules, not the revision's.
     """
+    return {name for folder in folders for name in _compiled_in(str(folder))}
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_in(folder: str) -> frozenset[str]:
     found: set[str] = set()
-    for folder in folders:
-        for parent, children, files in os.walk(folder):
-            children[:] = [c for c in children if not c.startswith(".") and c not in _NOT_CODE]
-            for name in files:
-                if name.endswith(_COMPILED_SUFFIXES):
-                    relative = Path(parent, name.split(".", 1)[0]).relative_to(folder)
-                    found.add(relative.as_posix())
-    return found
+    for parent, children, files in os.walk(folder):
+        children[:] = [c for c in children if not c.startswith(".") and c not in _NOT_CODE]
+        for name in files:
+            if name.endswith(_COMPILED_SUFFIXES):
+                found.add(Path(parent, name.split(".", 1)[0]).relative_to(folder).as_posix())
+    return frozenset(found)
 
 
 def _python_tag() -> str:
