@@ -238,8 +238,9 @@ class BaselineStore:
         measure; what was tidied up after earlier, killed saves (removed or restored) is returned.
 
         ``landed`` is called the moment the new copy is in place, before a SIGINT or SIGTERM held during the
-        swap is let through, so the caller can record that the save happened even when one follows. A
-        baseline that cannot be read whole is not written over: StorageError naming the damaged file.
+        swap is let through, so the caller can record that the save happened even when one follows (it runs
+        with the lock held, so it must not read this store). A baseline that cannot be read whole is not
+        written over: StorageError naming the damaged file.
         """
         if name != LAST_RUN:
             check_baseline_name(name)
