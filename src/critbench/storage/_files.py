@@ -16,6 +16,7 @@ import os
 import shutil
 import signal
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,13 +30,31 @@ SCHEMA_VERSION = 1
 
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM while a multi-step swap runs, so Ctrl-C cannot land between two renames."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    """Hold SIGINT and SIGTERM while a multi-step swap runs, so Ctrl-C cannot land between two renames.
+
+    Held in Python, not with ``pthread_sigmask``: a mask covers only the thread that sets it, and a run has
+    other threads (the progress display, the worker pipes), so the kernel would hand the signal to one of
+    them and Python would still raise KeyboardInterrupt in the middle of the swap. Here a signal that
+    arrives is noted and sent again once the swap is over, to whatever handler was in place before (the
+    CLI's turns SIGTERM into KeyboardInterrupt; without one, SIGTERM ends the process as it would have).
+    Only the main thread can set handlers; elsewhere nothing is held, as no signal is delivered there.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        arrived.append(signum)
+
+    previous = {held: signal.signal(held, note) for held in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for held, handler in previous.items():
+            signal.signal(held, handler if handler is not None else signal.SIG_DFL)
+        for signum in dict.fromkeys(arrived):
+            signal.raise_signal(signum)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
