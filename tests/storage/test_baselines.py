@@ -293,6 +293,8 @@ def _leave_leftovers(tmp_path: Path) -> None:
     (tmp_path / ".tmp-report-00000004").mkdir()
     (tmp_path / ".tmp-.last-00000005").mkdir()
     (tmp_path / ".tmp-elsewhere-stuff").mkdir()  # not a name critbench makes: never touched
+    (tmp_path / ".lock-kept").write_text("123\n")  # killed holding the lock: the kernel released it, not the file
+    (tmp_path / ".lock-gone").write_text("123\n")
 
 
 def test_a_save_tidies_up_what_killed_saves_left_and_says_what(tmp_path: Path) -> None:

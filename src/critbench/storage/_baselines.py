@@ -48,6 +48,7 @@ from critbench.storage._layout import (
     OutputLayout,
     leftover_of,
     lock_path,
+    locked_folder_of,
     set_aside_copies,
     set_aside_path,
     staging_copies,
@@ -151,11 +152,11 @@ class BaselineStore:
         return Tidied(_remove([*leftovers, *staged]), tuple(restored))
 
     def _tidy_others(self, done: str) -> Tidied:
-        """Recover every other folder a killed operation left copies of, each under its own lock, and only
-        where that lock is free: a folder being written by a live run is never touched."""
+        """Recover every other folder a killed operation left copies (or its lock file) of, each under its own
+        lock, and only where that lock is free: a folder being written by a live run is never touched."""
         keys = set()
         for path in self.root.iterdir():
-            folder = leftover_of(path)
+            folder = leftover_of(path) or locked_folder_of(path)
             if folder is not None and (folder == REPORT_FOLDER or is_key(folder)):
                 keys.add(_lock_key(folder))
         tidied = Tidied()

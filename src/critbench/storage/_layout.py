@@ -79,6 +79,11 @@ def leftover_of(path: Path) -> str | None:
     return found.group("folder") if found else None
 
 
+def locked_folder_of(path: Path) -> str | None:
+    """The name of the folder ``path`` is the lock file of, or None if it is not a lock file."""
+    return path.name.removeprefix(_LOCK_PREFIX) if path.name.startswith(_LOCK_PREFIX) else None
+
+
 def staging_copies(folder: Path) -> list[Path]:
     """The staging folders :func:`staging_path` made for exactly ``folder`` and left behind."""
     return _copies(folder, _STAGING_PREFIX)
