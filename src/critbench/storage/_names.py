@@ -39,8 +39,8 @@ def check_baseline_name(name: str) -> str:
 
 def is_key(name: str) -> bool:
     """Whether ``name`` can be a stored run's folder: the hidden last runs, or a name of baseline characters
-    (saved before a rule was added, like the one on a leading '-', it can still be read)."""
-    return name in (LAST_RUN, PREVIOUS_RUN) or bool(NAME.fullmatch(name))
+    (saved before a rule was added, like the one on a leading '-', it can still be read) but the report's."""
+    return name in (LAST_RUN, PREVIOUS_RUN) or (bool(NAME.fullmatch(name)) and name not in _RESERVED)
 
 
 def describe(name: str) -> str:
