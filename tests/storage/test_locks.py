@@ -111,3 +111,24 @@ def test_reading_a_read_only_folder_goes_ahead_without_a_lock(tmp_path: Path) ->
             assert not held
     finally:
         folder.chmod(0o755)
+
+
+def test_a_filesystem_that_cannot_lock_lets_a_save_go_ahead_but_tidies_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import fcntl
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    lock = tmp_path / ".lock-main"
+    with locked(lock):
+        pass
+    assert list(tmp_path.iterdir()) == []
+    with locked_if_free(lock) as free:
+        assert not free
+    with locked(lock):
+        pass
+    assert list(tmp_path.iterdir()) == []

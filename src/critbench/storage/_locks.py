@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 _POLL_SECONDS = 0.02
-_READ_ONLY_ERRORS = (errno.EROFS, errno.EACCES, errno.EPERM)
+_LOCKS_UNSUPPORTED = {errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
 
 
 @contextlib.contextmanager
@@ -53,12 +53,11 @@ def locked_if_free(path: Path) -> Iterator[bool]:
 @contextlib.contextmanager
 def locked_for_reading(path: Path) -> Iterator[bool]:
     """Hold the lock file ``path`` to read (yields True); yields False, holding nothing, where no file can be
-    created beside the folder (a read-only output root), since nothing can be written there either."""
+    created beside the folder (a read-only output root, a full disk): a read goes ahead, and nothing can be
+    written there either."""
     try:
         fd = _acquire(path, wait=True)
-    except OSError as exc:
-        if exc.errno not in _READ_ONLY_ERRORS:
-            raise
+    except OSError:
         fd = None
     try:
         yield fd is not None
@@ -112,6 +111,13 @@ else:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             return False
+        except OSError as exc:
+            if exc.errno not in _LOCKS_UNSUPPORTED:
+                raise
+            # A filesystem that cannot lock (NFS without its lock daemon, some FUSE mounts): a save goes
+            # ahead unlocked, as every save did before there were locks, rather than not save at all; a
+            # try (tidying up leftovers) counts the folder as busy, so it never removes a live run's files.
+            return wait
         return True
 
     def _release(path: Path, fd: int) -> None:
