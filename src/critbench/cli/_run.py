@@ -40,7 +40,7 @@ from critbench.model import (
     SettingsLayer,
     to_data,
 )
-from critbench.storage import LAST_RUN, BaselineStore, StoredBenchmark
+from critbench.storage import LAST_RUN, BaselineStore, StoredBenchmark, Tidied
 
 
 @dataclass(frozen=True)
@@ -91,14 +91,8 @@ def _measure(ctx: Context, options: RunOptions, settings: Settings, environment:
 def _load(store: BaselineStore, name: str, options: RunOptions) -> _Measured:
     """``--load-baseline NAME``: its stored results (those FILTER selects) as this run's, and its environment."""
     loaded = store.load(name)
-    results = [stored_result(item) for item in loaded.benchmarks.values()]
-    results = [r for r in results if options.suite.scope.filter.matches(r.id.full_id)]
+    results = [r for r in loaded.results() if options.suite.scope.filter.matches(r.id.full_id)]
     return _Measured(now(), results, loaded.run.environment)
-
-
-def stored_result(item: StoredBenchmark) -> BenchmarkResult:
-    """A stored benchmark as a result to evaluate again (comparison and targets are recomputed)."""
-    return BenchmarkResult(info=item.info, samples=item.samples, analysis=item.analysis, memory=item.memory)
 
 
 def _check(options: RunOptions, plan: BaselinePlan) -> None:
@@ -152,7 +146,6 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
     settings = run_settings(ctx, options.suite.settings)
     environment = capture_environment(ctx.workspace.root, __version__)
     baseline = store.load(plan.compare_with) if plan.compare_with is not None else None
-    baseline_samples = {key: item.samples for key, item in baseline.benchmarks.items()} if baseline else None
 
     with open_history(ctx) as history:
         runs: list[list[BenchmarkResult]] = []
@@ -163,6 +156,7 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
             measured = _load(store, plan.load, options) if plan.load else _measure(ctx, options, settings, environment)
             if not measured.results:
                 raise NothingMatched("no benchmarks matched")
+            baseline_samples = baseline.samples_for(measured.results) if baseline else None
             evaluation = evaluate(
                 measured.results, baseline_samples, plan.compare_with, history.series() if baseline else {}
             )
@@ -193,7 +187,9 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
         if baseline is not None and plan.compare_with is not None:
             cautions.append(environment_caution(judged.record.environment, baseline.run.environment, plan.compare_with))
             if plan.strict:
-                cautions.append(missing_baseline_caution(judged.results, set(baseline.benchmarks), plan.compare_with))
+                cautions.append(
+                    missing_baseline_caution(judged.results, set(baseline_samples or ()), plan.compare_with)
+                )
             cautions.append(side_by_side_hint(judged.results, plan.compare_with, baseline.run.environment.git_commit))
         stability = stability_table(typicals_by_benchmark(runs)) if options.repeat > 1 else None
         try:
@@ -226,11 +222,15 @@ def _save(ctx: Context, store: BaselineStore, plan: BaselinePlan, judged: Judged
     ]
     if not measured:
         return None
+    tidied = Tidied()
     if plan.save_last:
-        store.save(LAST_RUN, judged.record, measured)
-        ctx.journal.note(f"the results as the last run ({display_path(ctx.layout.baseline(LAST_RUN))})")
+        last = f"the results as the last run ({display_path(ctx.layout.baseline(LAST_RUN))})"
+        tidied = store.save(LAST_RUN, judged.record, measured, landed=lambda: ctx.journal.note(last))
     if plan.save_as is not None:
-        store.save(plan.save_as, judged.record, measured)
-        ctx.journal.note(f"baseline '{plan.save_as}'")
+        named = f"baseline '{plan.save_as}'"
+        tidied = tidied.plus(store.save(plan.save_as, judged.record, measured, landed=lambda: ctx.journal.note(named)))
+    if (message := tidied.message()) is not None:
+        ctx.stderr.write(message + "\n")
+    if plan.save_as is not None:
         return f"baseline '{plan.save_as}' in {display_path(ctx.layout.baseline(plan.save_as))}"
     return display_path(ctx.output_root) if plan.save_last else None
