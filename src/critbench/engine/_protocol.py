@@ -119,6 +119,11 @@ class ProtocolError(Exception):
     """A worker sent something that is not a message of this protocol version."""
 
 
+class ProtocolViolation(ProtocolError):
+    """A worker sent a well-formed message the runner did not ask for: a result for a benchmark other than the
+    one it started, a second result, a result outside a Start ... result window."""
+
+
 def encode(message: Message) -> bytes:
     """One message as a JSON line; ValueError for values JSON cannot carry (NaN, infinity)."""
     payload = {"v": PROTOCOL_VERSION, "type": _TAGS[type(message)], **to_data(message)}
