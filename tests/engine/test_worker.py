@@ -16,7 +16,7 @@ def test_the_pipe_moves_to_a_high_descriptor_closed_on_exec_and_the_inherited_on
     try:
         assert moved >= min(HIDING_PLACES, os.sysconf("SC_OPEN_MAX")) // 2
         assert fcntl.fcntl(moved, fcntl.F_GETFD) & fcntl.FD_CLOEXEC, "a child process must not inherit it"
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match="Bad file descriptor"):
             os.fstat(write_fd)
         os.write(moved, b"hello\n")
         assert os.read(read_fd, 100) == b"hello\n"
