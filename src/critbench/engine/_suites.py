@@ -26,6 +26,9 @@ from critbench.model import BenchmarkInfo, MemoryUsage, Samples, SamplingMode
 
 
 def error_reason(exc: BaseException) -> str:
+    """What benchmark code raised, in one line: ``raised ValueError: bad input``, ``called sys.exit(0)``."""
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({'' if exc.code is None else repr(exc.code)})"
     text = str(exc).strip().splitlines()
     return f"raised {type(exc).__name__}" + (f": {text[0]}" if text else "")
 

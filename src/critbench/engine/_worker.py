@@ -12,6 +12,7 @@ the selection and the reporting of each benchmark are the same for both.
 from __future__ import annotations
 
 import argparse
+import faulthandler
 import fcntl
 import json
 import os
@@ -124,7 +125,13 @@ def _settings_of(info: BenchmarkInfo, job: Job) -> BenchmarkInfo:
     return replace(info, settings=settings)
 
 
-def _raised(exc: Exception, context: str = "") -> Failure:
+USER_EXITS = (Exception, SystemExit, KeyboardInterrupt)
+"""What benchmark code can raise and the worker survives: nothing reaches this process from outside (it runs in
+a session of its own, so a Ctrl-C in the terminal goes to the runner, which kills workers with SIGKILL), so a
+``SystemExit`` or ``KeyboardInterrupt`` here came from the benchmark itself and fails that benchmark alone."""
+
+
+def _raised(exc: BaseException, context: str = "") -> Failure:
     """An exception as a failure: its one-line reason (after ``context``) and the traceback as detail."""
     return Failure(FailureKind.ERROR, context + error_reason(exc), traceback.format_exc())
 
@@ -133,7 +140,7 @@ def run_job(job: Job, channel: Channel) -> int:
     channel.send(protocol.Hello(os.getpid()))
     try:
         suite = load_suite(job)
-    except Exception as exc:
+    except USER_EXITS as exc:
         channel.send(protocol.Fatal(_raised(exc, "could not load the target: ")))
         return 1
     duplicate = _duplicate(suite.infos)
@@ -155,7 +162,7 @@ def run_job(job: Job, channel: Channel) -> int:
             channel.send(protocol.Start(full_id, job.process_index, process_count(info.settings)))
             try:
                 channel.send(suite.measure(_settings_of(info, job), job, _ProgressToChannel(channel, full_id)))
-            except Exception as exc:
+            except USER_EXITS as exc:
                 channel.send(protocol.Failed(full_id, _raised(exc)))
     channel.send(protocol.Done())
     return 0
@@ -166,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--job", required=True)
     args = parser.parse_args(argv)
+    faulthandler.enable()  # a crash in native code leaves the Python stack in the output the runner keeps
     with open(args.job, encoding="utf-8") as handle:
         job_data = json.load(handle)
     job = from_data(Job, job_data)
