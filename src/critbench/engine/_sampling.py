@@ -25,6 +25,20 @@ Sampler = Generator[int, float, "SampledRun"]
 
 
 @dataclass(frozen=True)
+class Overrun:
+    """Criterion's advice for a benchmark whose plan cannot keep to its measurement time, in the numbers its
+    author sets: the whole benchmark's sample size and measurement time, not one worker process's share."""
+
+    sample_size: int
+    measurement_time_ns: float
+    enough_time_ns: float
+    """A measurement time every process's plan fits in, with room for the next run's spread, rounded up as
+    it is shown."""
+    fitting_sample_size: int | None
+    """A sample size that fits in the measurement time, where reducing it can help."""
+
+
+@dataclass(frozen=True)
 class SamplingPlan:
     """A plan for one measurement time (Criterion's target time): the iteration count of every sample and
     what taking them is expected to cost."""
@@ -33,25 +47,25 @@ class SamplingPlan:
     mode: SamplingMode
     iters: tuple[int, ...]
     expected_ns: float
-    fitting_sample_size: int | None = None
-    """Set when the plan cannot keep to ``target_ns`` (one iteration per step is already too many): the
-    sample count Criterion recommends instead."""
+    overrun: Overrun | None = None
+    """Set when even one iteration per step takes longer than ``target_ns``."""
 
     @property
     def warning(self) -> str | None:
         """Criterion's "Unable to complete" warning for a plan that overruns its time, with its advice."""
-        fitting = self.fitting_sample_size
-        if fitting is None:
+        overrun = self.overrun
+        if overrun is None:
             return None
-        n = len(self.iters)
-        reduce = f"reduce sample count to {fitting}" if fitting != n else None
+        fitting = overrun.fitting_sample_size
+        reduce = f"reduce sample count to {fitting}" if fitting is not None else None
         if self.mode is SamplingMode.LINEAR:
             advice = f", enable flat sampling, or {reduce}." if reduce else " or enable flat sampling."
         else:
             advice = f", or {reduce}." if reduce else "."
         return (
-            f"Warning: Unable to complete {n} samples in {format_duration(self.target_ns)}. "
-            f"You may wish to increase target time to {format_duration(self.expected_ns)}{advice}"
+            f"Warning: Unable to complete {overrun.sample_size} samples in "
+            f"{format_duration(overrun.measurement_time_ns)}. "
+            f"You may wish to increase target time to {format_duration(overrun.enough_time_ns)}{advice}"
         )
 
 
@@ -80,29 +94,74 @@ def format_duration(ns: float) -> str:
     return f"{ns:.1f}ns"
 
 
-def _round_sample_size(size: float) -> int:
-    return max(10, int(size) // 10 * 10)
+def shown_rounded_up(ns: float) -> float:
+    """``ns`` rounded up to the precision :func:`format_duration` shows it with, so advice that is followed
+    as printed is never short of what it advised."""
+    unit = 1e9 if ns >= 1e9 else 1e6 if ns >= 1e6 else 1e3 if ns >= 1e3 else 1.0
+    return math.ceil(ns / (unit / 10) - 1e-9) * (unit / 10)
 
 
-def plan_samples(settings: Settings, met_ns: float) -> SamplingPlan:
-    """The iteration count of every sample, from the mean execution time found by the warm-up."""
+ONE_ITERATION_SLACK = 0.2
+"""A plan keeps one iteration per sample (per step, linear) while the measurement time is at most 20% longer
+than that takes: two would double the time, where one falls short of it by less than a sixth."""
+
+ADVICE_HEADROOM = 0.05
+"""Advice leaves 5% for the next run's spread: a time advised to the nanosecond is short again as soon as the
+routine measures a little slower."""
+
+
+def _steps(target_ns: float, unit_ns: float) -> int:
+    """How many iterations per step make ``target_ns`` when one iteration per step takes ``unit_ns``:
+    Criterion's ``ceil``, but one while that falls short by less than :data:`ONE_ITERATION_SLACK`."""
+    ratio = target_ns / unit_ns
+    return 1 if ratio <= 1 + ONE_ITERATION_SLACK else math.ceil(ratio)
+
+
+def _one_per_step_ns(mode: SamplingMode, samples: int, met_ns: float) -> float:
+    """What ``samples`` samples take at one iteration per sample (flat) or per step (linear)."""
+    return (samples * (samples + 1) / 2 if mode is SamplingMode.LINEAR else samples) * met_ns
+
+
+def _overrun(whole: Settings, mode: SamplingMode, met_ns: float) -> Overrun:
+    """The advice for a benchmark split over :func:`process_count` processes, each with its own plan: a
+    measurement time the largest share fits in, and the sample size whose shares fit in the time asked for."""
+    count = process_count(whole)
+    largest = process_share(whole, 0)
+    assert largest is not None
+    target_ns = whole.measurement_time * 1e9
+    enough_ns = count * _one_per_step_ns(mode, largest.sample_size, met_ns) * (1 + ADVICE_HEADROOM)
+    fits = target_ns / count / (met_ns * (1 + ADVICE_HEADROOM))  # one share's time, in iterations
+    # Criterion's recommendation for linear sampling, n = (√(4c) - 1) / 2, fits in about half the time.
+    per_process = math.floor((-1 + math.sqrt(4 * fits)) / 2 if mode is SamplingMode.LINEAR else fits)
+    fitting = per_process // 10 * 10 if count == 1 and per_process >= 10 else per_process * count
+    useful = per_process >= 2 and fitting < whole.sample_size
+    return Overrun(whole.sample_size, target_ns, shown_rounded_up(enough_ns), fitting if useful else None)
+
+
+def plan_samples(settings: Settings, met_ns: float, whole: Settings | None = None) -> SamplingPlan:
+    """The iteration count of every sample, from the mean execution time found by the warm-up.
+
+    ``settings`` is what this process measures; ``whole`` the benchmark's settings before they were shared
+    out over processes (:func:`process_share`), which the warning's advice is given in (without it, the
+    benchmark is taken to be measured by this process alone).
+    """
     n = settings.sample_size
     target_ns = settings.measurement_time * 1e9
     met_ns = max(met_ns, 1e-3)
-    triangle = n * (n + 1) / 2
-    d = max(1, math.ceil(target_ns / met_ns / triangle))
-    linear_expected = triangle * d * met_ns
+    d = _steps(target_ns, _one_per_step_ns(SamplingMode.LINEAR, n, met_ns))
+    linear_expected = d * _one_per_step_ns(SamplingMode.LINEAR, n, met_ns)
     mode = settings.sampling_mode
     if mode is SamplingMode.AUTO:
         mode = SamplingMode.FLAT if linear_expected > 2 * target_ns else SamplingMode.LINEAR
-
     if mode is SamplingMode.LINEAR:
-        iters = tuple(d * i for i in range(1, n + 1))
-        fitting = _round_sample_size((-1 + math.sqrt(4 * target_ns / met_ns)) / 2) if d == 1 else None
-        return SamplingPlan(target_ns, mode, iters, linear_expected, fitting)
-    k = max(1, math.ceil(target_ns / n / met_ns))
-    fitting = _round_sample_size(target_ns / met_ns) if k == 1 else None
-    return SamplingPlan(target_ns, SamplingMode.FLAT, (k,) * n, n * k * met_ns, fitting)
+        steps, iters, expected_ns = d, tuple(d * i for i in range(1, n + 1)), linear_expected
+    else:
+        steps = _steps(target_ns, _one_per_step_ns(SamplingMode.FLAT, n, met_ns))
+        iters, expected_ns = (steps,) * n, n * steps * met_ns
+    overran = steps == 1 and expected_ns > target_ns * (1 + 1e-9)
+    alone = dataclasses.replace(settings, processes=1)
+    overrun = _overrun(whole or alone, mode, met_ns) if overran else None
+    return SamplingPlan(target_ns, mode, iters, expected_ns, overrun)
 
 
 def warm_up(settings: Settings) -> Generator[int, float, tuple[int, float]]:

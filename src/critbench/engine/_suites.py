@@ -49,6 +49,8 @@ class Suite(abc.ABC):
     def __init__(self, instances: list[BenchInstance], job: Job) -> None:
         self.instances = {instance.id.full_id: instance for instance in instances}
         self.infos = [_describe(instance, job) for instance in instances]
+        self.whole_settings = {info.id.full_id: info.settings for info in self.infos}
+        """Each benchmark's settings before they are shared out over its processes."""
 
     def comparable(self, full_id: str) -> bool:
         """Whether the benchmark can be measured at all (under ab: whether both revisions declare it)."""
@@ -79,7 +81,7 @@ class PlainSuite(Suite):
         instance = self.instances[full_id]
         clock = job.fake_clock
         fake = FakeTimer.of(clock, full_id, job.process_index) if clock is not None else None
-        bencher = TimingBencher(info.id, info.settings, progress, fake)
+        bencher = TimingBencher(info.id, info.settings, progress, fake, whole=self.whole_settings[full_id])
         _peak_rss_reset()
         instance.call(bencher)
         run = bencher.measured()
