@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Callable
 
 import pytest
 
+from critbench.api._bencher import BencherMisuse
 from critbench.engine._sampling import (
     SamplingPlan,
     format_duration,
@@ -131,15 +133,19 @@ def test_format_duration_matches_rust_debug_precision_one() -> None:
     assert format_duration(7.0) == "7.0ns"
 
 
-def _drive(gen, cost_ns: float):  # type: ignore[no-untyped-def]
+def _drive_with(gen, timing: Callable[[int], float]):  # type: ignore[no-untyped-def]
     asked = []
     try:
         iters = next(gen)
         while True:
             asked.append(iters)
-            iters = gen.send(iters * cost_ns)
+            iters = gen.send(timing(iters))
     except StopIteration as stop:
         return asked, stop.value
+
+
+def _drive(gen, cost_ns: float):  # type: ignore[no-untyped-def]
+    return _drive_with(gen, lambda iters: iters * cost_ns)
 
 
 def test_warm_up_doubles_until_the_time_is_spent() -> None:
@@ -164,3 +170,19 @@ def test_quick_mode_stops_when_two_timings_agree() -> None:
     assert run.iters == (32, 64)
     assert run.times_ns == (32e6, 64e6)
     assert asked == [1, 2, 4, 8, 16, 32, 64]
+
+
+def test_a_routine_that_measures_nothing_is_given_up_on_in_the_first_warm_up_steps() -> None:
+    with pytest.raises(BencherMisuse, match="measured 0 ns over its first 4,095 iterations"):
+        _drive(warm_up(Settings(warm_up_time=3.0)), cost_ns=0.0)
+    with pytest.raises(BencherMisuse, match="measure more work per iteration"):
+        _drive(quick(Settings(measurement_time=5.0)), cost_ns=0.0)
+
+
+def test_a_coarse_clock_that_reads_zero_at_first_is_not_given_up_on() -> None:
+    """A clock that reads 0 for up to 1,024 iterations at once (about 1 µs, at 1 ns an iteration)."""
+    _, (total_iters, total_ns) = _drive_with(
+        warm_up(Settings(warm_up_time=1e-3)), lambda iters: 0.0 if iters <= 1024 else float(iters)
+    )
+    assert total_ns > 1e6
+    assert total_iters > 4095

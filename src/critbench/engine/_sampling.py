@@ -18,6 +18,7 @@ import math
 from collections.abc import Generator
 from dataclasses import dataclass
 
+from critbench.api._bencher import BencherMisuse
 from critbench.model import SamplingMode, Settings
 
 Sampler = Generator[int, float, "SampledRun"]
@@ -164,6 +165,23 @@ def plan_samples(settings: Settings, met_ns: float, whole: Settings | None = Non
     return SamplingPlan(target_ns, mode, iters, expected_ns, overrun)
 
 
+MEASURABLE_WITHIN = 4095
+"""Iterations (the first twelve doubling steps) after which a routine that still measured no time at all is
+given up on. Doubling alone would never end: a routine whose timer reports 0 ns (``iter_custom`` returning 0,
+or work too small for the clock) keeps the total at 0, and the warm-up doubled for a minute until the runner
+called it a timeout. 4,095 iterations of the emptiest Python call take tens of microseconds, which any clock
+sees; a routine reporting 0 over them measures nothing."""
+
+
+def check_measurable(iterations: int, total_ns: float) -> None:
+    """BencherMisuse when ``iterations`` (at least :data:`MEASURABLE_WITHIN`) measured 0 ns in all."""
+    if total_ns <= 0 and iterations >= MEASURABLE_WITHIN:
+        raise BencherMisuse(
+            f"the routine measured 0 ns over its first {iterations:,} iterations, so no plan can be made from "
+            "it: it is too fast for the clock, or (iter_custom) it returns 0; measure more work per iteration"
+        )
+
+
 def warm_up(settings: Settings) -> Generator[int, float, tuple[int, float]]:
     """Doubling warm-up; returns (iterations run, nanoseconds taken)."""
     limit_ns = settings.warm_up_time * 1e9
@@ -171,6 +189,7 @@ def warm_up(settings: Settings) -> Generator[int, float, tuple[int, float]]:
     while True:
         total_ns += yield n
         total_iters += n
+        check_measurable(total_iters, total_ns)
         if total_ns > limit_ns:
             return total_iters, total_ns
         n *= 2
@@ -192,10 +211,12 @@ def quick(settings: Settings) -> Sampler:
     limit_ns = settings.measurement_time * 1e9
     n = 1
     t_prev = yield n
-    elapsed = t_prev
+    elapsed, iterations = t_prev, n
     while True:
         t_now = yield 2 * n
         elapsed += t_now
+        iterations += 2 * n
+        check_measurable(iterations, elapsed)
         t = (t_prev + 2 * t_now) / 5
         spread = math.sqrt((t_prev - t) ** 2 + (t_now - 2 * t) ** 2)
         if (spread < settings.significance_level * t and elapsed > 1e8) or elapsed > limit_ns:
