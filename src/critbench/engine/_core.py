@@ -18,7 +18,7 @@ import math
 from collections.abc import Awaitable, Callable, Generator
 from typing import Protocol, TypeVar
 
-from critbench.api._bencher import Bencher, BencherMisuse, Routine
+from critbench.api._bencher import Bencher, BencherMisuse, Routine, run_to_end
 from critbench.engine import _sampling
 from critbench.engine._loops import FakeLoop, FakeTimer, Loop, calibrated_overhead, loop_for
 from critbench.engine._measurement import WALL_TIME, Measurement
@@ -94,6 +94,14 @@ async def measure(loop: Loop, settings: Settings, progress: Progress, whole: Set
         allocated_per_iteration_bytes=await loop.peak_bytes(),
         fastest_ns=loop.fastest(len(run.iters)),
     )
+
+
+def overhead_of(bencher: Bencher, fake: FakeTimer | None) -> float:
+    """The calibrated cost per iteration of the loop ``bencher``'s ``iter*`` call was measured through (0 for
+    the fake clock, iter_custom, or a Bencher that measured nothing). Calibrated once per process and timing
+    method, as :func:`measure` does; the empty routines never wait, so no event loop is needed."""
+    routine = bencher._routine
+    return 0.0 if routine is None else run_to_end(calibrated_overhead(loop_of(routine, fake)))
 
 
 class TimingBencher(Bencher):
