@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from critbench.cli._context import Context, display_path
+from critbench.cli._measure import mismatch, unit_of
 from critbench.cli._options import BaselinesOptions, CompareOptions
 from critbench.cli._pipeline import Judged, gates, publish, warn
 from critbench.cli._run import stored_result
@@ -21,6 +22,8 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
     gate_set = gates(ctx, options.display.fail_on)
     base = store.load(base_name)
     new = store.load(new_name)
+    if unit_of(base) != unit_of(new):
+        raise UsageError(mismatch(base_name, unit_of(base), unit_of(new), what=f"baseline '{new_name}'"))
     results = [stored_result(item) for item in new.benchmarks.values()]
     results = [r for r in results if options.filter.matches(r.id.full_id)]
     if not results:

@@ -30,7 +30,6 @@ from critbench.model._results import (
     MemoryUsage,
     OutlierCounts,
     SampleAnalysis,
-    Samples,
     TargetAssessment,
     TargetStatus,
     TukeyFences,
@@ -47,7 +46,7 @@ from critbench.model._run import (
     RunSummary,
     describe_baseline,
 )
-from critbench.model._samples import UNITS, WALL_EVENT
+from critbench.model._samples import UNITS, WALL_EVENT, Samples
 from critbench.model._settings import (
     RUN_WIDE_SETTINGS,
     SETTING_NAMES,

@@ -164,6 +164,7 @@ def _group_page(data: ReportInput, name: str, members: Sequence[BenchmarkResult]
             [(_member_label(r), prepared.per_iteration_ns) for r, prepared in drawn],
             max(typicals),
             log=group_figures.wide(typicals),
+            measured_in=drawn[0][0].unit,
         )
         charts.append(Chart("violin", "Violin plot", violin))
     series, numeric = _parameter_series(members)
@@ -171,7 +172,11 @@ def _group_page(data: ReportInput, name: str, members: Sequence[BenchmarkResult]
         means = [estimate.point for _, values in series for _, estimate in values]
         parameters = [_as_number(p) or 0.0 for _, values in series for p, _ in values] if numeric else []
         lines = group_figures.parameter_lines(
-            series, numeric=numeric, log_x=group_figures.wide(parameters), log_y=group_figures.wide(means)
+            series,
+            numeric=numeric,
+            log_x=group_figures.wide(parameters),
+            log_y=group_figures.wide(means),
+            measured_in=members[0].unit if members else "ns",
         )
         charts.append(Chart("lines", "Mean over the parameter", lines))
     return render_page(

@@ -177,8 +177,9 @@ def table_row(result: BenchmarkResult, prefix: str) -> Row:
         reason = result.failure.reason if result.failure is not None else "no measurements"
         return Row(**base, failure=reason)
     typical = result.analysis.estimates.typical
+    unit = result.unit
     extra: dict[str, Any] = {
-        "time": (time_text(typical.lower), time_text(typical.point), time_text(typical.upper)),
+        "time": tuple(fmt.measured(value, unit) for value in (typical.lower, typical.point, typical.upper)),
         "time_sort": typical.point,
     }
     comparison = result.comparison
@@ -197,7 +198,7 @@ def table_row(result: BenchmarkResult, prefix: str) -> Row:
     if targets:
         extra.update(
             target=" · ".join(
-                f"{'' if t.metric == 'time' else 'memory '}{t.status.value} ({t.ratio_text})" for t in targets
+                f"{'memory ' if t.metric == 'memory' else ''}{t.status.value} ({t.ratio_text})" for t in targets
             ),
             target_class=targets[0].status.value,
             target_sort=max(t.ratio for t in targets),

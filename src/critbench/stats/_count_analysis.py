@@ -40,9 +40,9 @@ RAM_CYCLES = 35
 """Cycles charged to an access served by the last-level cache and by memory (iai-callgrind's weights)."""
 
 
-def _slopes(iters: npt.NDArray[np.float64], values: npt.NDArray[np.float64], process: npt.NDArray[np.int64]) -> list[
-    tuple[float, float]
-]:
+def _slopes(
+    iters: npt.NDArray[np.float64], values: npt.NDArray[np.float64], process: npt.NDArray[np.int64]
+) -> list[tuple[float, float]]:
     """Per process, in process order: (least-squares slope of values over iters, largest relative residual)."""
     found = []
     for key in np.unique(process):
@@ -129,8 +129,10 @@ def analyze_counts(samples: Samples, confidence_level: float) -> SampleAnalysis:
     )
     fences = tukey_fences(net)
     outliers, _ = classify_outliers(net, fences)
-    events = event_slopes(samples)
-    events.setdefault("Ir", median.point)
+    slopes = event_slopes(samples)
+    slopes.setdefault("Ir", median.point)
+    order = [*CACHE_EVENTS, *sorted(set(slopes) - set(CACHE_EVENTS))]
+    events = {name: slopes[name] for name in order if name in slopes}
     figures = CountFigures(
         per_process=tuple(float(v) for v in net),
         spread=(high - low) / low,

@@ -90,4 +90,3 @@ def compare_counts(
     noise = rng.standard_normal(nresamples) if dof is None else rng.standard_t(dof, nresamples)
     draws = np.expm1(delta + se * noise)
     return ProcessChange(change, detectable_change(se, significance_level, degrees_of_freedom=dof), se, draws, dof)
-
