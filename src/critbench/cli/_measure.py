@@ -19,10 +19,16 @@ _DESCRIBED = {"ns": "wall times", "instructions": "instruction counts"}
 _FLAG = {"ns": "wall", "instructions": "instructions"}
 
 
-def check_counting(settings: Settings, *, interleave: bool = False) -> None:
+def check_counting(settings: Settings, *, interleave: bool = False, ab: bool = False) -> None:
     """UsageError (exit 2, before anything is measured or written) when instructions cannot be counted."""
     if settings.measure is not Measure.INSTRUCTIONS:
         return
+    if ab:
+        raise UsageError(
+            "critbench ab times two revisions in alternation, which only wall time needs; instruction counts are "
+            "deterministic, so count each revision in its own run: 'critbench run --measure instructions "
+            "--save-baseline a' at one, then 'critbench run --measure instructions --baseline a' at the other"
+        )
     from critbench.engine import valgrind_problem
 
     problem = valgrind_problem()

@@ -211,7 +211,8 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
             if plan.strict:
                 cautions.append(missing_baseline_caution(judged.results, set(baseline.benchmarks), plan.compare_with))
             cautions.append(side_by_side_hint(judged.results, plan.compare_with, baseline.run.environment.git_commit))
-        stability = stability_table(typicals_by_benchmark(runs)) if options.repeat > 1 else None
+        units = {r.id.full_id: r.unit for r in judged.results}
+        stability = stability_table(typicals_by_benchmark(runs), units) if options.repeat > 1 else None
         try:
             saved_to = _save(ctx, store, plan, judged)
             report_path = None

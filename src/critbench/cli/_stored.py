@@ -23,7 +23,8 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
     base = store.load(base_name)
     new = store.load(new_name)
     if unit_of(base) != unit_of(new):
-        raise UsageError(mismatch(base_name, unit_of(base), unit_of(new), what=f"baseline '{new_name}'"))
+        what = f"baseline '{new_name}'" if new_name != LAST_RUN else "the last run"
+        raise UsageError(mismatch(base_name, unit_of(base), unit_of(new), what=what))
     results = [stored_result(item) for item in new.benchmarks.values()]
     results = [r for r in results if options.filter.matches(r.id.full_id)]
     if not results:
@@ -46,7 +47,7 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
 
 
 def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
-    from critbench.report._format import printable, time
+    from critbench.report._format import measured, printable
 
     store = BaselineStore(ctx.output_root)
     action = options.action
@@ -79,7 +80,11 @@ def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
     out.write(f"  Python {env.python} on {env.platform} ({env.machine}), {env.cpu_model}, {env.cpu_count} CPUs\n")
     if env.git_commit:
         out.write(f"  git {env.git_commit[:12]} on {env.git_branch}{' (dirty)' if env.git_dirty else ''}\n")
+    unit = unit_of(stored)
+    out.write(f"  measured: {'instructions per iteration' if unit == 'instructions' else 'wall time'}\n")
     for full_id, item in sorted(stored.benchmarks.items()):
         typical = item.analysis.estimates.typical
-        out.write(f"  {printable(full_id):<48} {time(typical.point)}  [{time(typical.lower)} {time(typical.upper)}]\n")
+        unit = item.samples.unit
+        point, lower, upper = (measured(value, unit) for value in (typical.point, typical.lower, typical.upper))
+        out.write(f"  {printable(full_id):<48} {point:>14}  [{lower} {upper}]\n")
     return 0

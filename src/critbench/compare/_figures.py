@@ -190,7 +190,8 @@ def history_stability(
     """The seed's stability table over the stored runs: :func:`stability_table` of each benchmark's typical
     times in ``history``. ``ids`` picks and orders the benchmarks (default: every one in ``history``)."""
     chosen = ids if ids is not None else list(history)
-    return stability_table({key: _typicals(history.get(key, ())) for key in chosen})
+    units = {key: points[-1].unit for key in chosen if (points := history.get(key, ()))}
+    return stability_table({key: _typicals(history.get(key, ())) for key in chosen}, units)
 
 
 def _typicals(points: Sequence[HistoryPoint]) -> list[float]:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from critbench.model import BenchmarkResult, Estimate, RunSummary, describe_baseline
 from critbench.model._figures import ReportInput
+from critbench.report import _format as fmt
 from critbench.report import _html_figures_group as group_figures
 from critbench.report import _html_figures_history as history_figures
 from critbench.report._html_assets import REPORT_CSS, REPORT_JS
@@ -36,7 +37,6 @@ from critbench.report._html_page import (
     render_page,
     slug,
     table_row,
-    time_text,
 )
 
 PLOTLY_ASSET = "assets/plotly.min.js"
@@ -217,9 +217,9 @@ def _history_page(data: ReportInput) -> bytes:
             "id": row.benchmark,
             "href": benchmark_path(row.benchmark),
             "runs": row.runs,
-            "mean": time_text(row.mean_ns),
+            "mean": fmt.measured(row.mean_ns, row.unit),
             "mean_sort": row.mean_ns,
-            "std": time_text(row.std_dev_ns) if row.std_dev_ns is not None else "—",
+            "std": fmt.measured(row.std_dev_ns, row.unit) if row.std_dev_ns is not None else "—",
             "std_sort": row.std_dev_ns if row.std_dev_ns is not None else "",
             "cv": f"{row.cv * 100:.1f}%" if row.cv is not None else "—",
             "cv_sort": row.cv if row.cv is not None else "",

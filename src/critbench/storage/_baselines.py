@@ -212,13 +212,16 @@ class BaselineStore:
         return StoredBaseline(name, run, benchmarks)
 
     def save(self, name: str, run: RunRecord, measured: list[StoredBenchmark]) -> None:
-        """Save ``measured`` as baseline ``name``, keeping stored benchmarks this run did not measure."""
+        """Save ``measured`` as baseline ``name``, keeping stored benchmarks this run did not measure (those
+        measured the same way: a baseline never mixes wall times with instruction counts)."""
         if name != LAST_RUN:
             check_baseline_name(name)
         merged: dict[str, StoredBenchmark] = {}
+        units = {item.samples.unit for item in measured}
         if self.exists(name):
             with contextlib.suppress(StorageError):
-                merged.update(self.load(name).benchmarks)
+                kept = self.load(name).benchmarks.items()
+                merged.update((key, item) for key, item in kept if not units or item.samples.unit in units)
         merged.update({item.info.id.full_id: item for item in measured})
 
         self.root.mkdir(parents=True, exist_ok=True)
