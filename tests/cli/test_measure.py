@@ -105,7 +105,9 @@ def _save(root: Path, name: str, unit: str) -> None:
     from critbench.compare import analyze
 
     analysis = analyze(samples, 2000, 0.95, 0, "t/work")
-    record = RunRecord("2024-01-01T00:00:00+00:00", "2024-01-01T00:00:01+00:00", Environment(), settings=to_data(settings))
+    record = RunRecord(
+        "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:01+00:00", Environment(), settings=to_data(settings)
+    )
     BaselineStore(root).save(name, record, [StoredBenchmark(info, samples, analysis)])
 
 

@@ -75,7 +75,7 @@ def test_the_worker_environment_is_reduced_and_seeded(monkeypatch: pytest.Monkey
 
 
 def test_missing_valgrind_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(callgrind.shutil, "which", lambda name: None)
+    monkeypatch.setattr("shutil.which", lambda name: None)
     problem = valgrind_problem("linux")
     assert problem is not None
     assert "apt-get install valgrind" in problem

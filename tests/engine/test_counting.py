@@ -23,9 +23,9 @@ from critbench.engine._counting import (
 from critbench.model import WALL_EVENT
 
 
-def drive(sampler: Sampler, per_iteration_ir: float, fixed_ir: int = 1000, seconds_per_ir: float = 1e-8) -> tuple[
-    list[int], tuple[int, bool, bool, list[tuple[int, Interval]]]
-]:
+def drive(
+    sampler: Sampler, per_iteration_ir: float, fixed_ir: int = 1000, seconds_per_ir: float = 1e-8
+) -> tuple[list[int], tuple[int, bool, bool, list[tuple[int, Interval]]]]:
     """Answer a sampler as a routine of ``per_iteration_ir`` instructions would; the counts asked for."""
     asked = []
     request = next(sampler)
@@ -140,5 +140,5 @@ def test_a_routine_calling_the_marker_is_caught(tmp_path: Path) -> None:
     _dump(tmp_path, os.getpid(), 1, 100)
     _dump(tmp_path, os.getpid(), 2, 100)  # written by the routine's own os.getpgid()
     recorder.collect(1)
-    with pytest.raises(BencherMisuse, match="os.getpgid"):
+    with pytest.raises(BencherMisuse, match=r"os\.getpgid"):
         recorder.check_no_stray_dumps()

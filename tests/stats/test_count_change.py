@@ -92,10 +92,12 @@ def test_layout_spread_widens_the_test_welch_style() -> None:
     y_new, y_base = np.log(new), np.log(base)
     var = np.var(y_new, ddof=1) / 3 + np.var(y_base, ddof=1) / 3
     se = math.sqrt(2 * 0.0005**2 + var)
-    dof = se**4 / ((np.var(y_new, ddof=1) / 3) ** 2 / 2 + (np.var(y_base, ddof=1) / 3) ** 2 / 2)
+    dof = se**4 / float((np.var(y_new, ddof=1) / 3) ** 2 / 2 + (np.var(y_base, ddof=1) / 3) ** 2 / 2)
     assert result.standard_error == pytest.approx(se)
     assert result.degrees_of_freedom == pytest.approx(dof)
-    assert result.change.p_value == pytest.approx(stats.t_two_sided_p(float(np.mean(y_new) - np.mean(y_base)) / se, dof))
+    assert result.change.p_value == pytest.approx(
+        stats.t_two_sided_p(float(np.mean(y_new) - np.mean(y_base)) / se, dof)
+    )
     assert stats.layout_spread(new) == pytest.approx(15 / 1020)
 
 
