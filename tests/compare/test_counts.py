@@ -137,3 +137,11 @@ def test_counts_and_times_are_never_compared() -> None:
     outcome = evaluate([result("x", counted([10_000.0] * 3))], {"g/x": wall}, "before").results[0]
     assert outcome.failure is not None
     assert "could not be compared" in outcome.failure.reason
+
+
+def test_layouts_are_paired_so_a_heaps_own_cost_cancels() -> None:
+    # Each layout's heap adds its own share (layout 0 is 6% cheaper), the same on both sides: +2% everywhere.
+    outcome = judged([10_200.0, 10_812.0, 10_914.0], [10_000.0, 10_600.0, 10_700.0])
+    assert outcome.comparison is not None
+    assert outcome.comparison.verdict is Verdict.REGRESSED
+    assert outcome.comparison.noise_threshold == pytest.approx(0.001)

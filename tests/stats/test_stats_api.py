@@ -15,6 +15,7 @@ PUBLIC = {
     "compare_counts",
     "cycle_estimate",
     "layout_spread",
+    "paired_spread",
     "per_process_counts",
     "MAD_NORMAL_SCALE",
     "MIN_PROCESSES",

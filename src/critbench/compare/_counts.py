@@ -1,8 +1,9 @@
 """Judging instruction counts (``--measure instructions``): their test, their targets and their warnings.
 
-The change test is ``stats.compare_counts`` on each side's per-layout counts, with a noise threshold of
-at least the configured one (0.1% for instructions) and each side's layout spread: a change no larger than
-what the heap's state alone moves the count by is never a regression. The warnings say where a count does
+The change test is ``stats.compare_counts`` on each side's per-layout counts, paired layout by layout when
+both sides counted the same layouts (the same seeded heaps), with a noise threshold of at least the
+configured one (0.1% for instructions) and the layouts' disagreement: a change no larger than what the
+heap's state alone moves the count by is never a regression. The warnings say where a count does
 not mean what it seems: a routine that mostly waits (its instructions explain little of its time under
 valgrind), and counts that did not grow in proportion to the iterations.
 """
@@ -33,6 +34,7 @@ def count_test(
         raise ValueError(f"the baseline holds {base.unit} and the new samples {new.unit}")
     new_counts, _ = stats.per_process_counts(new)
     base_counts, _ = stats.per_process_counts(base)
+    paired = sorted(set(new.process)) == sorted(set(base.process))  # the same layouts, in process order
     result = stats.compare_counts(
         new_counts,
         base_counts,
@@ -40,9 +42,13 @@ def count_test(
         confidence_level=settings.confidence_level,
         significance_level=settings.significance_level,
         rng=stats.make_rng(settings.seed, "counts:" + key),
+        paired=paired,
     )
-    threshold = max(settings.noise_threshold, stats.layout_spread(new_counts), stats.layout_spread(base_counts))
-    return result, threshold
+    if paired:
+        disagreement = stats.paired_spread(new_counts, base_counts)
+    else:
+        disagreement = max(stats.layout_spread(new_counts), stats.layout_spread(base_counts))
+    return result, max(settings.noise_threshold, disagreement)
 
 
 def _waits(result: BenchmarkResult) -> Caution | None:

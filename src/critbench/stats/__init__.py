@@ -19,7 +19,7 @@ from critbench.stats._bootstrap import percentile_interval
 from critbench.stats._change_statistics import SampleChange, compare_samples, sample_change, welch_t
 from critbench.stats._coarse_change import COARSE_NOISE_FLOOR, MIN_SAMPLES_TO_TEST, compare_runs
 from critbench.stats._count_analysis import CACHE_EVENTS, analyze_counts, cycle_estimate, per_process_counts
-from critbench.stats._count_change import compare_counts, layout_spread
+from critbench.stats._count_change import compare_counts, layout_spread, paired_spread
 from critbench.stats._distributions import regularized_incomplete_beta, t_critical, t_two_sided_p
 from critbench.stats._fdr import benjamini_hochberg
 from critbench.stats._figures import (
@@ -67,6 +67,7 @@ __all__ = [
     "history_noise_floor",
     "layout_spread",
     "make_rng",
+    "paired_spread",
     "paired_units",
     "per_process_counts",
     "percentile_interval",
