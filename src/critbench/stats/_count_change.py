@@ -35,6 +35,10 @@ from critbench.stats._process_change import ProcessChange, detectable_change
 from critbench.stats._validation import as_sample
 
 
+NORMAL_DEGREES_OF_FREEDOM = 1e4
+"""Beyond this many degrees of freedom Student's t is the normal distribution (to four digits)."""
+
+
 def positive_counts(values: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]:
     """``values`` as positive finite counts, one or more (a single layout is a valid side)."""
     array = as_sample(values, name, min_size=1)
@@ -91,6 +95,8 @@ def compare_counts(
         raise ValueError("counts with no spread need a positive noise floor to be compared")
     shares = sum(part**2 / dof for part, dof in parts if dof > 0 and part > 0)
     dof = se**4 / shares if shares > 0 else None
+    if dof is not None and dof > NORMAL_DEGREES_OF_FREEDOM:
+        dof = None  # the layouts' spread is nothing beside the floor: the normal quantiles are the t ones
 
     def interval(d: float) -> Estimate:
         alpha = 1 - confidence_level
