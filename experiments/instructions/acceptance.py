@@ -44,25 +44,30 @@ import _acceptance_workloads as w
 from critbench import group
 
 SCALES = {scales!r}
+CHOSEN = {chosen!r}
 
 
 def declare(level, scale):
     g = group(level)
-    for name in w.PLAIN:
+    for name in [n for n in w.PLAIN if CHOSEN is None or n in CHOSEN]:
         make = getattr(w, "make_" + name)
 
         @g.bench(name=name)
         def plain(b, make=make):
             b.iter(make(scale))
 
-    @g.bench(name="batched_sort")
-    def batched(b):
-        setup, routine = w.make_batched_sort(scale)
-        b.iter_batched(setup, routine, batch_size=50)
+    if CHOSEN is None or "batched_sort" in CHOSEN:
 
-    @g.bench(name="async_pipeline")
-    def coroutine(b):
-        b.iter_async(w.make_async_pipeline(scale))
+        @g.bench(name="batched_sort")
+        def batched(b):
+            setup, routine = w.make_batched_sort(scale)
+            b.iter_batched(setup, routine, batch_size=50)
+
+    if CHOSEN is None or "async_pipeline" in CHOSEN:
+
+        @g.bench(name="async_pipeline")
+        def coroutine(b):
+            b.iter_async(w.make_async_pipeline(scale))
 
 
 for level, scale in SCALES.items():
@@ -70,12 +75,12 @@ for level, scale in SCALES.items():
 '''
 
 
-def write_workspace(root: Path, scales: dict[str, float]) -> None:
+def write_workspace(root: Path, scales: dict[str, float], chosen: list[str] | None = None) -> None:
     (root / "benches").mkdir(parents=True, exist_ok=True)
     (root / "pyproject.toml").write_text('[project]\nname = "acceptance"\nversion = "0"\n\n[tool.critbench]\n')
     # A leading underscore keeps the helper module from being taken for a bench target.
     shutil.copy(HERE / "acceptance_workloads.py", root / "benches" / "_acceptance_workloads.py")
-    (root / "benches" / "workloads.py").write_text(TARGET.format(scales=scales))
+    (root / "benches" / "workloads.py").write_text(TARGET.format(scales=scales, chosen=chosen))
 
 
 @contextlib.contextmanager
@@ -133,18 +138,21 @@ def run(args: argparse.Namespace) -> Path:
     logs = HERE / "results" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"started": datetime.datetime.now(datetime.UTC).isoformat(), "runs": {}}
-    unchanged = dict.fromkeys(LEVELS, 1.0)
-    changed = {level: 1.0 + extra for level, extra in LEVELS.items()}
+    levels = {level: LEVELS[level] for level in args.levels}
+    unchanged = dict.fromkeys(levels, 1.0)
+    changed = {level: 1.0 + extra for level, extra in levels.items()}
+    result["levels"] = list(levels)
+    result["workloads"] = args.workloads
     flags = ["--measure", "instructions", *args.extra]
 
-    write_workspace(work, unchanged)
+    write_workspace(work, unchanged, args.workloads)
     status, elapsed = critbench(
         work, "run", *flags, "--save-baseline", "base", "--json", str(work / "base.json"), log=logs / "base.log"
     )
     result["runs"]["base"] = {"status": status, "elapsed_s": elapsed, "benchmarks": benchmarks(work / "base.json")}
     print(f"baseline: exit {status}, {elapsed:.0f} s", file=sys.stderr)
 
-    write_workspace(work, changed)
+    write_workspace(work, changed, args.workloads)
     for condition in args.conditions:
         with cpu_hog(condition == "cpu-hog"):
             status, elapsed = critbench(
@@ -164,7 +172,7 @@ def run(args: argparse.Namespace) -> Path:
         }
         print(f"{condition}: exit {status}, {elapsed:.0f} s", file=sys.stderr)
 
-    write_workspace(work, unchanged)
+    write_workspace(work, unchanged, args.workloads)
     status, elapsed = critbench(
         work,
         "run",
@@ -207,7 +215,8 @@ def summarize(path: Path) -> str:
             "| true change | regressed | improved | no change / within noise | other | measured change (median, min–max) | largest p of the regressed | detectable (median) |",
             "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
-        for level, extra in LEVELS.items():
+        for level in result.get("levels", LEVELS):
+            extra = LEVELS[level]
             rows = [b for b in found if b["id"].startswith(level + "/")]
             verdicts = [b["verdict"] for b in rows]
             changes = sorted(b["change"]["point"] for b in rows if b["change"])
@@ -228,7 +237,8 @@ def summarize(path: Path) -> str:
         same = sum(
             1 for b in found if b["id"].startswith("p0/") and b["typical"] == base.get(b["id"], {}).get("typical")
         )
-        lines.append(f"unchanged (p0) benchmarks counting exactly the baseline's instructions: {same} of 20")
+        p0 = sum(1 for b in found if b["id"].startswith("p0/"))
+        lines.append(f"unchanged (p0) benchmarks counting exactly the baseline's instructions: {same} of {p0}")
         lines.append("")
     one = runs.get("one_benchmark", {}).get("elapsed_s")
     total = runs["base"]["elapsed_s"]
@@ -249,6 +259,8 @@ def main() -> int:
     parser.add_argument("--summarize", type=Path, help="print the tables of a results file")
     parser.add_argument("--conditions", nargs="+", default=["cpu-hog", "quiet"], choices=["quiet", "cpu-hog"])
     parser.add_argument("--skip-wall", action="store_true", help="skip the wall-time run of the cost comparison")
+    parser.add_argument("--levels", nargs="+", default=list(LEVELS), choices=list(LEVELS), help="change levels")
+    parser.add_argument("--workloads", nargs="+", help="only these workloads (default: all twenty)")
     parser.add_argument("extra", nargs="*", help="more critbench run flags (after --), e.g. --layouts 5")
     args = parser.parse_args()
     if args.summarize:
