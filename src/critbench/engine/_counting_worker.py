@@ -179,6 +179,9 @@ def run_counting_job(job: Job, channel: Channel, out_dir: Path) -> int:
         channel.send(protocol.Done())
         return 0
     counter = _Counter(suite, job, channel, Recorder(out_dir))
+    first = _settings_of(chosen[0], job)
+    # The first benchmark's deadline, not the start-up budget, covers counting the harness loop.
+    channel.send(protocol.Start(first.id.full_id, job.process_index * first.settings.layouts, first.settings.layouts))
     try:
         counter.calibration = asyncio.run(calibrate(counter.recorder))
     except Exception as exc:

@@ -123,10 +123,11 @@ def measure_defaults(measure: Measure) -> SettingsLayer:
 
     Counting instructions is deterministic up to the allocator's state: one worker process (its benchmarks
     forked into ``layouts`` heap layouts) shows what repeating processes would, a 0.1% noise threshold
-    replaces Criterion's 1%, and the run-to-run floor is 0.05% (docs/instructions.md says why).
+    replaces Criterion's 1%, and the run-to-run floor is 0.05% (docs/instructions.md says why). A layout may
+    take 20 minutes: valgrind runs Python 50-165 times slower, setup included, and there is no time plan.
     """
     if measure is Measure.INSTRUCTIONS:
-        return {"processes": 1, "noise_threshold": 0.001, "noise_floor": 0.0005}
+        return {"processes": 1, "noise_threshold": 0.001, "noise_floor": 0.0005, "timeout": 1200.0}
     return {}
 
 

@@ -34,7 +34,6 @@ from critbench.stats._distributions import t_critical, t_two_sided_p
 from critbench.stats._process_change import ProcessChange, detectable_change
 from critbench.stats._validation import as_sample
 
-
 NORMAL_DEGREES_OF_FREEDOM = 1e4
 """Beyond this many degrees of freedom Student's t is the normal distribution (to four digits)."""
 
