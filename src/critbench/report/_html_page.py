@@ -80,11 +80,18 @@ def render_page(
             needs_plotly=needs_plotly,
             version=data.run.environment.critbench_version,
             started_at=data.run.started_at,
+            typical_label=typical_label(data),
             data_json=_markup(script_json(page_data)),
             **context,
         )
     )
     return html.encode("utf-8")
+
+
+def typical_label(data: ReportInput) -> str:
+    """The heading of the typical figure's column: a time, or a count when the run counted instructions."""
+    counted = any(r.unit == "instructions" for r in data.results) or data.run.settings.get("measure") == "instructions"
+    return "Instructions per iteration" if counted else "Typical time"
 
 
 def _markup(text: str) -> Any:
