@@ -33,8 +33,8 @@ def counted(net: float, layouts: int = 3) -> Samples:
             values.append(5000 + (net + 400) * n)
             process.append(k)
             per = {"Ir": net + 400, "Dr": 300.0, "Dw": 200.0, "I1mr": 1.0, "D1mr": 2.0, "D1mw": 1.0}
-            for name in events:
-                events[name].append(5000 + per.get(name, 0.0) * n if name != "wall_ns" else 1e3 * n)
+            for name, values_of in events.items():
+                values_of.append(5000 + per.get(name, 0.0) * n if name != "wall_ns" else 1e3 * n)
     return Samples(
         SamplingMode.LINEAR,
         tuple(iters),
@@ -54,7 +54,7 @@ def judged(new: float, base: float) -> BenchmarkResult:
 
 def test_the_terminal_shows_the_count_first_with_its_unit() -> None:
     text = render_result(judged(10_966.0, 10_966.0), OutputFormat.CRITERION, Style())
-    first, second, *rest = text.splitlines()
+    first, second, *_ = text.splitlines()
     assert first == "g/work                  instr:  10,966 instr (3 layouts, every one the same)"
     assert second.strip().startswith("cycles: ~")
     assert "No change in performance detected." in text
