@@ -145,6 +145,8 @@ _SETTING_FLAGS = (
     "seed",
     "processes",
     "precision",
+    "measure",
+    "layouts",
 )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from critbench import __version__
 from critbench.cli._context import Context, display_path, measuring
+from critbench.cli._measure import check_counting, pinned_iterations, reconcile, unit_of
 from critbench.cli._options import ListOptions, RunOptions
 from critbench.cli._pipeline import (
     BaselinePlan,
@@ -35,9 +36,11 @@ from critbench.model import (
     CautionKind,
     Diagnostics,
     Environment,
+    Measure,
     RunRecord,
     Settings,
     SettingsLayer,
+    measure_defaults,
     to_data,
 )
 from critbench.storage import LAST_RUN, BaselineStore, StoredBenchmark, Tidied
@@ -55,11 +58,16 @@ class _Measured:
 
 
 def run_settings(ctx: Context, layer: SettingsLayer) -> Settings:
-    """Defaults, then ``[tool.critbench]``, then the command line (group and benchmark settings go on top)."""
-    return Settings().apply(ctx.workspace.config.settings).apply(layer)
+    """Defaults (those of the run's measurement), then ``[tool.critbench]``, then the command line (group and
+    benchmark settings go on top)."""
+    config = ctx.workspace.config.settings
+    measure = layer.get("measure", config.get("measure", Measure.WALL))
+    return Settings().apply(measure_defaults(measure)).apply(config).apply(layer)
 
 
-def _measure(ctx: Context, options: RunOptions, settings: Settings, environment: Environment) -> _Measured:
+def _measure(
+    ctx: Context, options: RunOptions, settings: Settings, environment: Environment, pinned: dict[str, int] | None
+) -> _Measured:
     from critbench.compare import precision_check, precision_not_reached
     from critbench.engine import DiagnosticsProbe
 
@@ -81,6 +89,7 @@ def _measure(ctx: Context, options: RunOptions, settings: Settings, environment:
             targets,
             more=more if settings.precision is not None else None,
             max_extra_rounds=3 * settings.processes if settings.precision is not None else 0,
+            iterations=pinned,
         )
     if settings.precision is not None:
         checked, unmet = precision_check(results)
@@ -135,6 +144,8 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
     store = BaselineStore(ctx.output_root)
     plan = baseline_plan(options.baselines, store)
     _check(options, plan)
+    settings = run_settings(ctx, options.suite.settings)
+    check_counting(settings, interleave=options.interleave)
     preflight(ctx, options.suite.display)
     if options.interleave:
         from critbench.cli._ab import interleave_baseline
@@ -143,9 +154,13 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
         return interleave_baseline(ctx, options, argv, plan.compare_with)
     display = options.suite.display
     gate_set = gates(ctx, display.fail_on)
-    settings = run_settings(ctx, options.suite.settings)
     environment = capture_environment(ctx.workspace.root, __version__)
     baseline = store.load(plan.compare_with) if plan.compare_with is not None else None
+    unit = unit_of(store.load(plan.load)) if plan.load is not None else settings.measure.unit
+    plan, baseline, measure_note = reconcile(plan, baseline, unit)
+    pinned = (
+        pinned_iterations({item.info.id.full_id: item.samples for item in baseline.benchmarks}) if baseline else None
+    )
 
     with open_history(ctx) as history:
         runs: list[list[BenchmarkResult]] = []
@@ -153,7 +168,9 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
         for repetition in range(1, options.repeat + 1):
             if options.repeat > 1:
                 ctx.stderr.write(f"Run {repetition} of {options.repeat}\n")
-            measured = _load(store, plan.load, options) if plan.load else _measure(ctx, options, settings, environment)
+            measured = (
+                _load(store, plan.load, options) if plan.load else _measure(ctx, options, settings, environment, pinned)
+            )
             if not measured.results:
                 raise NothingMatched("no benchmarks matched")
             baseline_samples = baseline.samples_for(measured.results) if baseline else None
@@ -183,7 +200,7 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
                 if note is not None:
                     warn(ctx, display, [note])
 
-        cautions: list[Caution | None] = []
+        cautions: list[Caution | None] = [measure_note]
         if baseline is not None and plan.compare_with is not None:
             cautions.append(environment_caution(judged.record.environment, baseline.run.environment, plan.compare_with))
             if plan.strict:
@@ -191,7 +208,8 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
                     missing_baseline_caution(judged.results, set(baseline_samples or ()), plan.compare_with)
                 )
             cautions.append(side_by_side_hint(judged.results, plan.compare_with, baseline.run.environment.git_commit))
-        stability = stability_table(typicals_by_benchmark(runs)) if options.repeat > 1 else None
+        units = {r.id.full_id: r.unit for r in judged.results}
+        stability = stability_table(typicals_by_benchmark(runs), units) if options.repeat > 1 else None
         try:
             saved_to = _save(ctx, store, plan, judged)
             report_path = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from critbench.cli._context import Context, display_path
+from critbench.cli._measure import mismatch, unit_of
 from critbench.cli._options import BaselinesOptions, CompareOptions
 from critbench.cli._pipeline import Judged, gates, publish, warn
 from critbench.errors import UsageError
@@ -22,6 +23,9 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
     gate_set = gates(ctx, options.display.fail_on)
     base = store.load(base_name)
     new = store.load(new_name)
+    if unit_of(base) != unit_of(new):
+        what = f"baseline '{new_name}'" if new_name != LAST_RUN else "the last run"
+        raise UsageError(mismatch(base_name, unit_of(base), unit_of(new), what=what))
     results = [r for r in new.results() if options.filter.matches(r.id.full_id)]
     if not results:
         matching = " matching the filter" if options.filter.pattern is not None else ""
@@ -43,7 +47,7 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
 
 
 def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
-    from critbench.report._format import printable, time
+    from critbench.report._format import measured, printable
 
     store = BaselineStore(ctx.output_root)
     action = options.action
@@ -80,10 +84,14 @@ def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
     out.write(f"  Python {env.python} on {env.platform} ({env.machine}), {env.cpu_model}, {env.cpu_count} CPUs\n")
     if env.git_commit:
         out.write(f"  git {env.git_commit[:12]} on {env.git_branch}{' (dirty)' if env.git_dirty else ''}\n")
+    unit = unit_of(stored)
+    out.write(f"  measured: {'instructions per iteration' if unit == 'instructions' else 'wall time'}\n")
     ids = Counter(item.info.id.full_id for item in stored.benchmarks)
     for item in stored.benchmarks:
         full_id = item.info.id.full_id
         label = f"{full_id} ({item.info.package})" if ids[full_id] > 1 else full_id
         typical = item.analysis.estimates.typical
-        out.write(f"  {printable(label):<48} {time(typical.point)}  [{time(typical.lower)} {time(typical.upper)}]\n")
+        unit = item.samples.unit
+        point, lower, upper = (measured(value, unit) for value in (typical.point, typical.lower, typical.upper))
+        out.write(f"  {printable(label):<48} {point:>14}  [{lower} {upper}]\n")
     return 0

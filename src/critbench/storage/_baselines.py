@@ -236,7 +236,8 @@ class BaselineStore:
         landed: Callable[[], None] | None = None,
     ) -> Tidied:
         """Save ``measured`` as baseline ``name`` (or LAST_RUN), keeping stored benchmarks this run did not
-        measure; what was tidied up after earlier, killed saves (removed or restored) is returned.
+        measure that were measured the same way (a baseline never mixes wall times with instruction counts);
+        what was tidied up after earlier, killed saves (removed or restored) is returned.
 
         ``landed`` is called the moment the new copy is in place, before a SIGINT or SIGTERM held during the
         swap is let through, so the caller can record that the save happened even when one follows (it runs
@@ -250,7 +251,8 @@ class BaselineStore:
         with locked(self._lock(name)):
             pause_at("locked", name)
             tidied = self._recover(name)
-            merged = {item.key: item for item in self._kept(name)}
+            units = {item.samples.unit for item in measured}
+            merged = {item.key: item for item in self._kept(name) if not units or item.samples.unit in units}
             merged.update({item.key: item for item in measured})
             staging = create_staging_folder(self.layout.baseline(name))
             try:
