@@ -173,6 +173,8 @@ _SETTING_FLAGS = (
     "seed",
     "processes",
     "precision",
+    "measure",
+    "layouts",
 )
 
 

@@ -1,6 +1,7 @@
 """Plans runs, spawns worker processes, talks to them over a versioned protocol, enforces timeouts."""
 
 from critbench.engine._builds import Build, BuildError, build_reason, compiled_modules, install
+from critbench.engine._callgrind import valgrind_problem
 from critbench.engine._diagnostics import DiagnosticsProbe
 from critbench.engine._environment import capture_environment
 from critbench.engine._observer import RunObserver, SilentObserver
@@ -51,4 +52,5 @@ __all__ = [
     "resolve_commit",
     "scratch_checkouts",
     "uncommitted_files",
+    "valgrind_problem",
 ]

@@ -62,3 +62,5 @@ class Job:
     """critbench ab: the other revision of this target, measured in alternation with it in this process."""
     fake_clock: FakeClock | None = None
     """Tests: replaces the clock in the worker with a deterministic one (``critbench --fake-clock``)."""
+    iterations: dict[str, int] | None = None
+    """Instructions only: N per benchmark id, the baseline's, so both sides count the same intervals."""
