@@ -14,6 +14,7 @@ from pathlib import Path
 
 from critbench.engine._job import Job, PairedTarget
 from critbench.engine._observer import RunObserver, SilentObserver
+from critbench.engine._pytest_runner import pytest_job, spawn_for
 from critbench.engine._schedule import TargetRun, run_targets
 from critbench.model import (
     BenchmarkInfo,
@@ -49,6 +50,9 @@ class PairedResults:
 def _job(
     target: BenchTarget, settings: Settings, selection: Selection, list_only: bool, fake_clock: FakeClock | None = None
 ) -> Job:
+    if target.is_pytest:
+        job = pytest_job(target, settings, selection=selection, fake_clock=fake_clock)
+        return dataclasses.replace(job, list_only=list_only)
     return Job(
         target_path=str(target.path),
         package=target.package,
@@ -93,7 +97,7 @@ class SuiteRunner:
         the suite. ``more`` names benchmarks that want another process (``--precision``), up to
         ``max_extra_rounds`` times.
         """
-        runs = [TargetRun(target, self._job(target), self.observer) for target in targets]
+        runs = [TargetRun(target, self._job(target), self.observer, spawn_for(target)) for target in targets]
         return run_targets(runs, self.observer, more=more, max_extra_rounds=max_extra_rounds)
 
     def run_paired(
@@ -119,6 +123,8 @@ class SuiteRunner:
 
 def list_target(target: BenchTarget, settings: Settings) -> TargetListing:
     """What a target declares, read by a worker (the CLI process never imports user code)."""
-    target_run = TargetRun(target, _job(target, settings, Selection(), list_only=True), SilentObserver())
+    target_run = TargetRun(
+        target, _job(target, settings, Selection(), list_only=True), SilentObserver(), spawn_for(target)
+    )
     target_run.run_round(0)
     return TargetListing(target, target_run.listing, target_run.fatal)

@@ -85,10 +85,16 @@ def _round_sample_size(size: float) -> int:
 
 
 def plan_samples(settings: Settings, met_ns: float) -> SamplingPlan:
-    """The iteration count of every sample, from the mean execution time found by the warm-up."""
+    """The iteration count of every sample, from the mean execution time found by the warm-up.
+
+    With ``settings.min_sample_size`` a routine too slow for ``sample_size`` samples of one iteration in the
+    measurement time takes as many as fit, down to that floor.
+    """
     n = settings.sample_size
     target_ns = settings.measurement_time * 1e9
     met_ns = max(met_ns, 1e-3)
+    if settings.min_sample_size is not None and n * met_ns > target_ns:
+        n = max(min(settings.min_sample_size, n), int(target_ns // met_ns))
     triangle = n * (n + 1) / 2
     d = max(1, math.ceil(target_ns / met_ns / triangle))
     linear_expected = triangle * d * met_ns
@@ -166,9 +172,11 @@ def process_share(settings: Settings, index: int, *, extension: bool = False) ->
     if count == 1:
         return settings
     samples = settings.sample_size // count + (1 if index < settings.sample_size % count else 0)
+    least = settings.min_sample_size
     return dataclasses.replace(
         settings,
         sample_size=max(samples, 2),
+        min_sample_size=None if least is None else max(2, -(-least // count)),
         measurement_time=settings.measurement_time / count,
         warm_up_time=max(settings.warm_up_time / count, min(settings.warm_up_time, 0.1)),
     )
