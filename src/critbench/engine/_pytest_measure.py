@@ -1,8 +1,10 @@
 """The ``benchmark`` fixture in a pytest worker process: the test's call measured by the measuring core.
 
-``benchmark(fn, *args, **kwargs)`` is timed like ``Bencher.iter``: calibration of the loop's own cost (with
-the same arguments, so that cost is netted out), warm-up, Criterion's sampling plan and the samples
-(``_core.measure``); a coroutine function like ``Bencher.iter_async``, every iteration inside one event loop.
+``benchmark(fn, *args, **kwargs)`` is timed like ``Bencher.iter``: calibration of the loop's own cost,
+warm-up, Criterion's sampling plan and the samples (``_core.measure``); a coroutine function like
+``Bencher.iter_async``, every iteration inside one event loop. What is netted out is the harness: the loop
+and the forwarding of the arguments, calibrated on the cheapest call there is (a C function that ignores
+its arguments), never the call of ``fn`` itself, which is part of what ``fn`` costs its callers.
 ``benchmark.pedantic(...)`` keeps the author's plan: its warm-up rounds, then its rounds of ``iterations``
 calls, each round's ``setup`` and ``teardown`` outside the timed region; its rounds are spread over the
 worker processes (at least two in each, the fewest a process's samples can be analysed with).
@@ -36,8 +38,8 @@ from critbench.engine._sampling import SampledRun
 from critbench.model import Samples, SamplingMode, Settings
 
 
-def _accept(*args: Any, **kwargs: Any) -> None:
-    pass
+_C_NOOP: Callable[..., str] = "".format
+"""A function written in C that accepts any arguments and does nothing with them (an empty format string)."""
 
 
 async def _accept_async(*args: Any, **kwargs: Any) -> None:
@@ -48,17 +50,21 @@ def _shape(args: tuple[Any, ...], kwargs: Any) -> str:
     return f"{len(args)}:{','.join(sorted(kwargs))}"
 
 
+def _bound(function: Callable[..., Any], args: tuple[Any, ...], kwargs: Any) -> Callable[[], Any]:
+    return functools.partial(function, *args, **kwargs) if args or kwargs else function
+
+
 class CallLoop(IterLoop):
-    """``benchmark(fn, *args, **kwargs)``: ``fn`` called through ``functools.partial``, whose own cost is
-    part of the calibrated overhead (the empty routine is a partial with the same arguments)."""
+    """``benchmark(fn, *args, **kwargs)``: ``fn`` called with its arguments bound by ``functools.partial``;
+    the empty routine binds the same arguments to a C no-op, so the loop and the binding are netted out."""
 
     def __init__(self, call: Call, measurement: Measurement = WALL_TIME) -> None:
-        super().__init__(functools.partial(call.function, *call.args, **call.kwargs), measurement)
+        super().__init__(_bound(call.function, call.args, call.kwargs), measurement)
         self._call = call
-        self.key = f"iter:partial:{_shape(call.args, call.kwargs)}"
+        self.key = f"call:{_shape(call.args, call.kwargs)}"
 
     def empty(self) -> Loop:
-        return IterLoop(functools.partial(_accept, *self._call.args, **self._call.kwargs), self._measurement)
+        return IterLoop(_bound(_C_NOOP, self._call.args, self._call.kwargs), self._measurement)
 
 
 class PedanticLoop(Loop):
@@ -87,7 +93,7 @@ class PedanticLoop(Loop):
         return elapsed
 
     def empty(self) -> Loop:
-        noop = _accept_async if self._call.is_async else _accept
+        noop = _accept_async if self._call.is_async else _C_NOOP
         return PedanticLoop(PedanticCall(noop), self._measurement, calibrating=True)
 
     async def peak_bytes(self) -> int | None:
@@ -209,10 +215,8 @@ class MeasuringFixture(BenchmarkFixture):
             loop = PedanticLoop(call)
         elif call.is_async:
             loop = AsyncLoop(functools.partial(call.function, *call.args, **call.kwargs))
-        elif call.args or call.kwargs:
-            loop = CallLoop(call)
         else:
-            loop = IterLoop(call.function)
+            loop = CallLoop(call)
         return loop if context.process == 0 else _WithoutMemory(loop)
 
     @staticmethod

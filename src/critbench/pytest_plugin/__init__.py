@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import time
 from typing import Any
+
+LOADED_AT = time.monotonic()
+"""When pytest loaded the plugin, early in the session: what a worker process's start-up costs is estimated
+from the time between this and the first benchmark."""
 
 PYTEST_BENCHMARK = "benchmark"
 """pytest-benchmark's plugin name (``-p no:benchmark`` blocks it)."""

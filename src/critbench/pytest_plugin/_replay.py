@@ -20,6 +20,9 @@ from critbench.engine._pytest_worker import NOT_MEASURED, test_node
 from critbench.model import BenchmarkResult, FailureKind
 
 
+CANNOT_MEASURE = "critbench could not measure this benchmark in its worker process"
+
+
 def _group(request: pytest.FixtureRequest) -> str | None:
     marker = request.node.get_closest_marker("benchmark")
     return marker.kwargs.get("group") if marker is not None else None
@@ -41,7 +44,7 @@ class ReplayFixture(CallOnceFixture):
     def _before(self) -> None:
         failure = self.result.failure if self.result is not None else None
         if failure is not None and failure.kind is not FailureKind.ERROR:
-            pytest.fail(f"critbench: the benchmark {failure.reason}\n{failure.detail}".rstrip(), pytrace=False)
+            pytest.fail(f"{CANNOT_MEASURE}: {failure.reason}\n{failure.detail}".rstrip(), pytrace=False)
 
     def _after(self) -> None:
         result = self.result

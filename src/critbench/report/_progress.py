@@ -81,11 +81,14 @@ class ProgressReporter:
             self._stream.write(f"{text}\n")
         self._stream.flush()
 
-    def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
+    def _count_start(self, benchmark_id: str, processes: int) -> None:
         self._processes[benchmark_id] = max(processes, self._processes.get(benchmark_id, 0))
         self._started += 1
         if self._first_start is None:
             self._first_start = self._clock()
+
+    def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
+        self._count_start(benchmark_id, processes)
         self._current_process = f" [process {process + 1}/{processes}]" if processes > 1 else ""
         self._show(f"Benchmarking {fmt.printable(benchmark_id)}{self._current_process}")
 
