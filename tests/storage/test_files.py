@@ -94,3 +94,14 @@ def test_a_folder_cannot_write_outside_itself(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="outside"):
         write_folder_atomic(tmp_path / "report", {"../escape.html": b"x"})
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_the_output_root_ignores_itself_in_git(tmp_path: Path) -> None:
+    from critbench.storage import OutputLayout, ignore_in_git
+
+    root = tmp_path / "target" / "critbench"
+    ignore_in_git(root)
+    assert OutputLayout(root).gitignore.read_text().splitlines()[-1] == "*"
+    OutputLayout(root).gitignore.write_text("mine\n")
+    ignore_in_git(root)
+    assert OutputLayout(root).gitignore.read_text() == "mine\n", "a .gitignore the user wrote is kept"

@@ -78,7 +78,8 @@ class BenchSession:
 
     def measure(self) -> None:
         from critbench import __version__
-        from critbench.cli._pipeline import now
+        from critbench.cli._options import Display
+        from critbench.cli._pipeline import now, preflight
         from critbench.engine import capture_environment
         from critbench.engine._pytest_runner import pytest_job, run_pytest
         from critbench.errors import CritbenchError
@@ -90,6 +91,7 @@ class BenchSession:
         try:
             self.ctx = ctx = self._context()
             self._plan_baselines()
+            preflight(ctx, Display(json=Path(option.critbench_json) if option.critbench_json else None))
         except (CritbenchError, ValueError) as exc:
             raise pytest.UsageError(f"critbench: {exc}") from None
         startup = INTERPRETER_START_S + time.monotonic() - LOADED_AT
