@@ -37,7 +37,6 @@ from critbench.engine._measurement import WALL_TIME, Measurement
 from critbench.engine._sampling import SampledRun
 from critbench.model import Samples, SamplingMode, Settings
 
-
 _C_NOOP: Callable[..., str] = "".format
 """A function written in C that accepts any arguments and does nothing with them (an empty format string)."""
 

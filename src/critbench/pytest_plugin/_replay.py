@@ -19,7 +19,6 @@ from critbench.api._fixture_stats import Metadata
 from critbench.engine._pytest_worker import NOT_MEASURED, test_node
 from critbench.model import BenchmarkResult, FailureKind
 
-
 CANNOT_MEASURE = "critbench could not measure this benchmark in its worker process"
 
 
