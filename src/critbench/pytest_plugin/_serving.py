@@ -37,6 +37,7 @@ class _State:
     only: bool
     session: BenchSession | None = None
     notes: list[str] = field(default_factory=list)
+    shim: Any = None
 
 
 _STATE = pytest.StashKey[_State]()
@@ -65,7 +66,18 @@ def pytest_configure(config: pytest.Config) -> None:
     if distributed and state.measure and not config.pluginmanager.has_plugin(WORKER_PLUGIN):
         state.measure = False
         state.notes.append("critbench: benchmarks are not measured while pytest-xdist distributes the tests")
+    from critbench.pytest_plugin import _shim
+
+    state.shim = _shim.install()
     config.stash[_STATE] = state
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(_STATE, None)
+    if state is not None and state.shim is not None:
+        from critbench.pytest_plugin import _shim
+
+        _shim.uninstall(state.shim)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
