@@ -83,7 +83,6 @@ def uninstall(shim: Any) -> None:
     if shim in sys.meta_path:
         sys.meta_path.remove(shim)
     for name in _EXPORTS:
-        module = sys.modules.get(name)
-        if module is not None and isinstance(getattr(module, "__spec__", None), importlib.machinery.ModuleSpec):
-            if isinstance(module.__spec__.loader, _ShimLoader):
-                del sys.modules[name]
+        spec = getattr(sys.modules.get(name), "__spec__", None)
+        if spec is not None and isinstance(spec.loader, _ShimLoader):
+            del sys.modules[name]
