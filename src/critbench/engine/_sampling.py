@@ -94,7 +94,9 @@ def plan_samples(settings: Settings, met_ns: float) -> SamplingPlan:
     target_ns = settings.measurement_time * 1e9
     met_ns = max(met_ns, 1e-3)
     if settings.min_sample_size is not None and n * met_ns > target_ns:
-        n = max(min(settings.min_sample_size, n), int(target_ns // met_ns))
+        fewer = max(min(settings.min_sample_size, n), int(target_ns // met_ns))
+        plan = plan_samples(dataclasses.replace(settings, sample_size=fewer, min_sample_size=None), met_ns)
+        return plan if plan.expected_ns > target_ns else dataclasses.replace(plan, fitting_sample_size=None)
     triangle = n * (n + 1) / 2
     d = max(1, math.ceil(target_ns / met_ns / triangle))
     linear_expected = triangle * d * met_ns

@@ -53,9 +53,7 @@ class ReplayFixture(CallOnceFixture):
             if result.failure.reason.startswith(NOT_MEASURED):
                 return
             detail = f"\n{result.failure.detail}" if result.failure.detail else ""
-            pytest.fail(
-                f"critbench: in its worker process the benchmark {result.failure.reason}{detail}", pytrace=False
-            )
+            pytest.fail(f"{CANNOT_MEASURE}: {result.failure.reason}{detail}", pytrace=False)
         if result.samples is not None:
             self.stats = Metadata.of(self, result.samples, self._options)
 
