@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import statistics
 from typing import Any
 
@@ -73,7 +74,7 @@ def test_pedantic_checks_its_arguments_with_pytest_benchmarks_messages(kwargs: d
 
 def test_setup_returning_arguments_and_given_arguments_clash() -> None:
     call = PedanticCall(print, args=(1,), setup=lambda: ((2,), {}))
-    with pytest.raises(TypeError, match="Can't use `args` or `kwargs` if `setup` returns the arguments."):
+    with pytest.raises(TypeError, match=re.escape("Can't use `args` or `kwargs` if `setup` returns the arguments.")):
         call.arguments()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from critbench.engine._pytest_items import DEFAULT_WARM_UP_S, benchmark_id, marker_layer
@@ -33,5 +35,5 @@ def test_the_marker_keeps_pytest_benchmarks_meaning() -> None:
 
 
 def test_an_unknown_marker_keyword_is_pytest_benchmarks_error() -> None:
-    with pytest.raises(ValueError, match="benchmark mark can't have 'rounds' keyword argument."):
+    with pytest.raises(ValueError, match=re.escape("benchmark mark can't have 'rounds' keyword argument.")):
         marker_layer({"rounds": 3}, "here")
