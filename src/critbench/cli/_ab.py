@@ -15,7 +15,7 @@ from critbench.cli._context import Context, measuring
 from critbench.cli._options import AbOptions, RunOptions
 from critbench.cli._pipeline import Judged, gates, now, open_history, preflight, publish, warn, write_reports
 from critbench.cli._run import run_settings
-from critbench.discovery import DiscoveryError, Workspace, load_workspace, select_targets
+from critbench.discovery import DiscoveryError, Workspace, load_workspace, select_targets, with_revision_code
 from critbench.errors import NothingMatched, RevisionError, UsageError
 from critbench.model import BenchTarget, Caution, CautionKind, RunRecord, to_data
 
@@ -29,6 +29,10 @@ def _pairs(
     known_a = {(t.package, t.name): t for t in select_targets(workspace_a, [], None)}
     pairs = []
     for target_b in targets_b:
+        if target_b.is_pytest:
+            # The tests are the working tree's; revision A supplies only the code they import.
+            pairs.append((with_revision_code(target_b, workspace_b.root, workspace_a.root), target_b))
+            continue
         target_a = known_a.get((target_b.package, target_b.name))
         if target_a is None:
             raise RevisionError(

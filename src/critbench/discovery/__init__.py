@@ -7,7 +7,9 @@ from critbench.discovery._workspace import (
     find_workspace_root,
     load_workspace,
     parse_config,
+    pytest_target,
     select_targets,
+    with_revision_code,
 )
 
 __all__ = [
@@ -17,5 +19,7 @@ __all__ = [
     "find_workspace_root",
     "load_workspace",
     "parse_config",
+    "pytest_target",
     "select_targets",
+    "with_revision_code",
 ]

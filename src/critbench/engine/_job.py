@@ -31,6 +31,8 @@ class PytestJob:
     test that uses the ``benchmark`` fixture."""
     code_paths: tuple[str, ...] = ()
     """critbench ab: folders whose top-level modules replace the working tree's (the other revision's code)."""
+    side: str | None = None
+    """critbench ab: ``"a"`` or ``"b"``, the revision this worker measures (the fake clock costs them apart)."""
 
 
 @dataclass(frozen=True)

@@ -266,7 +266,7 @@ class WorkerSession:
             progress=_ProgressToChannel(self.channel, full_id),
             process=job.process_index,
             processes=process_count(info.settings),
-            fake=FakeTimer.of(clock, full_id, job.process_index) if clock is not None else None,
+            fake=FakeTimer.of(clock, full_id, job.process_index, side=self.pytest_job.side) if clock else None,
             disable_gc=disable_gc,
         )
         self.fixture = MeasuringFixture(test_node(node), context, group=options.get("group"))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from critbench.engine._job import Job, PairedTarget
 from critbench.engine._observer import RunObserver, SilentObserver
-from critbench.engine._pytest_runner import pytest_job, spawn_for
+from critbench.engine._pytest_runner import pytest_job, run_pytest_paired, spawn_for
 from critbench.engine._schedule import TargetRun, run_targets
 from critbench.model import (
     BenchmarkInfo,
@@ -103,7 +103,12 @@ class SuiteRunner:
     def run_paired(
         self, pairs: list[tuple[BenchTarget, BenchTarget]], *, labels: tuple[str, str], roots: tuple[Path, Path]
     ) -> PairedResults:
-        """Measure each (A, B) pair of targets with both revisions alternating inside every worker process."""
+        """Measure each (A, B) pair of targets with both revisions alternating inside every worker process
+        (a pytest suite's: alternating whole processes, ``_pytest_runner.run_pytest_paired``)."""
+        pytest_results = self._run_pytest_paired([pair for pair in pairs if pair[1].is_pytest])
+        pairs = [pair for pair in pairs if not pair[1].is_pytest]
+        if not pairs:
+            return pytest_results
         runs = []
         for target_a, target_b in pairs:
             paired = PairedTarget(
@@ -118,6 +123,21 @@ class SuiteRunner:
             runs.append(TargetRun(target_b, dataclasses.replace(self._job(target_b), paired=paired), self.observer))
         results = run_targets(runs, self.observer)
         samples_a = {key: value for run in runs for key, value in run.paired_a.items()}
+        return PairedResults(pytest_results.results + results, {**pytest_results.samples_a, **samples_a})
+
+    def _run_pytest_paired(self, pairs: list[tuple[BenchTarget, BenchTarget]]) -> PairedResults:
+        results: list[BenchmarkResult] = []
+        samples_a: dict[str, Samples] = {}
+        for target_a, target_b in pairs:
+            job_b = pytest_job(target_b, self.settings, selection=self.selection, fake_clock=self.fake_clock)
+            assert job_b.pytest is not None
+            job_a = dataclasses.replace(
+                job_b, pytest=dataclasses.replace(job_b.pytest, code_paths=target_a.import_paths, side="a")
+            )
+            job_b = dataclasses.replace(job_b, pytest=dataclasses.replace(job_b.pytest, side="b"))
+            paired = run_pytest_paired(target_b, job_a, job_b, self.observer, seed=self.settings.seed)
+            results += paired.results
+            samples_a.update(paired.samples_a)
         return PairedResults(results, samples_a)
 
 
