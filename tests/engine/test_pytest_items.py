@@ -28,7 +28,7 @@ def test_ids_come_from_node_ids(nodeid: str, expected: BenchmarkId) -> None:
 
 def test_the_marker_keeps_pytest_benchmarks_meaning() -> None:
     layer = marker_layer({"max_time": 0.5, "min_rounds": 7, "max_rounds": 50, "warmup": True, "group": "g"}, "here")
-    assert layer == {"measurement_time": 0.5, "min_sample_size": 7, "sample_size": 50, "warm_up_time": 0.25}
+    assert layer == {"measurement_time": 0.5, "min_sample_size": 7, "sample_size": 50, "warm_up_time": 0.1}
     assert marker_layer({"warmup": False, "timer": object(), "min_time": 0.1, "disable_gc": True}, "here") == {
         "warm_up_time": DEFAULT_WARM_UP_S
     }

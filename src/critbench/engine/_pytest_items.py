@@ -32,9 +32,10 @@ DEFAULT_WARM_UP_S = 0.05
 """The warm-up of each worker process when pytest-benchmark's warm-up is off (its default): enough for the
 plan's estimate of one iteration, which is all pytest-benchmark's calibration gets too."""
 
-WARM_UP_SHARE = 0.5
-"""With warm-up on, the warm-up lasts this share of the measurement time (pytest-benchmark warms up for up
-to its whole ``max_time``)."""
+WARM_UP_SHARE = 0.2
+"""With warm-up on, the warm-up lasts this share of the measurement time, all processes together (each
+process still warms up for at least 0.1 s): pytest-benchmark warms up for up to ``max_time``, but mostly
+for far less (``--benchmark-warmup-iterations``)."""
 
 
 def benchmark_id(nodeid: str) -> BenchmarkId:

@@ -21,6 +21,7 @@ tree's.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.machinery
 import json
 import os
@@ -36,7 +37,7 @@ from critbench.engine import _protocol as protocol
 from critbench.engine._job import Job
 from critbench.engine._pytest_items import FIXTURE_NAME, MARKER_NAME, benchmark_id, marker_layer
 from critbench.engine._sampling import process_count, process_share
-from critbench.model import BenchmarkInfo, Failure, FailureKind, MemoryUsage, from_data
+from critbench.model import BenchmarkInfo, Failure, FailureKind, MemoryUsage, SamplingMode, from_data
 
 if TYPE_CHECKING:
     from critbench.engine._pytest_measure import MeasuringFixture
@@ -257,6 +258,9 @@ class WorkerSession:
         job = self.job
         settings = process_share(info.settings, job.process_index, extension=job.extension)
         assert settings is not None
+        if job.modes and full_id in job.modes:
+            # Every process samples the way the first one did, so their samples merge.
+            settings = dataclasses.replace(settings, sampling_mode=SamplingMode(job.modes[full_id]))
         clock = job.fake_clock
         marker = node.get_closest_marker(MARKER_NAME)
         options = dict(marker.kwargs) if marker is not None else {}

@@ -146,7 +146,7 @@ def add_options(parser: Any) -> None:
         const="on",
         default=None,
         type=_warmup,
-        help="A longer warm-up (half the measurement time) in every worker process: 'on', 'off' or 'auto' "
+        help="A longer warm-up (a fifth of the measurement time, at least 0.1 s a process): 'on', 'off' or 'auto' "
         "(on under PyPy). Without it each process warms up for 50 ms.",
     )
     add("--benchmark-warmup-iterations", metavar="NUM", type=int, default=None, help=NO_EFFECT)

@@ -21,6 +21,7 @@ from typing import Any
 
 from critbench.engine._pytest_items import DEFAULT_WARM_UP_S, options_layer
 from critbench.model import BenchmarkResult, Samples, Settings, SettingsLayer, Verdict, settings_layer
+from critbench.stats import MIN_PROCESSES
 
 PLUGIN_DEFAULTS: SettingsLayer = {
     "measurement_time": 1.0,
@@ -60,11 +61,19 @@ def flag_layer(option: Any) -> dict[str, Any]:
 
 
 def adaptive_processes(benchmarks: int, settings: Settings, startup_s: float) -> int:
-    """As many worker processes (1 to 10) as fit: each costs its start-up (``startup_s``) and a warm-up per
-    benchmark, and together they may add :data:`STARTUP_SHARE` of the suite's measurement time."""
-    room = STARTUP_SHARE * benchmarks * settings.measurement_time
-    per_process = startup_s + benchmarks * max(settings.warm_up_time, 0.0)
-    return max(1, min(MAX_PROCESSES, math.floor(room / per_process))) if per_process > 0 else MAX_PROCESSES
+    """How many worker processes: as many (up to 10) as fit in :data:`STARTUP_SHARE` of the suite's
+    measurement time, each costing its start-up (``startup_s``) and a warm-up per benchmark; but five, the
+    fewest a comparison can treat the process as its unit with, whenever five fit in the whole measurement
+    time (otherwise a comparison falls back to a test over samples, which one slow process can fool)."""
+    measuring = benchmarks * settings.measurement_time
+    warm_up = min(settings.warm_up_time, 0.1)  # a process's share, at the floor process_share gives it
+    per_process = startup_s + benchmarks * warm_up
+    if per_process <= 0:
+        return MAX_PROCESSES
+    fitting = math.floor(STARTUP_SHARE * measuring / per_process)
+    if fitting < MIN_PROCESSES <= math.floor(measuring / per_process):
+        fitting = MIN_PROCESSES
+    return max(1, min(MAX_PROCESSES, fitting))
 
 
 def plugin_settings(config_layer: SettingsLayer, option: Any, *, benchmarks: int, startup_s: float) -> Settings:
