@@ -17,7 +17,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 """Bytecode caches written and used, as in an installed environment (pip compiles them at install)."""
 
