@@ -69,10 +69,10 @@ def test_usage_errors_exit_2_with_the_message(make_workspace: Callable[..., Work
 
 
 def test_long_options_are_never_matched_by_prefix(make_workspace: Callable[..., Workspace]) -> None:
-    """``--measure`` must not be read as ``--measurement-time`` (nor ``--sample`` as ``--sample-size``)."""
+    """``--measurement`` must not be read as ``--measurement-time`` (nor ``--sample`` as ``--sample-size``)."""
     ws = make_workspace()
     ws.package("pkg", "pkg", {"t": TARGET})
-    for abbreviated in (["--measure", "2"], ["--sample", "20"], ["--", "--warm", "1"]):
+    for abbreviated in (["--measurement", "2"], ["--sample", "20"], ["--", "--warm", "1"]):
         status, _, err = _run("--workspace", str(ws.root), "run", *abbreviated)
         assert status == errors.EXIT_USAGE, abbreviated
         assert "unrecognized arguments" in err, abbreviated

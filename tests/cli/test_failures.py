@@ -100,10 +100,18 @@ def test_sigint_leaves_existing_baselines_intact_and_no_partial_one(make_workspa
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "NO_COLOR": "1"},
+        # A CI job or a background shell may start us with SIGINT ignored, which the child would inherit
+        # (and Python then installs no KeyboardInterrupt handler): give it the default disposition.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no threads yet
     )
-    time.sleep(3)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
+    try:
+        time.sleep(3)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:  # never leave it running (nor its pipes open) for a later test to trip over
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     assert process.returncode == 130
     assert "interrupted" in stderr
     after = {p.relative_to(ws.output_root): p.read_bytes() for p in ws.output_root.rglob("*") if p.is_file()}

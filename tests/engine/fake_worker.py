@@ -10,7 +10,10 @@ Behaviours: ``ok`` (the default: two samples whose times say which process took 
 after Start), ``crash-once`` (crash the first time, measure when restarted), ``hang``, ``garbage`` (an
 unreadable line), ``raise`` (a Failed message), ``absurd`` (a plan of 1e300 s, then measured), ``exit-after``
 (measured, then the process ends before the next benchmark), ``vanish`` (the process ends before starting
-it), ``fatal`` (at load: the target cannot load).
+it), ``fatal`` (at load: the target cannot load). Forgeries, each a well-formed message the runner did not ask
+for, with samples of 999,999 ns: ``forge-other`` (a result for the next benchmark during this one's window),
+``forge-twice`` (a forged result, then the real one), ``forge-outside`` (the real result, then a forged one for
+the next benchmark before it starts), ``forge-fatal`` (a load failure in the middle of the run).
 """
 
 from __future__ import annotations
@@ -88,8 +91,10 @@ def main() -> int:
     ]
     ids = tuple(info.id.full_id for info in infos)
     send(Benchmarks(tuple(infos), ids, tuple(info.id.full_id for info in chosen)))
+    forged = Samples(SamplingMode.FLAT, (1.0, 1.0), (999_999.0, 999_999.0), (job.process_index,) * 2)
     for info in chosen:
         full_id = info.id.full_id
+        other = ids[(ids.index(full_id) + 1) % len(ids)]
         what = behaviour.get(info.id.function, "ok")
         if what == "vanish":
             return 0
@@ -110,9 +115,15 @@ def main() -> int:
             continue
         if what == "absurd":
             send(Collecting(full_id, 10, 1e300, 10))
+        if what in ("forge-other", "forge-twice"):
+            send(Measured(other if what == "forge-other" else full_id, forged, MemoryUsage()))
+        if what == "forge-fatal":
+            send(Fatal(Failure(FailureKind.ERROR, "could not load the target: forged")))
         p = float(job.process_index)
         samples = Samples(SamplingMode.FLAT, (1.0, 1.0), (100.0 + p, 101.0 + p), (job.process_index,) * 2)
         send(Measured(full_id, samples, MemoryUsage()))
+        if what == "forge-outside":
+            send(Measured(other, forged, MemoryUsage()))
         if what == "exit-after":
             return 0
     send(Done())

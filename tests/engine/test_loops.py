@@ -14,7 +14,10 @@ from critbench.api._bencher import (
     IterRoutine,
     run_to_end,
 )
+from critbench.engine import _loops
+from critbench.engine._core import TimingBencher
 from critbench.engine._loops import (
+    BATCH_BYTES,
     CUSTOM_SLACK_NS,
     AsyncLoop,
     BatchedLoop,
@@ -26,6 +29,8 @@ from critbench.engine._loops import (
     calibrated_overhead,
     loop_for,
 )
+from critbench.model import BenchmarkId, Settings
+from tests.engine.test_misuse import Quiet
 
 
 class Counter:
@@ -115,3 +120,64 @@ def test_the_overhead_is_calibrated_once_per_method_and_not_for_custom_or_fake_l
     assert Empty.made == 2, "each loop names its empty twin, but only the first is timed"
     assert run_to_end(calibrated_overhead(CustomLoop(CustomRoutine(lambda n: 0.0)))) == 0.0
     assert run_to_end(calibrated_overhead(FakeLoop(IterRoutine(lambda: None), FakeTimer(1.0, "k")))) == 0.0
+
+
+class Alive:
+    """An input that counts how many of its kind exist at once."""
+
+    now = 0
+    most = 0
+
+    def __init__(self, payload: int = 0) -> None:
+        self.payload = bytearray(payload)
+        Alive.now += 1
+        Alive.most = max(Alive.most, Alive.now)
+
+    def __del__(self) -> None:
+        Alive.now -= 1
+
+    @classmethod
+    def reset(cls) -> None:
+        cls.now = cls.most = 0
+
+
+@pytest.fixture
+def most_inputs(monkeypatch: pytest.MonkeyPatch) -> int:
+    """A cap of 100 inputs a batch instead of thousands, so a test needs only thousands of iterations."""
+    monkeypatch.setattr(_loops, "MOST_BATCH_INPUTS", 100)
+    return 100
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_relative_batches_hold_at_most_a_few_thousand_inputs(size: str, most_inputs: int) -> None:
+    Alive.reset()
+    loop = BatchedLoop(BatchedRoutine(Alive, lambda item: item, size))  # type: ignore[arg-type]
+    run_to_end(loop.time(300_000 if size == "large" else 3000))  # Criterion's batches: 300 inputs
+    assert 0 < Alive.most <= most_inputs
+    assert Alive.now == 0
+
+
+def test_batches_of_big_inputs_hold_at_most_the_byte_budget() -> None:
+    Alive.reset()
+    loop = BatchedLoop(BatchedRoutine(lambda: Alive(2**20), lambda item: item, "small"))
+    run_to_end(loop.time(1000))  # Criterion's batch: 100 inputs of 1 MiB
+    assert Alive.most <= BATCH_BYTES // 2**20
+    assert Alive.now == 0
+
+
+def test_a_batch_size_given_as_a_number_is_kept(most_inputs: int) -> None:
+    Alive.reset()
+    loop = BatchedLoop(BatchedRoutine(Alive, lambda item: item, 1000))
+    run_to_end(loop.time(2000))
+    assert Alive.most == 1000
+
+
+def test_quick_mode_keeps_batches_small(most_inputs: int) -> None:
+    """--quick doubles a fast routine's iterations into the millions: a tenth of that per batch held 604 MB."""
+    Alive.reset()
+    settings = Settings(quick=True, measurement_time=0.01)
+    bencher = TimingBencher(BenchmarkId("g", "f"), settings, Quiet())
+    bencher.iter_batched(Alive, lambda item: item)
+    run = bencher.measured()
+    assert max(run.iters) > 10 * most_inputs, "large enough that Criterion's batches would be larger"
+    assert Alive.most <= most_inputs

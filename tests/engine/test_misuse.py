@@ -129,3 +129,20 @@ def test_iter_custom_returning_a_timestamp(driver: str) -> None:
 
     with pytest.raises(BencherMisuse, match="more time than the call can have taken"):
         DRIVERS[driver](stamped, False)
+
+
+@pytest.mark.parametrize("driver", ["run", "ab"])
+def test_a_routine_that_measures_no_time_fails_in_the_first_warm_up_steps(driver: str) -> None:
+    """Doubling would never end (0 + 0 never reaches the warm-up time); the routine runs a few thousand times."""
+    calls: list[int] = []
+
+    def routine(iters: int) -> float:
+        calls.append(iters)
+        return 0
+
+    def zero(b: Bencher) -> None:
+        b.iter_custom(routine)
+
+    with pytest.raises(BencherMisuse, match="measured 0 ns over its first 4,095 iterations"):
+        DRIVERS[driver](zero, False)
+    assert sum(calls) < 10_000

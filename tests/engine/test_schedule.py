@@ -198,3 +198,32 @@ def test_the_precision_extension_adds_processes_to_the_benchmarks_it_names(
     assert b.samples.process == (0, 0, 1, 1)
     assert asked == [["t/a", "t/b"], ["t/a", "t/b"]]
     assert observer.events[-4:] == ["start t/a 3/2", "finished t/a", "start t/a 4/2", "finished t/a"]
+
+
+FORGERIES = [
+    ("b", "forge-other", "a result for t/c while t/b was being measured"),
+    ("c", "forge-other", "a result for t/a while t/c was being measured"),
+    ("b", "forge-twice", "a result for t/b after it had one"),
+    ("b", "forge-outside", "a result for t/c, which was not started"),
+    ("b", "forge-fatal", "a load failure after the benchmarks were listed"),
+]
+
+
+@pytest.mark.parametrize(("forger", "behaviour", "reason"), FORGERIES)
+def test_a_message_the_runner_did_not_ask_for_fails_the_running_benchmark_and_no_other(
+    schedule: Callable[..., tuple[list[BenchmarkResult], Recorder]], forger: str, behaviour: str, reason: str
+) -> None:
+    """t/b forges a result for t/c, which has not run yet; t/c forges one for t/a, which has finished."""
+    results, observer = schedule(
+        {"a": {"processes": 2}, "b": {"processes": 2}, "c": {"processes": 2}}, {forger: behaviour}
+    )
+    by_id = _by_id(results)
+    failed = by_id[f"t/{forger}"].failure
+    assert failed is not None
+    assert failed.kind is FailureKind.PROTOCOL
+    assert failed.reason.startswith(f"its worker broke the protocol: {reason}"), failed.reason
+    for bid in {"t/a", "t/b", "t/c"} - {f"t/{forger}"}:
+        samples = by_id[bid].samples
+        assert samples is not None, bid
+        assert samples.times_ns == (100.0, 101.0, 101.0, 102.0), "measured by its own processes, nothing forged"
+    assert observer.finished.count(by_id[f"t/{forger}"]) == 1, "announced once, as failed"

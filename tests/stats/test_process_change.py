@@ -142,3 +142,26 @@ def test_history_noise_floor_ignores_steps_across_code_changes() -> None:
     assert history_noise_floor(typicals[:4], errors[:4], versions[:4]) is not None
     assert history_noise_floor(typicals[3:6], errors[3:6], versions[3:6]) is None  # one same-commit step
     assert history_noise_floor(typicals, errors, [str(i) for i in range(8)]) is None  # no repeated version
+
+
+def test_the_interval_excludes_zero_exactly_when_the_test_is_significant() -> None:
+    """One story: never "No change" beside an interval that excludes zero, never a regression over one that
+    includes it."""
+    rng = np.random.default_rng(11)
+    disagreements = 0
+    for trial in range(200):
+        shift = rng.normal(0.0, 0.06)
+        new = rng.lognormal(math.log(100) + shift, 0.05, 10)
+        base = rng.lognormal(math.log(100), 0.05, 10)
+        result = compare_processes(
+            new,
+            base,
+            nresamples=2000,
+            confidence_level=0.95,
+            significance_level=0.05,
+            noise_floor=0.03,
+            rng=make_rng(trial, "story"),
+        )
+        excludes_zero = result.change.mean.lower > 0 or result.change.mean.upper < 0
+        disagreements += excludes_zero != (result.change.p_value < 0.05)
+    assert disagreements == 0

@@ -10,6 +10,13 @@ from pathlib import Path
 import critbench.stats
 
 PUBLIC = {
+    "CACHE_EVENTS",
+    "analyze_counts",
+    "compare_counts",
+    "cycle_estimate",
+    "layout_spread",
+    "paired_spread",
+    "per_process_counts",
     "MAD_NORMAL_SCALE",
     "MIN_PROCESSES",
     "ProcessChange",

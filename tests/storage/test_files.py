@@ -105,3 +105,34 @@ def test_the_output_root_ignores_itself_in_git(tmp_path: Path) -> None:
     OutputLayout(root).gitignore.write_text("mine\n")
     ignore_in_git(root)
     assert OutputLayout(root).gitignore.read_text() == "mine\n", "a .gitignore the user wrote is kept"
+
+
+def test_a_signal_during_a_swap_lands_after_it_even_with_other_threads_running() -> None:
+    """A thread mask would let the kernel hand SIGINT to another thread, and Python would raise it mid-swap."""
+    import signal
+    import threading
+    import time
+
+    from critbench.storage._files import signals_deferred
+
+    def swap() -> None:
+        with signals_deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.2)
+            steps.append("first rename")
+            os.kill(os.getpid(), signal.SIGINT)
+            steps.append("second rename")
+        steps.append("not reached")
+
+    stop = threading.Event()
+    busy = threading.Thread(target=stop.wait)
+    busy.start()
+    steps: list[str] = []
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            swap()
+    finally:
+        stop.set()
+        busy.join()
+    assert steps == ["first rename", "second rename"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -18,8 +18,8 @@ from critbench.model import (
     BenchmarkInfo,
     SettingsLayer,
     Throughput,
-    parse_duration_ns,
     parse_size_bytes,
+    parse_target,
     settings_layer,
 )
 
@@ -66,6 +66,7 @@ class BenchSpec:
     target_ns: float | None
     memory_target_bytes: int | None
     throughput: ThroughputSpec
+    target_instructions: float | None = None
     group_settings: SettingsLayer = field(default_factory=dict)
     bench_settings: SettingsLayer = field(default_factory=dict)
     source: str = ""
@@ -87,6 +88,7 @@ class BenchSpec:
             description=self.description,
             target_ns=self.target_ns,
             memory_target_bytes=self.memory_target_bytes,
+            target_instructions=self.target_instructions,
             throughput=self._throughput_of(None if parameter is _NO_PARAMETER else parameter),
             source=self.source,
         )
@@ -154,17 +156,19 @@ def _record(
         raise ValueError(f"{where}: a name cannot contain '/'")
     code = getattr(function, "__code__", None)
     source = f"{code.co_filename}:{code.co_firstlineno}" if code is not None else ""
+    target_ns, target_instructions = (None, None) if target is None else parse_target(target)
     spec = BenchSpec(
         function=function,
         name=bench_name,
         group=group,
         description=inspect.cleandoc(function.__doc__ or ""),
         params=None if params is None else _param_items(params, where),
-        target_ns=None if target is None else parse_duration_ns(target),
+        target_ns=target_ns,
         memory_target_bytes=None if memory_target is None else parse_size_bytes(memory_target),
         throughput=throughput,
+        target_instructions=target_instructions,
         group_settings=group_settings,
-        bench_settings=settings_layer(settings, source=where),
+        bench_settings=settings_layer(settings, source=where, run_wide=False),
         source=source,
     )
     if _registry is not None:
@@ -216,7 +220,8 @@ class Group:
         one of its ``iter*`` methods. Its docstring is the benchmark's description.
 
         - ``name``: the function part of the id (default: the function's name).
-        - ``target``: an upper bound on the typical time, e.g. ``"10ms"`` (numbers are seconds).
+        - ``target``: an upper bound on the typical time, e.g. ``"10ms"`` (numbers are seconds), or on the
+          instructions per iteration when counted (``--measure instructions``), e.g. ``"2M instructions"``.
         - ``memory_target``: an upper bound on peak memory, e.g. ``"50MB"``.
         - ``params``: values (labelled by ``str(value)``) or a dict of ``label: value``; one benchmark each.
         - ``throughput``: a :class:`Throughput`, or a function of the parameter returning one.
@@ -255,7 +260,7 @@ def group(name: str, *, throughput: ThroughputSpec = None, **settings: Any) -> G
     """
     if not name or "/" in name or "\n" in name:
         raise ValueError(f"a group name must be non-empty, one line, without '/': {name!r}")
-    return Group(name, throughput, settings_layer(settings, source=f"group {name!r}"))
+    return Group(name, throughput, settings_layer(settings, source=f"group {name!r}", run_wide=False))
 
 
 def black_box(value: T) -> T:

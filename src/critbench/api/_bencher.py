@@ -25,6 +25,7 @@ from critbench.model import BenchmarkId
 
 I = TypeVar("I")  # noqa: E741 - the input of a batched routine, as Criterion names it
 T = TypeVar("T")
+R = TypeVar("R", bound="IterRoutine | BatchedRoutine[Any] | CustomRoutine | AsyncRoutine")
 
 BatchSize = Literal["small", "large", "per_iteration"] | int
 """How many inputs ``iter_batched`` prepares at once, untimed, before timing the routine over them.
@@ -168,6 +169,8 @@ class Bencher(abc.ABC):
     def __init__(self, benchmark_id: BenchmarkId) -> None:
         self._id = benchmark_id
         self._method: str | None = None
+        self._routine: Routine | None = None
+        """The description of the ``iter*`` call, once made: what an implementation measured through."""
         self._pending: Coroutine[Any, Any, None] | None = None
 
     @property
@@ -178,7 +181,7 @@ class Bencher(abc.ABC):
     def iter(self, routine: Callable[[], object]) -> None:
         """Time ``routine()`` called repeatedly in one loop (its return values are discarded)."""
         self._claim(IterRoutine.method)
-        run_to_end(self._measure(IterRoutine(routine)))
+        run_to_end(self._measure(self._described(IterRoutine(routine))))
 
     def iter_batched(
         self,
@@ -188,12 +191,12 @@ class Bencher(abc.ABC):
     ) -> None:
         """Time ``routine(input)`` on fresh inputs made by ``setup()``; setup and dropping outputs are untimed."""
         self._claim(BatchedRoutine.method)
-        run_to_end(self._measure(BatchedRoutine(setup, routine, batch_size)))
+        run_to_end(self._measure(self._described(BatchedRoutine(setup, routine, batch_size))))
 
     def iter_custom(self, routine: Callable[[int], float]) -> None:
         """Let ``routine(iters)`` time itself: it runs ``iters`` iterations and returns the nanoseconds taken."""
         self._claim(CustomRoutine.method)
-        run_to_end(self._measure(CustomRoutine(routine)))
+        run_to_end(self._measure(self._described(CustomRoutine(routine))))
 
     def iter_async(self, routine: Callable[[], Awaitable[object]]) -> Awaitable[None]:
         """Time ``await routine()``, every iteration of a sample inside one event loop.
@@ -205,7 +208,7 @@ class Bencher(abc.ABC):
         import asyncio
 
         self._claim(AsyncRoutine.method)
-        description = AsyncRoutine(routine)
+        description = self._described(AsyncRoutine(routine))
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -225,6 +228,10 @@ class Bencher(abc.ABC):
             raise BencherMisuse("iter_async() was called inside an async benchmark but never awaited")
         if self._method is None:
             raise BencherMisuse("the benchmark returned without calling an iter* method of its Bencher")
+
+    def _described(self, routine: R) -> R:
+        self._routine = routine
+        return routine
 
     def _claim(self, method: str) -> None:
         if self._method is not None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from critbench import __version__
 from critbench.cli._context import Context, measuring
+from critbench.cli._measure import check_counting
 from critbench.cli._options import AbOptions, RunOptions
 from critbench.cli._pipeline import Judged, gates, now, open_history, preflight, publish, warn, write_reports
 from critbench.cli._run import run_settings
@@ -68,6 +69,7 @@ def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announ
     suite = options.suite
     gate_set = gates(ctx, suite.display.fail_on)
     settings = run_settings(ctx, suite.settings)
+    check_counting(settings, ab=True)
     preflight(ctx, suite.display)
     repo = repository_root(ctx.workspace.root)
     relative = ctx.workspace.root.relative_to(repo)

@@ -95,6 +95,16 @@ def add_harness_options(parser: argparse.ArgumentParser, *, with_filter: bool) -
     parser.add_argument(
         "--quick", action="store_true", default=s, help="stop sampling as soon as two timings agree (one process)"
     )
+    parser.add_argument(
+        "--measure",
+        choices=["wall", "instructions"],
+        default=s,
+        help="what to measure: wall time (the default) or instructions per iteration, counted under valgrind "
+        "(docs/instructions.md)",
+    )
+    parser.add_argument(
+        "--layouts", type=_positive_int, metavar="N", default=s, help="--measure instructions: heap layouts (default 3)"
+    )
     parser.add_argument("--list", action="store_true", default=s, help="list benchmarks instead of running them")
     parser.add_argument("--format", choices=["pretty", "terse"], default=s, help="--list format")
     parser.add_argument("--bench", action="store_true", default=s, help=argparse.SUPPRESS)

@@ -142,14 +142,20 @@ def _write_runs(ctx: Context, runs: list[StoredRun], location: str) -> None:
 
 
 def _write_series(ctx: Context, benchmark_id: str, points: list[HistoryPoint], limit: int) -> None:
-    from critbench.report._format import change, time
+    from critbench.report._format import change, measured
 
     shown = points[-limit:]
     previous = points[-limit - 1] if len(points) > limit else None
     rows = []
     for point in shown:
         estimate = point.typical
-        before = previous.typical.point if previous is not None else 0.0
+        unit = point.unit
+
+        def time(value: float, unit: str = unit) -> str:
+            return measured(value, unit)
+
+        comparable = previous is not None and previous.unit == unit
+        before = previous.typical.point if previous is not None and comparable else 0.0
         moved = change(estimate.point / before - 1.0).strip() if before > 0 else ""
         rows.append(
             [
@@ -162,16 +168,19 @@ def _write_series(ctx: Context, benchmark_id: str, points: list[HistoryPoint], l
             ]
         )
         previous = point
-    typicals = [point.typical.point for point in shown]
+    unit = shown[-1].unit
+    typicals = [point.typical.point for point in shown if point.unit == unit]
+    what = "instructions per iteration" if unit == "instructions" else "typical time"
+    mixed = len(typicals) < len(shown)
     lines = [
-        f"{benchmark_id}: typical time in the last {len(shown)} run{'s' if len(shown) != 1 else ''} that measured it",
+        f"{benchmark_id}: {what} in the last {len(shown)} run{'s' if len(shown) != 1 else ''} that measured it",
         "",
         *_table(
             ["run", "started (UTC)", "commit", "typical [lower estimate upper]", "change", "baseline"], rows, (0, 4)
         ),
         "",
-        f"  {sparkline(typicals)}  min {time(min(typicals)).strip()}, max {time(max(typicals)).strip()}, "
-        f"latest {time(typicals[-1]).strip()}",
+        f"  {sparkline(typicals)}  min {measured(min(typicals), unit)}, max {measured(max(typicals), unit)}, "
+        f"latest {measured(typicals[-1], unit)}" + (" (runs measured like the latest)" if mixed else ""),
         *_dirty_note(any(point.git_dirty for point in shown)),
     ]
     ctx.stdout.write("\n".join(lines) + "\n")

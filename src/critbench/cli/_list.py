@@ -25,7 +25,7 @@ def _time(ns: float) -> str:
 
 def list_command(ctx: Context, options: ListOptions) -> int:
     from critbench.engine import list_target
-    from critbench.report._format import bytes_size
+    from critbench.report._format import bytes_size, instructions
 
     targets = select_targets(ctx.workspace, list(options.scope.packages), options.scope.target)
     settings = Settings().apply(ctx.workspace.config.settings)
@@ -58,6 +58,8 @@ def list_command(ctx: Context, options: ListOptions) -> int:
                 goals = []
                 if info.target_ns is not None:
                     goals.append(f"target < {_time(info.target_ns)}")
+                if info.target_instructions is not None:
+                    goals.append(f"target < {instructions(info.target_instructions)}")
                 if info.memory_target_bytes is not None:
                     goals.append(f"memory < {bytes_size(info.memory_target_bytes)}")
                 line = f"    {printable(info.id.full_id)}"

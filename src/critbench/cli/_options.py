@@ -147,6 +147,8 @@ _SETTING_FLAGS = (
     "seed",
     "processes",
     "precision",
+    "measure",
+    "layouts",
 )
 
 

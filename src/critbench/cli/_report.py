@@ -5,7 +5,6 @@ from __future__ import annotations
 from critbench.cli._context import Context, display_path
 from critbench.cli._options import ReportOptions
 from critbench.cli._pipeline import HISTORY_RUNS, open_history, warn
-from critbench.cli._run import stored_result
 from critbench.errors import UsageError
 from critbench.storage import LAST_RUN, PREVIOUS_RUN, BaselineStore, StoredBaseline, check_baseline_name
 
@@ -35,14 +34,12 @@ def report_command(ctx: Context, options: ReportOptions) -> int:
         raise UsageError(f"no run to report on in {display_path(ctx.output_root)}: run `critbench run` first")
     last = store.load(source)
     key, base = _compared_run(store, source, last)
-    base_samples = {k: item.samples for k, item in base.benchmarks.items()} if base is not None else None
     with open_history(ctx) as history:
         series = history.series(MARKDOWN_HISTORY_RUNS if options.markdown is not None else HISTORY_RUNS)
         # A baseline keeps what earlier runs saved; the report is of what this run measured.
-        chosen = [
-            item for bid, item in last.benchmarks.items() if last.run.measured is None or bid in last.run.measured
-        ]
-        evaluation = evaluate([stored_result(item) for item in chosen], base_samples, key, history.series())
+        chosen = last.results(measured_last_only=True)
+        base_samples = base.samples_for(chosen) if base is not None else None
+        evaluation = evaluate(chosen, base_samples, key, history.series())
         data = prepare_report(
             last.run,
             evaluation.results,

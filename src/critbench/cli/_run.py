@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from critbench import __version__
 from critbench.cli._context import Context, display_path, measuring
+from critbench.cli._measure import check_counting, pinned_iterations, reconcile, unit_of
 from critbench.cli._options import ListOptions, RunOptions
 from critbench.cli._pipeline import (
     BaselinePlan,
@@ -35,12 +36,14 @@ from critbench.model import (
     CautionKind,
     Diagnostics,
     Environment,
+    Measure,
     RunRecord,
     Settings,
     SettingsLayer,
+    measure_defaults,
     to_data,
 )
-from critbench.storage import LAST_RUN, BaselineStore, StoredBenchmark
+from critbench.storage import LAST_RUN, BaselineStore, StoredBenchmark, Tidied
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,16 @@ class _Measured:
 
 
 def run_settings(ctx: Context, layer: SettingsLayer) -> Settings:
-    """Defaults, then ``[tool.critbench]``, then the command line (group and benchmark settings go on top)."""
-    return Settings().apply(ctx.workspace.config.settings).apply(layer)
+    """Defaults (those of the run's measurement), then ``[tool.critbench]``, then the command line (group and
+    benchmark settings go on top)."""
+    config = ctx.workspace.config.settings
+    measure = layer.get("measure", config.get("measure", Measure.WALL))
+    return Settings().apply(measure_defaults(measure)).apply(config).apply(layer)
 
 
-def _measure(ctx: Context, options: RunOptions, settings: Settings, environment: Environment) -> _Measured:
+def _measure(
+    ctx: Context, options: RunOptions, settings: Settings, environment: Environment, pinned: dict[str, int] | None
+) -> _Measured:
     from critbench.compare import precision_check, precision_not_reached
     from critbench.engine import DiagnosticsProbe
 
@@ -81,6 +89,7 @@ def _measure(ctx: Context, options: RunOptions, settings: Settings, environment:
             targets,
             more=more if settings.precision is not None else None,
             max_extra_rounds=3 * settings.processes if settings.precision is not None else 0,
+            iterations=pinned,
         )
     if settings.precision is not None:
         checked, unmet = precision_check(results)
@@ -91,14 +100,8 @@ def _measure(ctx: Context, options: RunOptions, settings: Settings, environment:
 def _load(store: BaselineStore, name: str, options: RunOptions) -> _Measured:
     """``--load-baseline NAME``: its stored results (those FILTER selects) as this run's, and its environment."""
     loaded = store.load(name)
-    results = [stored_result(item) for item in loaded.benchmarks.values()]
-    results = [r for r in results if options.suite.scope.filter.matches(r.id.full_id)]
+    results = [r for r in loaded.results() if options.suite.scope.filter.matches(r.id.full_id)]
     return _Measured(now(), results, loaded.run.environment)
-
-
-def stored_result(item: StoredBenchmark) -> BenchmarkResult:
-    """A stored benchmark as a result to evaluate again (comparison and targets are recomputed)."""
-    return BenchmarkResult(info=item.info, samples=item.samples, analysis=item.analysis, memory=item.memory)
 
 
 def _check(options: RunOptions, plan: BaselinePlan) -> None:
@@ -141,6 +144,8 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
     store = BaselineStore(ctx.output_root)
     plan = baseline_plan(options.baselines, store)
     _check(options, plan)
+    settings = run_settings(ctx, options.suite.settings)
+    check_counting(settings, interleave=options.interleave)
     preflight(ctx, options.suite.display)
     if options.interleave:
         from critbench.cli._ab import interleave_baseline
@@ -149,10 +154,13 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
         return interleave_baseline(ctx, options, argv, plan.compare_with)
     display = options.suite.display
     gate_set = gates(ctx, display.fail_on)
-    settings = run_settings(ctx, options.suite.settings)
     environment = capture_environment(ctx.workspace.root, __version__)
     baseline = store.load(plan.compare_with) if plan.compare_with is not None else None
-    baseline_samples = {key: item.samples for key, item in baseline.benchmarks.items()} if baseline else None
+    unit = unit_of(store.load(plan.load)) if plan.load is not None else settings.measure.unit
+    plan, baseline, measure_note = reconcile(plan, baseline, unit)
+    pinned = (
+        pinned_iterations({item.info.id.full_id: item.samples for item in baseline.benchmarks}) if baseline else None
+    )
 
     with open_history(ctx) as history:
         runs: list[list[BenchmarkResult]] = []
@@ -160,9 +168,12 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
         for repetition in range(1, options.repeat + 1):
             if options.repeat > 1:
                 ctx.stderr.write(f"Run {repetition} of {options.repeat}\n")
-            measured = _load(store, plan.load, options) if plan.load else _measure(ctx, options, settings, environment)
+            measured = (
+                _load(store, plan.load, options) if plan.load else _measure(ctx, options, settings, environment, pinned)
+            )
             if not measured.results:
                 raise NothingMatched("no benchmarks matched")
+            baseline_samples = baseline.samples_for(measured.results) if baseline else None
             evaluation = evaluate(
                 measured.results, baseline_samples, plan.compare_with, history.series() if baseline else {}
             )
@@ -189,13 +200,16 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
                 if note is not None:
                     warn(ctx, display, [note])
 
-        cautions: list[Caution | None] = []
+        cautions: list[Caution | None] = [measure_note]
         if baseline is not None and plan.compare_with is not None:
             cautions.append(environment_caution(judged.record.environment, baseline.run.environment, plan.compare_with))
             if plan.strict:
-                cautions.append(missing_baseline_caution(judged.results, set(baseline.benchmarks), plan.compare_with))
+                cautions.append(
+                    missing_baseline_caution(judged.results, set(baseline_samples or ()), plan.compare_with)
+                )
             cautions.append(side_by_side_hint(judged.results, plan.compare_with, baseline.run.environment.git_commit))
-        stability = stability_table(typicals_by_benchmark(runs)) if options.repeat > 1 else None
+        units = {r.id.full_id: r.unit for r in judged.results}
+        stability = stability_table(typicals_by_benchmark(runs), units) if options.repeat > 1 else None
         try:
             saved_to = _save(ctx, store, plan, judged)
             report_path = None
@@ -226,11 +240,15 @@ def _save(ctx: Context, store: BaselineStore, plan: BaselinePlan, judged: Judged
     ]
     if not measured:
         return None
+    tidied = Tidied()
     if plan.save_last:
-        store.save(LAST_RUN, judged.record, measured)
-        ctx.journal.note(f"the results as the last run ({display_path(ctx.layout.baseline(LAST_RUN))})")
+        last = f"the results as the last run ({display_path(ctx.layout.baseline(LAST_RUN))})"
+        tidied = store.save(LAST_RUN, judged.record, measured, landed=lambda: ctx.journal.note(last))
     if plan.save_as is not None:
-        store.save(plan.save_as, judged.record, measured)
-        ctx.journal.note(f"baseline '{plan.save_as}'")
+        named = f"baseline '{plan.save_as}'"
+        tidied = tidied.plus(store.save(plan.save_as, judged.record, measured, landed=lambda: ctx.journal.note(named)))
+    if (message := tidied.message()) is not None:
+        ctx.stderr.write(message + "\n")
+    if plan.save_as is not None:
         return f"baseline '{plan.save_as}' in {display_path(ctx.layout.baseline(plan.save_as))}"
     return display_path(ctx.output_root) if plan.save_last else None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from critbench.cli._context import Context, display_path
+from critbench.cli._measure import mismatch, unit_of
 from critbench.cli._options import BaselinesOptions, CompareOptions
 from critbench.cli._pipeline import Judged, gates, publish, warn
-from critbench.cli._run import stored_result
 from critbench.errors import UsageError
 from critbench.model import RunRecord
 from critbench.storage import LAST_RUN, BaselineStore, check_baseline_name
@@ -21,12 +23,14 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
     gate_set = gates(ctx, options.display.fail_on)
     base = store.load(base_name)
     new = store.load(new_name)
-    results = [stored_result(item) for item in new.benchmarks.values()]
-    results = [r for r in results if options.filter.matches(r.id.full_id)]
+    if unit_of(base) != unit_of(new):
+        what = f"baseline '{new_name}'" if new_name != LAST_RUN else "the last run"
+        raise UsageError(mismatch(base_name, unit_of(base), unit_of(new), what=what))
+    results = [r for r in new.results() if options.filter.matches(r.id.full_id)]
     if not results:
         matching = " matching the filter" if options.filter.pattern is not None else ""
         raise UsageError(f"baseline '{new_name}' has no benchmarks{matching}")
-    base_samples = {k: v.samples for k, v in base.benchmarks.items()}
+    base_samples = base.samples_for(results)
     record = RunRecord(
         started_at=new.run.started_at,
         finished_at=new.run.finished_at,
@@ -43,19 +47,21 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
 
 
 def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
-    from critbench.report._format import printable, time
+    from critbench.report._format import measured, printable
 
     store = BaselineStore(ctx.output_root)
     action = options.action
     out = ctx.stdout
     if action == "list":
-        names = store.names()
-        if not names:
+        listed = store.listing()
+        if not listed:
             out.write(f"No saved baselines in {display_path(ctx.output_root)} (save one with --save-baseline NAME)\n")
             return 0
         out.write(f"Saved baselines in {display_path(ctx.output_root)}:\n")
-        for name in names:
-            stored = store.load(name)
+        for name, stored, problem in ((item.name, item.baseline, item.problem) for item in listed):
+            if stored is None:
+                out.write(f"  {name:<24} cannot be read: {problem}\n")
+                continue
             env = stored.run.environment
             commit = (env.git_commit or "")[:10] + (" (dirty)" if env.git_dirty else "")
             out.write(
@@ -66,8 +72,10 @@ def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
     assert options.name is not None
     name = check_baseline_name(options.name)
     if action == "delete":
-        store.delete(name)
+        tidied = store.delete(name)
         out.write(f"Deleted baseline '{name}'\n")
+        if (message := tidied.message()) is not None:
+            ctx.stderr.write(message + "\n")
         return 0
     stored = store.load(name)
     run = stored.run
@@ -76,7 +84,14 @@ def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
     out.write(f"  Python {env.python} on {env.platform} ({env.machine}), {env.cpu_model}, {env.cpu_count} CPUs\n")
     if env.git_commit:
         out.write(f"  git {env.git_commit[:12]} on {env.git_branch}{' (dirty)' if env.git_dirty else ''}\n")
-    for full_id, item in sorted(stored.benchmarks.items()):
+    unit = unit_of(stored)
+    out.write(f"  measured: {'instructions per iteration' if unit == 'instructions' else 'wall time'}\n")
+    ids = Counter(item.info.id.full_id for item in stored.benchmarks)
+    for item in stored.benchmarks:
+        full_id = item.info.id.full_id
+        label = f"{full_id} ({item.info.package})" if ids[full_id] > 1 else full_id
         typical = item.analysis.estimates.typical
-        out.write(f"  {printable(full_id):<48} {time(typical.point)}  [{time(typical.lower)} {time(typical.upper)}]\n")
+        unit = item.samples.unit
+        point, lower, upper = (measured(value, unit) for value in (typical.point, typical.lower, typical.upper))
+        out.write(f"  {printable(label):<48} {point:>14}  [{lower} {upper}]\n")
     return 0

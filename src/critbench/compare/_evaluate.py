@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from critbench import stats
+from critbench.compare._counts import count_test, count_warnings, unjudged_target
 from critbench.compare._stability import with_sample_warnings
 from critbench.compare._verdict import assess_target, judge
 from critbench.model import (
@@ -45,7 +46,9 @@ MAX_NOISE_FLOOR = 0.25
 
 def analyze(samples: Samples, nresamples: int, confidence_level: float, seed: int, key: str) -> SampleAnalysis:
     """Criterion's analysis of one benchmark's samples, net of the harness overhead, seeded by (seed, key)
-    so a re-analysis prints the same numbers."""
+    so a re-analysis prints the same numbers; counted samples get theirs (``stats.analyze_counts``)."""
+    if samples.counted:
+        return stats.analyze_counts(samples, confidence_level)
     return stats.analyze_samples(
         np.asarray(samples.iters, dtype=float),
         np.asarray(samples.net_times_ns, dtype=float),
@@ -110,6 +113,17 @@ def _paired_test(new: Samples, base: Samples, settings: Settings, key: str) -> _
 
 
 def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str) -> _Test:
+    if new.counted or base.counted:
+        counted, threshold = count_test(new, base, settings, noise_floor, key)
+        return _Test(
+            counted.change,
+            ComparisonUnit.COUNT,
+            counted.min_detectable_change,
+            threshold,
+            counted.distribution,
+            counted.standard_error,
+            counted.degrees_of_freedom,
+        )
     rng = stats.make_rng(settings.seed, "change:" + key)
     if min(len(new.iters), len(base.iters)) < stats.MIN_SAMPLES_TO_TEST:
         coarse = stats.compare_runs(
@@ -166,18 +180,28 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
     return _Test(change, ComparisonUnit.SAMPLE, detectable, threshold, by_sample.distribution, total_se)
 
 
-def noise_floors(history: Mapping[str, Sequence[HistoryPoint]], defaults: Mapping[str, float]) -> dict[str, float]:
+def noise_floors(
+    history: Mapping[str, Sequence[HistoryPoint]],
+    defaults: Mapping[str, float],
+    units: Mapping[str, str] | None = None,
+) -> dict[str, float]:
     """τ per benchmark: its setting, or the drift its stored runs of unchanged code show when that is larger.
 
     Only runs of a committed, clean checkout count, and only steps between consecutive runs of the same
-    commit: they measured the same code, so what moved between them is the machine.
+    commit: they measured the same code, so what moved between them is the machine. Only runs in the
+    benchmark's unit (``units``, default ``"ns"``) count: a history may hold times and instruction counts.
     """
     floors = dict(defaults)
     for key, default in defaults.items():
+        unit = (units or {}).get(key, "ns")
         points = [
             p
             for p in history.get(key, ())
-            if p.typical.point > 0 and p.typical.upper > p.typical.lower and p.git_commit and p.git_dirty is False
+            if p.unit == unit
+            and p.typical.point > 0
+            and p.typical.upper > p.typical.lower
+            and p.git_commit
+            and p.git_dirty is False
         ]
         if len(points) < 4:
             continue
@@ -205,7 +229,11 @@ def evaluate(
     the test is on the pairs, with no noise floor, since both sides saw the same moments of the machine.
     """
     measured = [r for r in results if r.failure is None and r.samples is not None]
-    floors = noise_floors(history or {}, {r.id.full_id: r.info.settings.noise_floor for r in measured})
+    floors = noise_floors(
+        history or {},
+        {r.id.full_id: r.info.settings.noise_floor for r in measured},
+        {r.id.full_id: r.unit for r in measured},
+    )
     tests: dict[str, _Test] = {}
     broken: dict[str, str] = {}
     for result in measured:
@@ -213,7 +241,7 @@ def evaluate(
         base_samples = baseline.get(key) if baseline is not None else None
         if base_samples is not None and baseline_name is not None and result.samples is not None:
             try:
-                if paired:
+                if paired and not result.samples.counted:
                     floors[key] = 0.0
                     tests[key] = _paired_test(result.samples, base_samples, result.info.settings, key)
                 else:
@@ -256,7 +284,15 @@ def evaluate(
                 unit=test.unit,
                 noise_floor=floors[key],
             )
-        evaluated.append(with_sample_warnings(_with_targets(result, analysis, comparison)))
+        judged = _with_targets(result, analysis, comparison)
+        if judged.unit == "instructions":
+            judged = dataclasses.replace(judged, warnings=(*judged.warnings, *count_warnings(judged)))
+        else:
+            judged = with_sample_warnings(judged)
+        note = unjudged_target(judged)
+        if note is not None and note not in judged.warnings:
+            judged = dataclasses.replace(judged, warnings=(*judged.warnings, note))
+        evaluated.append(judged)
     draws = {key: test.draws for key, test in tests.items() if key not in broken}
     return Evaluation(evaluated, draws)
 
@@ -298,9 +334,13 @@ def _adjusted_p_values(tests: Mapping[str, _Test], settings: Mapping[str, Settin
 
 
 def _with_targets(result: BenchmarkResult, analysis: SampleAnalysis, comparison: Comparison | None) -> BenchmarkResult:
+    """The targets the measurement can judge: a time target for times, an instructions target for counts."""
     time_target = None
-    if result.info.target_ns is not None:
-        time_target = assess_target("time", result.info.target_ns, analysis.estimates.typical.point)
+    typical = analysis.estimates.typical.point
+    if result.unit == "ns" and result.info.target_ns is not None:
+        time_target = assess_target("time", result.info.target_ns, typical)
+    elif result.unit == "instructions" and result.info.target_instructions is not None:
+        time_target = assess_target("instructions", result.info.target_instructions, typical)
     memory_target = None
     peak_rss = result.memory.peak_rss_bytes if result.memory is not None else None
     if result.info.memory_target_bytes is not None and peak_rss is not None:

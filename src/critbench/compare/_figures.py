@@ -141,6 +141,8 @@ def benchmark_figures(
     samples, analysis = result.samples, result.analysis
     if samples is None or analysis is None or result.failure is not None:
         return None
+    if samples.counted:
+        return _count_figures(result, samples, baseline, change_draws, points=points, change_resamples=change_resamples)
     per_iteration = np.asarray(samples.net_per_iteration_ns, dtype=np.float64)
     iters = np.asarray(samples.iters, dtype=np.float64)
     linear = samples.mode is SamplingMode.LINEAR and analysis.estimates.slope is not None
@@ -158,13 +160,44 @@ def benchmark_figures(
     )
 
 
+def _count_figures(
+    result: BenchmarkResult,
+    samples: Samples,
+    baseline: Samples | None,
+    change_draws: FloatArray | None,
+    *,
+    points: int,
+    change_resamples: int,
+) -> BenchmarkFigures:
+    """Counted samples: one point per heap layout (its net count per iteration), and the change's model draws."""
+    counts, _ = stats.per_process_counts(samples)
+    base = stats.per_process_counts(baseline)[0] if baseline is not None and baseline.counted else None
+    n = float(min(samples.iters))
+    empty = Curve((), ())
+    return BenchmarkFigures(
+        per_iteration_ns=tuple(counts.tolist()),
+        density=_density(counts, points),
+        points=SamplePoints(clean=_curve(counts, np.full(counts.size, n)), mild=empty, severe=empty),
+        baseline_density=None if base is None else _density(base, points),
+        baseline_mean_ns=None if base is None else float(np.mean(base)),
+        change=_change(result, change_draws, points, change_resamples),
+    )
+
+
 def history_stability(
     history: Mapping[str, Sequence[HistoryPoint]], ids: Sequence[str] | None = None
 ) -> tuple[Stability, ...]:
     """The seed's stability table over the stored runs: :func:`stability_table` of each benchmark's typical
     times in ``history``. ``ids`` picks and orders the benchmarks (default: every one in ``history``)."""
     chosen = ids if ids is not None else list(history)
-    return stability_table({key: [point.typical.point for point in history.get(key, ())] for key in chosen})
+    units = {key: points[-1].unit for key in chosen if (points := history.get(key, ()))}
+    return stability_table({key: _typicals(history.get(key, ())) for key in chosen}, units)
+
+
+def _typicals(points: Sequence[HistoryPoint]) -> list[float]:
+    """The typical figures of the runs measured like the last one (times or instruction counts, not both)."""
+    unit = points[-1].unit if points else "ns"
+    return [point.typical.point for point in points if point.unit == unit]
 
 
 def prepare_report(

@@ -185,9 +185,12 @@ def typicals_by_benchmark(runs: Sequence[Sequence[BenchmarkResult]]) -> dict[str
     return typicals
 
 
-def stability_table(typicals: Mapping[str, Sequence[float]]) -> tuple[Stability, ...]:
+def stability_table(
+    typicals: Mapping[str, Sequence[float]], units: Mapping[str, str] | None = None
+) -> tuple[Stability, ...]:
     """The seed's stability table: per benchmark, its typical times across runs, their mean, the ``n - 1``
-    standard deviation and the coefficient of variation (std dev / mean); both None with a single run."""
+    standard deviation and the coefficient of variation (std dev / mean); both None with a single run.
+    ``units`` says what each benchmark's figures are in (default ``"ns"``)."""
     rows = []
     for benchmark, values in typicals.items():
         if not values:
@@ -195,7 +198,8 @@ def stability_table(typicals: Mapping[str, Sequence[float]]) -> tuple[Stability,
         mean = statistics.fmean(values)
         std_dev = statistics.stdev(values) if len(values) > 1 else None
         cv = std_dev / mean if std_dev is not None and mean > 0 else None
-        rows.append(Stability(benchmark, tuple(float(v) for v in values), mean, std_dev, cv))
+        unit = (units or {}).get(benchmark, "ns")
+        rows.append(Stability(benchmark, tuple(float(v) for v in values), mean, std_dev, cv, unit))
     return tuple(rows)
 
 

@@ -1,5 +1,6 @@
 """Plans runs, spawns worker processes, talks to them over a versioned protocol, enforces timeouts."""
 
+from critbench.engine._callgrind import valgrind_problem
 from critbench.engine._diagnostics import DiagnosticsProbe
 from critbench.engine._environment import capture_environment
 from critbench.engine._observer import RunObserver, SilentObserver
@@ -35,4 +36,5 @@ __all__ = [
     "repository_root",
     "resolve_commit",
     "uncommitted_files",
+    "valgrind_problem",
 ]

@@ -18,7 +18,7 @@ import math
 from collections.abc import Awaitable, Callable, Generator
 from typing import Protocol, TypeVar
 
-from critbench.api._bencher import Bencher, BencherMisuse, Routine
+from critbench.api._bencher import Bencher, BencherMisuse, Routine, run_to_end
 from critbench.engine import _sampling
 from critbench.engine._loops import FakeLoop, FakeTimer, Loop, calibrated_overhead, loop_for
 from critbench.engine._measurement import WALL_TIME, Measurement
@@ -68,12 +68,12 @@ async def drive(sampler: Generator[Request, Reply, Result], answer: Callable[[Re
             return stop.value  # type: ignore[no-any-return]
 
 
-def _sampler(settings: Settings, progress: Progress) -> _sampling.Sampler:
+def _sampler(settings: Settings, progress: Progress, whole: Settings | None) -> _sampling.Sampler:
     if settings.quick:
         return (yield from _sampling.quick(settings))
     progress.warming_up(settings.warm_up_time)
     warm_iters, warm_ns = yield from _sampling.warm_up(settings)
-    plan = _sampling.plan_samples(settings, warm_ns / warm_iters)
+    plan = _sampling.plan_samples(settings, warm_ns / warm_iters, whole)
     if plan.warning:
         progress.warning(plan.warning)
     progress.collecting(len(plan.iters), plan.expected_ns, sum(plan.iters))
@@ -81,10 +81,13 @@ def _sampler(settings: Settings, progress: Progress) -> _sampling.Sampler:
     return SampledRun(plan.mode, plan.iters, times, warm_iters, warm_ns, plan.warning)
 
 
-async def measure(loop: Loop, settings: Settings, progress: Progress) -> SampledRun:
-    """Calibrate, warm up, plan and take the samples, then measure one iteration's memory."""
+async def measure(loop: Loop, settings: Settings, progress: Progress, whole: Settings | None = None) -> SampledRun:
+    """Calibrate, warm up, plan and take the samples, then measure one iteration's memory.
+
+    ``settings`` are this process's share of the benchmark's ``whole`` settings (the same, by default).
+    """
     overhead_ns = await calibrated_overhead(loop)
-    run = await drive(_sampler(settings, progress), timer_of(loop))
+    run = await drive(_sampler(settings, progress, whole), timer_of(loop))
     return dataclasses.replace(
         run,
         overhead_ns=overhead_ns,
@@ -93,8 +96,17 @@ async def measure(loop: Loop, settings: Settings, progress: Progress) -> Sampled
     )
 
 
+def overhead_of(bencher: Bencher, fake: FakeTimer | None) -> float:
+    """The calibrated cost per iteration of the loop ``bencher``'s ``iter*`` call was measured through (0 for
+    the fake clock, iter_custom, or a Bencher that measured nothing). Calibrated once per process and timing
+    method, as :func:`measure` does; the empty routines never wait, so no event loop is needed."""
+    routine = bencher._routine
+    return 0.0 if routine is None else run_to_end(calibrated_overhead(loop_of(routine, fake)))
+
+
 class TimingBencher(Bencher):
-    """The Bencher of ``critbench run``: its ``iter*`` call measures the routine by :func:`measure`."""
+    """The Bencher of ``critbench run``: its ``iter*`` call measures the routine by :func:`measure`, with this
+    process's share of the benchmark's settings (``whole``: the settings before they were shared out)."""
 
     def __init__(
         self,
@@ -103,9 +115,12 @@ class TimingBencher(Bencher):
         progress: Progress,
         fake: FakeTimer | None = None,
         measurement: Measurement = WALL_TIME,
+        *,
+        whole: Settings | None = None,
     ) -> None:
         super().__init__(benchmark_id)
         self._settings = settings
+        self._whole = whole
         self._progress = progress
         self._fake = fake
         self._measurement = measurement
@@ -113,7 +128,7 @@ class TimingBencher(Bencher):
 
     async def _measure(self, routine: Routine) -> None:
         loop = loop_of(routine, self._fake, self._measurement)
-        self._result = await measure(loop, self._settings, self._progress)
+        self._result = await measure(loop, self._settings, self._progress, self._whole)
 
     def measured(self) -> SampledRun:
         """The measurement, once the benchmark function returned; BencherMisuse if there is none."""

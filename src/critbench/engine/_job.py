@@ -64,3 +64,5 @@ class Job:
     """Tests: replaces the clock in the worker with a deterministic one (``critbench --fake-clock``)."""
     pytest: PytestJob | None = None
     """Set when the target is a pytest suite: what the pytest worker collects and measures."""
+    iterations: dict[str, int] | None = None
+    """Instructions only: N per benchmark id, the baseline's, so both sides count the same intervals."""

@@ -16,6 +16,7 @@ import abc
 import math
 import random
 import statistics
+import sys
 import tracemalloc
 import zlib
 from collections.abc import Awaitable, Callable
@@ -114,23 +115,53 @@ class IterLoop(Loop):
         return tuple(self.fastest_ns[-samples:])
 
 
+MOST_BATCH_INPUTS = 4096
+"""The most inputs a ``"small"`` or ``"large"`` batch holds, however many iterations a sample runs."""
+BATCH_BYTES = 64 * 2**20
+"""What a ``"small"`` or ``"large"`` batch's inputs may hold in memory together (64 MiB), as measured on one."""
+
+
 class BatchedLoop(Loop):
     """``iter_batched``: inputs made untimed in batches, the routine timed over each batch, outputs dropped
-    outside the timed region."""
+    outside the timed region.
+
+    Criterion's ``"small"`` and ``"large"`` batches are a share of a sample's iterations (a tenth, a
+    thousandth), which grows without bound: ``--quick`` doubles a fast routine's iterations into the millions,
+    and one worker held 604 MB of inputs at once. Those batches are capped at :data:`MOST_BATCH_INPUTS`
+    inputs and at :data:`BATCH_BYTES` of them, one input's size measured under ``tracemalloc`` before the
+    first batch (that input is used, not thrown away). A batch size given as a number is the author's to
+    choose and is kept.
+    """
 
     def __init__(self, routine: BatchedRoutine[Any], measurement: Measurement = WALL_TIME) -> None:
         self._batched = routine
         self._measurement = measurement
         self.key = f"iter_batched:{routine.batch_size}"
+        self._most: int | None = None
+        self._made: list[Any] = []
+        """Inputs made before the batch that uses them (the one measured for its size)."""
+
+    def most_inputs(self) -> int:
+        """How many inputs a batch may hold: Criterion's share of a sample, within the caps for the relative
+        sizes (measuring one input's size the first time)."""
+        if self._batched.batch_size not in ("small", "large"):
+            return sys.maxsize
+        if self._most is None:
+            made, size = retained_bytes(self._batched.setup)
+            self._made.append(made)
+            self._most = max(1, min(MOST_BATCH_INPUTS, BATCH_BYTES // max(size, 1)))
+        return self._most
 
     async def time(self, iters: int) -> float:
         setup, routine = self._batched.setup, self._batched.routine
         start, end = self._measurement.start, self._measurement.end
-        size = self._batched.inputs_per_batch(iters)
+        size = min(self._batched.inputs_per_batch(iters), self.most_inputs())
         elapsed: float = 0
         remaining = iters
         while remaining > 0:
-            inputs = [setup() for _ in range(min(size, remaining))]
+            count = min(size, remaining)
+            inputs, self._made = self._made[:count], self._made[count:]
+            inputs += [setup() for _ in range(count - len(inputs))]
             started = start()
             outputs = list(map(routine, inputs))
             elapsed += end(started)
@@ -330,6 +361,20 @@ class _PeakTrace:
     @property
     def smallest(self) -> int:
         return min(self._peaks)
+
+
+def retained_bytes(make: Callable[[], object]) -> tuple[object, int]:
+    """What ``make()`` returns, and the memory tracemalloc sees it hold once made."""
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        made = make()
+        return made, max(0, tracemalloc.get_traced_memory()[0] - before)
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
 
 
 def traced_peak_bytes(one_iteration: Callable[[], object]) -> int:

@@ -17,6 +17,10 @@ Worker → runner messages, in order:
 - :class:`Failed`: the benchmark raised (the worker goes on with the next).
 - :class:`Fatal`: the target could not be loaded; nothing else follows.
 - :class:`Done`: every selected benchmark was attempted.
+
+The runner takes them only in that order (``_conversation``): a result for the benchmark it saw start, once.
+Benchmark code shares the worker's process, so a well-formed message out of turn can only be a forgery or an
+accident of that code, and is a :class:`ProtocolViolation` failing the benchmark that was running.
 """
 
 from __future__ import annotations
@@ -117,6 +121,11 @@ _TAGS = {cls: tag for tag, cls in MESSAGE_TYPES.items()}
 
 class ProtocolError(Exception):
     """A worker sent something that is not a message of this protocol version."""
+
+
+class ProtocolViolation(ProtocolError):
+    """A worker sent a well-formed message the runner did not ask for: a result for a benchmark other than the
+    one it started, a second result, a result outside a Start ... result window."""
 
 
 def encode(message: Message) -> bytes:

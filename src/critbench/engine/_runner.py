@@ -8,7 +8,7 @@ all of it; an ab job only carries the other revision (:class:`~critbench.engine.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +16,14 @@ from critbench.engine._job import Job, PairedTarget
 from critbench.engine._observer import RunObserver, SilentObserver
 from critbench.engine._pytest_runner import pytest_job, run_pytest_paired, spawn_for
 from critbench.engine._schedule import TargetRun, run_targets
+from critbench.engine._worker_process import Spawn, WorkerProcess
 from critbench.model import (
     BenchmarkInfo,
     BenchmarkResult,
     BenchTarget,
     Failure,
     FakeClock,
+    Measure,
     Samples,
     Selection,
     Settings,
@@ -84,20 +86,39 @@ class SuiteRunner:
     def _job(self, target: BenchTarget) -> Job:
         return _job(target, self.settings, self.selection, False, self.fake_clock)
 
+    def _spawn(self, target: BenchTarget) -> Spawn:
+        """Timing workers (pytest's for a pytest suite), or counting ones under valgrind when the run measures
+        instructions."""
+        if target.is_pytest:
+            return spawn_for(target)
+        if self.settings.measure is Measure.INSTRUCTIONS:
+            from critbench.engine._counting_runner import CountingWorkerProcess
+
+            return CountingWorkerProcess
+        return WorkerProcess
+
     def run(
         self,
         targets: list[BenchTarget],
         *,
         more: Callable[[list[BenchmarkResult]], set[str]] | None = None,
         max_extra_rounds: int = 0,
+        iterations: Mapping[str, int] | None = None,
     ) -> list[BenchmarkResult]:
         """Measure the selected benchmarks of every target; every one comes back, measured or failed.
 
         A benchmark's samples come from several worker processes (``settings.processes``), interleaved across
         the suite. ``more`` names benchmarks that want another process (``--precision``), up to
-        ``max_extra_rounds`` times.
+        ``max_extra_rounds`` times. ``iterations`` (instructions only) is the N each benchmark is counted
+        with, from the baseline, so both sides count the same intervals.
         """
-        runs = [TargetRun(target, self._job(target), self.observer, spawn_for(target)) for target in targets]
+        pinned = dict(iterations) if iterations else None
+        runs = [
+            TargetRun(
+                target, dataclasses.replace(self._job(target), iterations=pinned), self.observer, self._spawn(target)
+            )
+            for target in targets
+        ]
         return run_targets(runs, self.observer, more=more, max_extra_rounds=max_extra_rounds)
 
     def run_paired(

@@ -16,10 +16,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from critbench.engine._conversation import Conversation
 from critbench.engine._job import Job
 from critbench.engine._observer import RunObserver
 from critbench.engine._sampling import process_count
-from critbench.engine._worker_process import Conversation, Spawn, WorkerProcess
+from critbench.engine._worker_process import Spawn, WorkerProcess
 from critbench.model import BenchmarkId, BenchmarkInfo, BenchmarkResult, BenchTarget, Failure, FailureKind, Samples
 
 

@@ -12,11 +12,11 @@ import contextlib
 import random
 import re
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from critbench.api import BenchInstance, collecting
-from critbench.engine._core import Progress, TimingBencher
+from critbench.api import Bencher, BenchInstance, collecting
+from critbench.engine._core import Progress, TimingBencher, overhead_of
 from critbench.engine._job import Job
 from critbench.engine._loading import import_file
 from critbench.engine._loops import FakeTimer
@@ -26,6 +26,9 @@ from critbench.model import BenchmarkInfo, MemoryUsage, Samples, SamplingMode
 
 
 def error_reason(exc: BaseException) -> str:
+    """What benchmark code raised, in one line: ``raised ValueError: bad input``, ``called sys.exit(0)``."""
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({'' if exc.code is None else repr(exc.code)})"
     text = str(exc).strip().splitlines()
     return f"raised {type(exc).__name__}" + (f": {text[0]}" if text else "")
 
@@ -46,6 +49,8 @@ class Suite(abc.ABC):
     def __init__(self, instances: list[BenchInstance], job: Job) -> None:
         self.instances = {instance.id.full_id: instance for instance in instances}
         self.infos = [_describe(instance, job) for instance in instances]
+        self.whole_settings = {info.id.full_id: info.settings for info in self.infos}
+        """Each benchmark's settings before they are shared out over its processes."""
 
     def comparable(self, full_id: str) -> bool:
         """Whether the benchmark can be measured at all (under ab: whether both revisions declare it)."""
@@ -76,7 +81,7 @@ class PlainSuite(Suite):
         instance = self.instances[full_id]
         clock = job.fake_clock
         fake = FakeTimer.of(clock, full_id, job.process_index) if clock is not None else None
-        bencher = TimingBencher(info.id, info.settings, progress, fake)
+        bencher = TimingBencher(info.id, info.settings, progress, fake, whole=self.whole_settings[full_id])
         _peak_rss_reset()
         instance.call(bencher)
         run = bencher.measured()
@@ -132,16 +137,42 @@ class PairedSuite(Suite):
         def fake(side: str) -> FakeTimer | None:
             return FakeTimer.of(clock, full_id, job.process_index, side=side) if clock is not None else None
 
-        side_a = PairSide(self.revision_a, self.instances_a[full_id], fake("a"))
-        side_b = PairSide(self.revision_b, self.instances[full_id], fake("b"))
+        instance_a, instance_b = _Watched.of(self.instances_a[full_id]), _Watched.of(self.instances[full_id])
+        side_a = PairSide(self.revision_a, instance_a, fake("a"))
+        side_b = PairSide(self.revision_b, instance_b, fake("b"))
         run = measure_pair(side_a, side_b, info.settings, rng=self.rng, progress=progress)
         iters = tuple(float(n) for n in run.iters)
         process = (job.process_index,) * len(iters)
+        ran_first_b = tuple(not first for first in run.a_first)
         samples_b = Samples(
-            SamplingMode.FLAT, iters, run.times_b, process, ran_first=tuple(not first for first in run.a_first)
+            SamplingMode.FLAT, iters, run.times_b, process, instance_b.overhead_ns(fake("b")), ran_first=ran_first_b
         )
-        samples_a = Samples(SamplingMode.FLAT, iters, run.times_a, process, ran_first=run.a_first)
+        samples_a = Samples(
+            SamplingMode.FLAT, iters, run.times_a, process, instance_a.overhead_ns(fake("a")), ran_first=run.a_first
+        )
         return Measured(full_id, samples_b, samples_a=samples_a)
+
+
+@dataclass(frozen=True)
+class _Watched(BenchInstance):
+    """One side's benchmark under ab, keeping the Bencher it is called with: the paired coordinator times
+    each side through the same loops as a run, and the loop a side measured through tells which calibrated
+    overhead its samples carry, so the analysis nets it out of ab's samples as it does out of a run's."""
+
+    benchers: list[Bencher] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, instance: BenchInstance) -> _Watched:
+        return cls(instance.spec, instance.info, instance.parameter)
+
+    def call(self, bencher: Bencher) -> None:
+        self.benchers.append(bencher)
+        super().call(bencher)
+
+    def overhead_ns(self, fake: FakeTimer | None) -> float:
+        """The harness's cost per iteration of the loop this side was measured through (calibrated now, once
+        per process and timing method, after the pairs: never during them)."""
+        return overhead_of(self.benchers[-1], fake) if self.benchers else 0.0
 
 
 def load_suite(job: Job) -> Suite:

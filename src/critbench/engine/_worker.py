@@ -12,8 +12,12 @@ the selection and the reporting of each benchmark are the same for both.
 from __future__ import annotations
 
 import argparse
+import faulthandler
+import fcntl
 import json
 import os
+import resource
+import secrets
 import sys
 import traceback
 from dataclasses import replace
@@ -24,12 +28,41 @@ from critbench.engine._sampling import process_count, process_share
 from critbench.engine._suites import Suite, error_reason, load_suite
 from critbench.model import BenchmarkInfo, Failure, FailureKind, SamplingMode, from_data
 
+HIDING_PLACES = 4096
+"""The pipe moves to a descriptor drawn from the upper half of the first 4,096 (or of the soft limit, if lower):
+far from the low numbers a benchmark's own files get or a loop over ``range(3, 10)`` reaches, and not so high
+that the kernel grows every worker's descriptor table to the limit (a million, in some containers)."""
+
+
+def hidden_descriptor(fd: int) -> int:
+    """``fd`` moved to a descriptor chosen at random from a high range, closed on exec; the original is closed.
+
+    Benchmark code runs in this process, so nothing here stops code that looks for the pipe on purpose (it
+    could read ``/proc/self/fd``). What it stops is the accident the runner cannot tell from a result: a
+    benchmark writing to a low descriptor it does not own, or a child process inheriting the pipe. The
+    runner's side of the protocol does the rest: it takes a result only for the benchmark it started, once.
+    An authenticated channel (a key, a MAC on every message) would guard against nothing more, as the key
+    would live in this process too.
+    """
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    top = HIDING_PLACES if soft == resource.RLIM_INFINITY else min(soft, HIDING_PLACES)
+    lowest = max(fd + 1, top // 2)
+    wanted = lowest + secrets.randbelow(top - lowest) if top > lowest else fd + 1
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, wanted)
+    os.close(fd)
+    return moved
+
 
 class Channel:
     """The pipe to the runner."""
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
+
+    @classmethod
+    def hidden(cls, fd: int) -> Channel:
+        """The channel on the inherited pipe ``fd``, once it is moved out of a benchmark's reach."""
+        return cls(hidden_descriptor(fd))
 
     def send(self, message: protocol.Message) -> None:
         payload = memoryview(protocol.encode(message))
@@ -92,7 +125,13 @@ def _settings_of(info: BenchmarkInfo, job: Job) -> BenchmarkInfo:
     return replace(info, settings=settings)
 
 
-def _raised(exc: Exception, context: str = "") -> Failure:
+USER_EXITS = (Exception, SystemExit, KeyboardInterrupt)
+"""What benchmark code can raise and the worker survives: nothing reaches this process from outside (it runs in
+a session of its own, so a Ctrl-C in the terminal goes to the runner, which kills workers with SIGKILL), so a
+``SystemExit`` or ``KeyboardInterrupt`` here came from the benchmark itself and fails that benchmark alone."""
+
+
+def _raised(exc: BaseException, context: str = "") -> Failure:
     """An exception as a failure: its one-line reason (after ``context``) and the traceback as detail."""
     return Failure(FailureKind.ERROR, context + error_reason(exc), traceback.format_exc())
 
@@ -101,7 +140,7 @@ def run_job(job: Job, channel: Channel) -> int:
     channel.send(protocol.Hello(os.getpid()))
     try:
         suite = load_suite(job)
-    except Exception as exc:
+    except USER_EXITS as exc:
         channel.send(protocol.Fatal(_raised(exc, "could not load the target: ")))
         return 1
     duplicate = _duplicate(suite.infos)
@@ -123,7 +162,7 @@ def run_job(job: Job, channel: Channel) -> int:
             channel.send(protocol.Start(full_id, job.process_index, process_count(info.settings)))
             try:
                 channel.send(suite.measure(_settings_of(info, job), job, _ProgressToChannel(channel, full_id)))
-            except Exception as exc:
+            except USER_EXITS as exc:
                 channel.send(protocol.Failed(full_id, _raised(exc)))
     channel.send(protocol.Done())
     return 0
@@ -134,12 +173,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--job", required=True)
     args = parser.parse_args(argv)
+    faulthandler.enable()  # a crash in native code leaves the Python stack in the output the runner keeps
     with open(args.job, encoding="utf-8") as handle:
         job_data = json.load(handle)
     job = from_data(Job, job_data)
     if job.list_only:
         job = replace(job, skip=())
-    return run_job(job, Channel(args.fd))
+    return run_job(job, Channel.hidden(args.fd))
 
 
 if __name__ == "__main__":

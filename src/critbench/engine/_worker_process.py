@@ -1,11 +1,13 @@
-"""One worker process seen from the parent: spawning it, reading its pipe, its deadlines, what it says.
+"""One worker process seen from the parent: spawning it, reading its pipe, its deadlines, how it ended.
 
 A worker reports on a pipe of its own (its stdout and stderr go to a file, kept for the last lines of a
-crash). The parent reads typed messages (``_protocol``) as they come, with a deadline: a benchmark that runs
-far past its plan, or a target that never finishes loading, is stopped with SIGKILL and recorded as timed
-out. A worker that dies mid-benchmark fails that benchmark with the reason (its exit status or signal); one
-that sends something unreadable fails it as a protocol error. :class:`Conversation` turns the messages of one
-worker into results for the schedule (``_schedule``), which decides what runs next.
+crash). The parent reads typed messages (``_protocol``) as they come, with a deadline; what they mean for the
+run is :class:`~critbench.engine._conversation.Conversation`'s business.
+
+A worker runs in a session, and so a process group, of its own, and nothing it started outlives it: whenever
+a worker ends (it finished, crashed, hung past its deadline, or the run was interrupted) its whole group is
+killed, the child processes a benchmark started with it. Its exit is watched beside its pipe, so a child that
+inherited the pipe (a fork) cannot keep a dead worker looking alive until its deadline.
 """
 
 from __future__ import annotations
@@ -22,22 +24,11 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO
 
 from critbench.engine import _protocol as protocol
 from critbench.engine._job import Job
-from critbench.engine._observer import RunObserver
-from critbench.model import (
-    BenchmarkInfo,
-    BenchmarkResult,
-    BenchTarget,
-    Caution,
-    CautionKind,
-    Failure,
-    FailureKind,
-    Samples,
-    to_data,
-)
+from critbench.model import BenchTarget, to_data
 
 _CRITBENCH_SRC = str(Path(__file__).resolve().parents[2])
 _OUTPUT_TAIL_LINES = 20
@@ -46,13 +37,27 @@ STARTUP_BUDGET_S = 120.0
 LONGEST_WAIT_S = 7 * 24 * 3600.0
 """No deadline lies further ahead than a week. A benchmark that reports absurd times (1e15 ns an iteration,
 a timestamp) plans samples lasting years; unclamped, that deadline overflows ``select``'s timeout."""
+EXIT_POLL_S = 0.5
+"""Where the platform has no process descriptors (``os.pidfd_open``), how often the worker's exit is checked."""
 
 WORKER_COMMAND = (sys.executable, "-m", "critbench.engine._worker")
+_HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def deadline_after(seconds: float) -> float:
     """The monotonic time ``seconds`` from now, clamped to [now, now + a week] (NaN and infinity included)."""
     return time.monotonic() + (min(max(seconds, 0.0), LONGEST_WAIT_S) if math.isfinite(seconds) else LONGEST_WAIT_S)
+
+
+def describe_exit(returncode: int) -> str:
+    """A worker's exit status or signal, as a benchmark's failure reason."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"its worker process was killed by {name}"
+    return f"its worker process exited with status {returncode}"
 
 
 class WorkerProcess:
@@ -78,21 +83,48 @@ class WorkerProcess:
                 env=env,
                 start_new_session=True,
             )
+        except BaseException:
+            os.close(read_fd)
+            raise
         finally:
             os.close(write_fd)
-        self.pipe: IO[bytes] = os.fdopen(read_fd, "rb", buffering=0)
+        self._exit_fd: int | None = None
+        try:
+            self.pipe: IO[bytes] = os.fdopen(read_fd, "rb", buffering=0)
+            with contextlib.suppress(AttributeError, OSError):
+                self._exit_fd = os.pidfd_open(self.process.pid)
+        except BaseException:  # an interrupt, say: the worker must not outlive its handle
+            self.kill()
+            raise
 
     def messages(self, deadline: Callable[[], float]) -> Iterator[protocol.Message | None]:
-        """Messages as they arrive; None whenever ``deadline()`` passes. Ends at end of file."""
+        """Messages as they arrive; None whenever ``deadline()`` passes. Ends at end of file.
+
+        When the worker exits, its process group is killed at once: a child holding a copy of the pipe would
+        otherwise keep it open, and the worker's death unseen, until the deadline.
+        """
         buffer = protocol.LineBuffer()
+        watching = True
         with selectors.DefaultSelector() as selector:
             selector.register(self.pipe, selectors.EVENT_READ)
+            if self._exit_fd is not None:
+                selector.register(self._exit_fd, selectors.EVENT_READ)
             while True:
                 remaining = deadline() - time.monotonic()
                 if remaining <= 0:
                     yield None
                     continue
-                if not selector.select(min(remaining, LONGEST_WAIT_S)):
+                wait = min(remaining, LONGEST_WAIT_S if self._exit_fd is not None or not watching else EXIT_POLL_S)
+                events = selector.select(wait)
+                if watching and (
+                    any(key.fd == self._exit_fd for key, _ in events)
+                    or (self._exit_fd is None and self._exit_status() is not None)
+                ):
+                    watching = False
+                    if self._exit_fd is not None:
+                        selector.unregister(self._exit_fd)
+                    self._kill_group()
+                if not any(key.fileobj is self.pipe for key, _ in events):
                     continue
                 chunk = os.read(self.pipe.fileno(), 1 << 16)
                 if not chunk:
@@ -105,30 +137,51 @@ class WorkerProcess:
         lines = self.output.read().decode(errors="replace").splitlines()
         return "\n".join(lines[-_OUTPUT_TAIL_LINES:])
 
-    def exit_reason(self) -> str:
-        """Why the worker is gone, once its pipe closed: its exit status or signal."""
+    def _exit_status(self) -> int | None:
+        """The worker's exit status (negative: the signal that killed it) once it exited, else None. The
+        worker is left unreaped, so its process group id cannot be taken by another process before
+        :meth:`kill` signals the group."""
+        if self.process.returncode is not None:
+            return self.process.returncode
         try:
-            returncode: int | None = self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            returncode = None
-        if returncode is None:
-            return "its worker process stopped responding"
-        if returncode < 0:
-            try:
-                name = signal.Signals(-returncode).name
-            except ValueError:
-                name = f"signal {-returncode}"
-            return f"its worker process was killed by {name}"
-        return f"its worker process exited with status {returncode}"
+            exited = os.waitid(os.P_PID, self.process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        except ChildProcessError:
+            return self.process.poll()
+        if exited is None or exited.si_pid == 0:
+            return None
+        return exited.si_status if exited.si_code == os.CLD_EXITED else -exited.si_status
+
+    def exit_reason(self, wait_s: float = 10.0) -> str:
+        """Why the worker is gone, once its pipe closed: its exit status or signal."""
+        deadline = time.monotonic() + wait_s
+        while (status := self._exit_status()) is None:
+            if time.monotonic() > deadline:
+                return "its worker process stopped responding"
+            time.sleep(0.01)
+        return describe_exit(status)
+
+    def _kill_group(self) -> None:
+        """SIGKILL to the worker's process group: the worker, if it still runs, and every process it started."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
     def kill(self) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
+        """End the worker and everything it started, and reap it. Interrupts wait until it is done, so a
+        second Ctrl-C cannot leave a benchmark's child processes behind."""
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+        try:
+            if self.process.returncode is None:  # once reaped, its group id may belong to another process
+                self._kill_group()
+            with contextlib.suppress(subprocess.TimeoutExpired):  # stuck in the kernel: left as a zombie
+                self.process.wait(timeout=10)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def close(self) -> None:
         self.kill()
+        if self._exit_fd is not None:
+            os.close(self._exit_fd)
+            self._exit_fd = None
         self.pipe.close()
         self.output.close()
         with contextlib.suppress(FileNotFoundError):
@@ -137,133 +190,3 @@ class WorkerProcess:
 
 Spawn = Callable[[BenchTarget, Job], WorkerProcess]
 """Starts the worker of a job (tests start stand-ins that speak the same protocol)."""
-
-
-class Listener(Protocol):
-    """What the schedule hears from a conversation."""
-
-    def listed(self, infos: tuple[BenchmarkInfo, ...], matched: tuple[str, ...]) -> None:
-        """A worker said what its target declares and what the run's filter matches."""
-
-    def finished(self, result: BenchmarkResult, samples_a: Samples | None) -> None:
-        """One process's outcome for one benchmark (``samples_a``: revision A's, under ab)."""
-
-
-def timeout_s(info: BenchmarkInfo, expected_s: float | None) -> float:
-    """How long a benchmark may run: its own timeout, or three times its plan plus a minute."""
-    settings = info.settings
-    if settings.timeout is not None:
-        return settings.timeout
-    if expected_s is None:
-        return 3 * settings.warm_up_time + 60.0
-    return 3 * expected_s + 60.0
-
-
-class Conversation:
-    """One worker process from spawn to exit: its messages dispatched, its ending turned into failures."""
-
-    def __init__(self, worker: WorkerProcess, listener: Listener, observer: RunObserver) -> None:
-        self.worker = worker
-        self.listener = listener
-        self.observer = observer
-        self.infos: dict[str, BenchmarkInfo] = {}
-        self.selected: tuple[str, ...] = ()
-        self.current: str | None = None
-        self.warnings: list[Caution] = []
-        self.deadline = deadline_after(STARTUP_BUDGET_S)
-        self.done = False
-        self.fatal: Failure | None = None
-
-    def run(self) -> Failure | None:
-        """Read the worker to its end; the failure that ended it before it could run its benchmarks, if any."""
-        try:
-            for message in self.worker.messages(lambda: self.deadline):
-                if message is None:
-                    self._timed_out()
-                    return self.fatal
-                self._dispatch(message)
-                if self.done or self.fatal is not None:
-                    return self.fatal
-        except protocol.ProtocolError as exc:
-            self.worker.kill()
-            failure = Failure(FailureKind.PROTOCOL, f"its worker sent an unreadable message: {exc}")
-            if self.current is None:
-                return failure
-            self._fail_current(failure)
-            return None
-        self._exited()
-        return self.fatal
-
-    def _dispatch(self, message: protocol.Message) -> None:
-        match message:
-            case protocol.Hello():
-                pass
-            case protocol.Benchmarks(infos=infos, matched=matched, selected=selected):
-                self.infos = {info.id.full_id: info for info in infos}
-                if not set(self.infos) >= {*matched, *selected}:
-                    raise protocol.ProtocolError("the worker matched or selected a benchmark it did not declare")
-                self.selected = selected
-                self.listener.listed(infos, matched)
-            case protocol.Start(id=bid, process=process, processes=processes):
-                self.current = bid
-                self.warnings = []
-                self.deadline = deadline_after(timeout_s(self._info(bid), None))
-                self.observer.benchmark_start(bid, process, processes)
-            case protocol.WarmingUp(id=bid, seconds=seconds):
-                self.observer.warming_up(bid, seconds)
-            case protocol.Collecting(id=bid, samples=samples, expected_s=expected_s, iterations=iterations):
-                info = self._info(bid)
-                if info.settings.timeout is None:
-                    self.deadline = deadline_after(timeout_s(info, expected_s))
-                self.observer.collecting(bid, samples, expected_s, iterations)
-            case protocol.SamplingWarning(id=bid, text=text):
-                self.warnings.append(Caution(CautionKind.SAMPLING_BUDGET, text))
-                self.observer.warning(bid, text)
-            case protocol.Measured(id=bid, samples=samples, memory=memory, samples_a=samples_a):
-                result = BenchmarkResult(self._info(bid), samples, warnings=tuple(self.warnings), memory=memory)
-                self._finish(result, samples_a)
-            case protocol.Failed(failure=failure):
-                self._fail_current(failure)
-            case protocol.Fatal(failure=failure):
-                self.fatal = failure
-            case protocol.Done():
-                self.done = True
-
-    def _info(self, bid: str) -> BenchmarkInfo:
-        info = self.infos.get(bid)
-        if info is None:
-            raise protocol.ProtocolError(f"a message names a benchmark the worker did not declare: {bid!r}")
-        return info
-
-    def _finish(self, result: BenchmarkResult, samples_a: Samples | None) -> None:
-        self.current = None
-        self.warnings = []
-        self.listener.finished(result, samples_a)
-
-    def _fail_current(self, failure: Failure) -> None:
-        if self.current is None:
-            raise protocol.ProtocolError(f"a failure was reported outside a benchmark: {failure.reason}")
-        info = self._info(self.current)
-        self._finish(BenchmarkResult(info=info, failure=failure, warnings=tuple(self.warnings)), None)
-
-    def _timed_out(self) -> None:
-        self.worker.kill()
-        if self.current is None:
-            self.fatal = Failure(
-                FailureKind.TIMEOUT,
-                f"the target did not load within {STARTUP_BUDGET_S:.0f}s",
-                self.worker.output_tail(),
-            )
-            return
-        limit = self.infos[self.current].settings.timeout
-        reason = f"timed out after {limit:g}s" if limit is not None else "timed out (it ran far past its plan)"
-        self._fail_current(Failure(FailureKind.TIMEOUT, reason, self.worker.output_tail()))
-
-    def _exited(self) -> None:
-        reason = self.worker.exit_reason()
-        if self.current is not None:
-            self._fail_current(Failure(FailureKind.CRASH, reason, self.worker.output_tail()))
-        elif not self.infos and not self.selected:
-            self.fatal = Failure(
-                FailureKind.CRASH, f"the target could not be loaded: {reason}", self.worker.output_tail()
-            )

@@ -21,6 +21,7 @@ from critbench.model._results import (
     ChangeStatistics,
     Comparison,
     ComparisonUnit,
+    CountFigures,
     Estimate,
     Estimates,
     Failure,
@@ -29,7 +30,6 @@ from critbench.model._results import (
     MemoryUsage,
     OutlierCounts,
     SampleAnalysis,
-    Samples,
     TargetAssessment,
     TargetStatus,
     TukeyFences,
@@ -46,21 +46,28 @@ from critbench.model._run import (
     RunSummary,
     describe_baseline,
 )
+from critbench.model._samples import UNITS, WALL_EVENT, Samples
 from critbench.model._settings import (
+    RUN_WIDE_SETTINGS,
     SETTING_NAMES,
+    Measure,
     SamplingMode,
     Settings,
     SettingsLayer,
+    measure_defaults,
     settings_layer,
     validate_settings,
 )
-from critbench.model._units import parse_duration_ns, parse_size_bytes
+from critbench.model._units import parse_duration_ns, parse_instructions, parse_size_bytes, parse_target
 from critbench.model._workspace import BenchTarget, Package
 
 __all__ = [
     "LAST_RUN",
     "PREVIOUS_RUN",
+    "RUN_WIDE_SETTINGS",
     "SETTING_NAMES",
+    "UNITS",
+    "WALL_EVENT",
     "BenchTarget",
     "BenchmarkFigures",
     "BenchmarkId",
@@ -73,6 +80,7 @@ __all__ = [
     "ChangeStatistics",
     "Comparison",
     "ComparisonUnit",
+    "CountFigures",
     "Curve",
     "Density",
     "Diagnostics",
@@ -85,6 +93,7 @@ __all__ = [
     "FitBand",
     "HistoryPoint",
     "Indicator",
+    "Measure",
     "MemoryUsage",
     "OutlierCounts",
     "Package",
@@ -107,8 +116,11 @@ __all__ = [
     "Verdict",
     "describe_baseline",
     "from_data",
+    "measure_defaults",
     "parse_duration_ns",
+    "parse_instructions",
     "parse_size_bytes",
+    "parse_target",
     "settings_layer",
     "to_data",
     "validate_settings",

@@ -116,6 +116,8 @@ class Stability:
     """The ``n - 1`` standard deviation across runs; None with fewer than two runs."""
     cv: float | None
     """Coefficient of variation ``std_dev / mean`` as a fraction; None with fewer than two runs."""
+    unit: str = "ns"
+    """What the figures are in: ``"ns"`` (typical times) or ``"instructions"`` (counts per iteration)."""
 
     @property
     def runs(self) -> int:

@@ -9,7 +9,8 @@ import enum
 from dataclasses import dataclass, field
 
 from critbench.model._ids import BenchmarkId, Throughput
-from critbench.model._settings import SamplingMode, Settings
+from critbench.model._samples import Samples
+from critbench.model._settings import Settings
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,8 @@ class BenchmarkInfo:
     description: str = ""
     target_ns: float | None = None
     memory_target_bytes: int | None = None
+    target_instructions: float | None = None
+    """An upper bound on instructions per iteration (``target="2M instructions"``), judged when counted."""
     throughput: Throughput | None = None
     settings: Settings = field(default_factory=Settings)
     """The settings this benchmark is measured with, after every layer was applied."""
@@ -27,94 +30,6 @@ class BenchmarkInfo:
     bench_target: str = ""
     source: str = ""
     """``file:line`` of the benchmark's function."""
-
-
-@dataclass(frozen=True)
-class Samples:
-    """Raw measurements: sample ``i`` ran ``iters[i]`` iterations in ``times_ns[i]`` nanoseconds in total.
-
-    ``process[i]`` is the index of the worker process that took the sample, so tests can treat the
-    process, not the sample, as the unit when processes differ. ``overhead_ns`` is the calibrated cost per
-    iteration of the timing loop itself (an empty routine through the same ``iter*`` method); the times
-    here are raw, and :attr:`net_times_ns` takes the overhead out.
-    """
-
-    mode: SamplingMode
-    iters: tuple[float, ...]
-    times_ns: tuple[float, ...]
-    process: tuple[int, ...]
-    overhead_ns: float = 0.0
-    fastest_ns: tuple[float, ...] | None = None
-    """Per sample, the fastest ~0.1 ms window's time per iteration (raw), where the timing loop keeps it."""
-    ran_first: tuple[bool, ...] | None = None
-    """For samples taken in alternation with another revision's (critbench ab): whether this side's sample
-    ran first in its pair."""
-
-    def __post_init__(self) -> None:
-        if self.mode is SamplingMode.AUTO:
-            raise ValueError("samples are taken in linear or flat mode, never auto")
-        if not len(self.iters) == len(self.times_ns) == len(self.process):
-            raise ValueError("iters, times_ns and process must have one entry per sample")
-        if self.fastest_ns is not None and len(self.fastest_ns) != len(self.iters):
-            raise ValueError("fastest_ns must have one entry per sample")
-        if self.ran_first is not None and len(self.ran_first) != len(self.iters):
-            raise ValueError("ran_first must have one entry per sample")
-        if len(self.iters) < 2:
-            raise ValueError("at least two samples are needed")
-        if any(n <= 0 for n in self.iters):
-            raise ValueError("every sample must have run at least one iteration")
-
-    @property
-    def per_iteration_ns(self) -> tuple[float, ...]:
-        return tuple(t / n for t, n in zip(self.times_ns, self.iters, strict=True))
-
-    @property
-    def total_iterations(self) -> float:
-        return sum(self.iters)
-
-    @property
-    def net_times_ns(self) -> tuple[float, ...]:
-        """Times without the harness overhead, never below 1% of the raw time (an overhead-bound benchmark
-        keeps a positive time and is warned about instead)."""
-        return tuple(max(t - n * self.overhead_ns, 0.01 * t) for t, n in zip(self.times_ns, self.iters, strict=True))
-
-    @property
-    def net_per_iteration_ns(self) -> tuple[float, ...]:
-        """Each sample's time per iteration without the harness overhead: the times the analysis uses."""
-        return tuple(t / n for t, n in zip(self.net_times_ns, self.iters, strict=True))
-
-    @property
-    def net_fastest_ns(self) -> tuple[float, ...] | None:
-        """:attr:`fastest_ns` without the harness overhead (never below 1% of the raw figure)."""
-        if self.fastest_ns is None:
-            return None
-        return tuple(max(f - self.overhead_ns, 0.01 * f) for f in self.fastest_ns)
-
-    @property
-    def process_count(self) -> int:
-        return len(set(self.process))
-
-    def merged(self, other: Samples) -> Samples:
-        """These samples followed by ``other``'s (from another worker process of the same benchmark)."""
-        if other.mode is not self.mode:
-            raise ValueError(f"cannot merge {other.mode.value} samples into {self.mode.value} samples")
-        count = self.process_count + other.process_count
-        overhead = (self.overhead_ns * self.process_count + other.overhead_ns * other.process_count) / count
-        fastest = (
-            self.fastest_ns + other.fastest_ns if self.fastest_ns is not None and other.fastest_ns is not None else None
-        )
-        ran_first = (
-            self.ran_first + other.ran_first if self.ran_first is not None and other.ran_first is not None else None
-        )
-        return Samples(
-            self.mode,
-            self.iters + other.iters,
-            self.times_ns + other.times_ns,
-            self.process + other.process,
-            overhead,
-            fastest,
-            ran_first,
-        )
 
 
 @dataclass(frozen=True)
@@ -187,6 +102,29 @@ class OutlierCounts:
 
 
 @dataclass(frozen=True)
+class CountFigures:
+    """What counted samples show beyond the estimates: one count per heap layout, and the cache events."""
+
+    per_process: tuple[float, ...]
+    """Net instructions per iteration counted in each heap layout (forked process), in process order."""
+    spread: float
+    """(largest - smallest) / smallest of ``per_process``: how much the allocator's state moves the count."""
+    nonlinearity: float
+    """The largest departure of a layout's intervals from a straight line in the iterations, relative to its
+    largest interval (0 when counts grow exactly in proportion)."""
+    iterations: float
+    """N: the smallest measured interval's iterations (the others ran 2N and 3N)."""
+    events: dict[str, float]
+    """Net per-iteration count of each callgrind event (median over layouts); the raw ones are the samples'."""
+    cycles: float | None = None
+    """Estimated cycles per iteration from the cache simulation: L1 hits + 5 LL hits + 35 RAM accesses."""
+    instruction_rate: float | None = None
+    """The routine's instructions per second of wall time under valgrind, net of the loop."""
+    reference_rate: float | None = None
+    """The harness loop's instructions per second under valgrind in the same process."""
+
+
+@dataclass(frozen=True)
 class SampleAnalysis:
     """Everything computed from one benchmark's samples alone."""
 
@@ -195,6 +133,8 @@ class SampleAnalysis:
     outliers: OutlierCounts
     slope_r_squared: tuple[float, float] | None = None
     """R² of the fits at the slope's lower and upper bounds (linear sampling only)."""
+    counts: CountFigures | None = None
+    """Counted samples (``--measure instructions``): the per-layout counts, cache events and checks."""
 
 
 class Verdict(enum.Enum):
@@ -235,6 +175,8 @@ class ComparisonUnit(enum.Enum):
     RUN = "run"
     """Too few samples for a test (``--quick``: two): the runs as wholes, against a wide band of run-to-run
     drift that only a large change clears."""
+    COUNT = "count"
+    """Instruction counts: one exact count per heap layout (and worker process), their spread the noise."""
 
 
 class Indicator(enum.Enum):
@@ -293,7 +235,7 @@ class TargetAssessment:
     """An achieved figure against its target. ``ratio`` is achieved / target (below 1 is better)."""
 
     metric: str
-    """``"time"`` or ``"memory"``."""
+    """``"time"``, ``"memory"`` or ``"instructions"``."""
     target: float
     achieved: float
     status: TargetStatus
@@ -359,6 +301,12 @@ class CautionKind(enum.Enum):
     UNCOMMITTED = "uncommitted"
     CLEANUP = "cleanup"
     """Leftovers of an earlier, killed critbench were removed."""
+    WAITS = "waits"
+    """Counted instructions explain little of the routine's time: it mostly waits (sleep, I/O, locks)."""
+    NONLINEAR = "nonlinear"
+    """Counted instructions did not grow in proportion to the iterations (garbage collections, caches)."""
+    TARGET_UNIT = "target_unit"
+    """A target in one unit (time, instructions) that a run measuring the other could not judge."""
 
 
 @dataclass(frozen=True)
@@ -390,3 +338,8 @@ class BenchmarkResult:
     @property
     def ok(self) -> bool:
         return self.failure is None
+
+    @property
+    def unit(self) -> str:
+        """The unit of its figures: its samples' (``"ns"`` when it has none)."""
+        return self.samples.unit if self.samples is not None else "ns"

@@ -182,3 +182,5 @@ class HistoryPoint:
     compared_with: str | None = None
     verdict: Verdict | None = None
     memory_peak_bytes: int | None = None
+    unit: str = "ns"
+    """What ``typical`` is in: ``"ns"`` or ``"instructions"`` (a benchmark's history may hold both)."""

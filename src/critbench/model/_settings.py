@@ -21,6 +21,20 @@ class SamplingMode(enum.Enum):
     FLAT = "flat"
 
 
+class Measure(enum.Enum):
+    """What a run measures (``--measure``, ``[tool.critbench] measure``): one choice for the whole run."""
+
+    WALL = "wall"
+    """Wall time per iteration, in nanoseconds (the default)."""
+    INSTRUCTIONS = "instructions"
+    """Instructions per iteration, counted under valgrind's callgrind (docs/instructions.md)."""
+
+    @property
+    def unit(self) -> str:
+        """The unit its values are in, as samples record it."""
+        return "ns" if self is Measure.WALL else "instructions"
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything that decides how one benchmark is measured and judged.
@@ -60,6 +74,14 @@ class Settings:
     """When set, ``sample_size`` is a most: a routine too slow for that many samples in the measurement time
     takes as many as fit, but at least this many (pytest-benchmark's ``min_rounds`` rule). None keeps
     Criterion's fixed count, which stretches the measurement time instead."""
+    measure: Measure = Measure.WALL
+    """What is measured: wall time, or instructions counted under valgrind (run-wide; see
+    :func:`measure_defaults` for the settings whose defaults differ for instructions)."""
+    layouts: int = 3
+    """Instructions only: heap layouts each benchmark is counted in (one forked process each); their spread
+    is the noise the change test allows for."""
+    cache_simulation: bool = True
+    """Instructions only: simulate the caches (I1, D1, LL) for the cycle estimate (1.5-2x slower)."""
 
     def __post_init__(self) -> None:
         problems = validate_settings(self)
@@ -92,6 +114,25 @@ MAX_NRESAMPLES = 10_000_000
 
 MAX_PROCESSES = 1000
 """Each process is a fresh interpreter importing the bench target; more than this is never meant."""
+
+MAX_LAYOUTS = 64
+"""Each layout is a forked process counted under valgrind (a second or more each)."""
+
+RUN_WIDE_SETTINGS = frozenset({"measure", "cache_simulation"})
+"""Settings one worker command serves for a whole bench target: a group or benchmark cannot change them."""
+
+
+def measure_defaults(measure: Measure) -> SettingsLayer:
+    """The defaults that differ with what is measured, applied under the config file and command line.
+
+    Counting instructions is deterministic up to the allocator's state: one worker process (its benchmarks
+    forked into ``layouts`` heap layouts) shows what repeating processes would, a 0.1% noise threshold
+    replaces Criterion's 1%, and the run-to-run floor is 0.05% (docs/instructions.md says why). A layout may
+    take 20 minutes: valgrind runs Python 50-165 times slower, setup included, and there is no time plan.
+    """
+    if measure is Measure.INSTRUCTIONS:
+        return {"processes": 1, "noise_threshold": 0.001, "noise_floor": 0.0005, "timeout": 1200.0}
+    return {}
 
 
 def validate_settings(settings: Settings) -> list[str]:
@@ -129,11 +170,15 @@ def validate_settings(settings: Settings) -> list[str]:
         )
     if not isinstance(settings.sampling_mode, SamplingMode):
         problems.append(f"sampling_mode must be auto, linear or flat, got {settings.sampling_mode!r}")
+    if not isinstance(settings.measure, Measure):
+        problems.append(f"measure must be wall or instructions, got {settings.measure!r}")
+    if not isinstance(settings.layouts, int) or not 1 <= settings.layouts <= MAX_LAYOUTS:
+        problems.append(f"layouts must be an integer from 1 to {MAX_LAYOUTS}, got {settings.layouts!r}")
     return problems
 
 
 _DURATION_SETTINGS = ("warm_up_time", "measurement_time", "timeout")
-_INT_SETTINGS = ("sample_size", "nresamples", "seed", "processes")
+_INT_SETTINGS = ("sample_size", "nresamples", "seed", "processes", "layouts")
 _FLOAT_SETTINGS = (
     "noise_floor",
     "noise_threshold",
@@ -144,11 +189,12 @@ _FLOAT_SETTINGS = (
 )
 
 
-def settings_layer(values: Mapping[str, Any], *, source: str) -> SettingsLayer:
+def settings_layer(values: Mapping[str, Any], *, source: str, run_wide: bool = True) -> SettingsLayer:
     """Check and normalise user-written settings (``"10s"`` → 10.0, ``"flat"`` → FLAT, ``-`` → ``_``).
 
     ``source`` names where the values came from, for the error message ("[tool.critbench]", "group 'x'").
-    Raises ValueError listing the accepted names when a key is unknown or a value has the wrong type.
+    Raises ValueError listing the accepted names when a key is unknown or a value has the wrong type, and
+    when a layer that is not ``run_wide`` (a group's, a benchmark's) sets a :data:`RUN_WIDE_SETTINGS` key.
     """
     from critbench.model._units import parse_duration_ns
 
@@ -158,6 +204,11 @@ def settings_layer(values: Mapping[str, Any], *, source: str) -> SettingsLayer:
         if key not in SETTING_NAMES:
             accepted = ", ".join(sorted(SETTING_NAMES))
             raise ValueError(f"{source}: unknown setting {raw_key!r} (accepted: {accepted})")
+        if key in RUN_WIDE_SETTINGS and not run_wide:
+            raise ValueError(
+                f"{source}: {raw_key} applies to a whole run: set it with --{raw_key.replace('_', '-')} or in "
+                "[tool.critbench], not on a group or benchmark"
+            )
         try:
             if key in _DURATION_SETTINGS:
                 value = None if value is None and key == "timeout" else parse_duration_ns(value) / 1e9
@@ -175,7 +226,9 @@ def settings_layer(values: Mapping[str, Any], *, source: str) -> SettingsLayer:
                 value = float(value)
             elif key == "sampling_mode":
                 value = value if isinstance(value, SamplingMode) else SamplingMode(str(value).lower())
-            elif key in ("quick", "fdr") and not isinstance(value, bool):
+            elif key == "measure":
+                value = value if isinstance(value, Measure) else _measure(value)
+            elif key in ("quick", "fdr", "cache_simulation") and not isinstance(value, bool):
                 raise ValueError(f"expected true or false, got {value!r}")
         except ValueError as exc:
             raise ValueError(f"{source}: {raw_key}: {exc}") from None
@@ -186,6 +239,13 @@ def settings_layer(values: Mapping[str, Any], *, source: str) -> SettingsLayer:
     except ValueError as exc:
         raise ValueError(f"{source}: {exc}") from None
     return layer
+
+
+def _measure(value: Any) -> Measure:
+    try:
+        return Measure(str(value).lower())
+    except ValueError:
+        raise ValueError(f"expected wall or instructions, got {value!r}") from None
 
 
 def _fraction(value: Any) -> float:

@@ -53,3 +53,31 @@ def parse_size_bytes(value: str | int | float) -> int:
     if not size > 0:
         raise ValueError(f"a size must be positive, got {value!r}")
     return int(size)
+
+
+_INSTRUCTIONS = re.compile(
+    r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([kKMG]?)\s*(?:instructions|instruction|instr|Ir)\s*"
+)
+_INSTRUCTION_SCALE = {"": 1.0, "k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9}
+
+
+def parse_instructions(value: str) -> float:
+    """Instructions from ``"2M instructions"``, ``"1500 instr"``, ``"2.5e6 Ir"`` (k, M, G are 10³, 10⁶, 10⁹).
+
+    Raises ValueError with the accepted forms when the text is not a count of instructions or not positive.
+    """
+    match = _INSTRUCTIONS.fullmatch(value)
+    if match is None:
+        raise ValueError(f"not a count of instructions: {value!r} (write e.g. '2M instructions', '1500 instr')")
+    count = float(match.group(1)) * _INSTRUCTION_SCALE[match.group(2)]
+    if not 0 < count < float("inf"):
+        raise ValueError(f"a count of instructions must be positive and finite, got {value!r}")
+    return count
+
+
+def parse_target(value: str | float | int) -> tuple[float | None, float | None]:
+    """A benchmark's ``target=``: ``(nanoseconds, None)`` for a time (``"10ms"``, a number of seconds), or
+    ``(None, instructions)`` for a count of instructions (``"2M instructions"``)."""
+    if isinstance(value, str) and re.search(r"instr|Ir\s*$", value):
+        return None, parse_instructions(value)
+    return parse_duration_ns(value), None

@@ -52,7 +52,7 @@ def finish(bench: BenchSession) -> bool:
     results = _measured(bench.results)
     compare_with = bench.compare_with
     baseline = store.load(compare_with) if compare_with is not None else None
-    baseline_samples = {key: item.samples for key, item in baseline.benchmarks.items()} if baseline else None
+    baseline_samples = baseline.samples_for(results) if baseline else None
     names = save_names(option, store.names(), _tag(bench.environment, bench._started_at))
     display = Display(
         noplot=bool(option.critbench_noplot), json=Path(option.critbench_json) if option.critbench_json else None

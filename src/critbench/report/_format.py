@@ -64,6 +64,31 @@ def time(ns: float) -> str:
     return f"{short(ns / divisor):>6} {unit}"
 
 
+def instructions(n: float) -> str:
+    """An instruction count as counted: every digit, thousands separated (``1,456,689 instr``), one decimal
+    where the per-iteration count is not whole (``10,612.4 instr``)."""
+    shown = f"{n:,.0f}" if abs(n - round(n)) < 0.05 else f"{n:,.1f}"
+    return f"{shown} instr"
+
+
+_COUNT_UNITS = ((1e3, (1.0, "instr")), (1e6, (1e3, "K instr")), (1e9, (1e6, "M instr")))
+
+
+def count_scale(n: float) -> tuple[float, str]:
+    """The divisor and unit a chart shows counts as large as ``n`` in: instr, K, M or G instr."""
+    return _rung(n, _COUNT_UNITS, (1e9, "G instr"))
+
+
+def measured(value: float, unit: str) -> str:
+    """A measured value in its unit, unpadded: a time (``1.2345 µs``) or a count (``11,031 instr``)."""
+    return instructions(value) if unit == "instructions" else time(value).strip()
+
+
+def value_scale(value: float, unit: str) -> tuple[float, str]:
+    """The divisor and unit label of a chart axis for values as large as ``value`` in ``unit``."""
+    return count_scale(value) if unit == "instructions" else time_scale(value)
+
+
 def change(fraction: float) -> str:
     """A relative change as a signed percentage with U+2212 for minus: ``+2.5012%``, ``−1.2034%``."""
     return f"{signed_short(fraction * 1e2):>6}%"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from critbench.model import BenchmarkResult, Estimate, RunSummary, describe_baseline
 from critbench.model._figures import ReportInput
+from critbench.report import _format as fmt
 from critbench.report import _html_figures_group as group_figures
 from critbench.report import _html_figures_history as history_figures
 from critbench.report._html_assets import REPORT_CSS, REPORT_JS
@@ -35,7 +36,6 @@ from critbench.report._html_page import (
     render_page,
     slug,
     table_row,
-    time_text,
 )
 
 PLOTLY_ASSET = "assets/plotly.min.js"
@@ -161,6 +161,7 @@ def _group_page(data: ReportInput, name: str, members: Sequence[BenchmarkResult]
             [(_member_label(r), prepared.per_iteration_ns) for r, prepared in drawn],
             max(typicals),
             log=group_figures.wide(typicals),
+            measured_in=drawn[0][0].unit,
         )
         charts.append(Chart("violin", "Violin plot", violin))
     series, numeric = _parameter_series(members)
@@ -168,7 +169,11 @@ def _group_page(data: ReportInput, name: str, members: Sequence[BenchmarkResult]
         means = [estimate.point for _, values in series for _, estimate in values]
         parameters = [_as_number(p) or 0.0 for _, values in series for p, _ in values] if numeric else []
         lines = group_figures.parameter_lines(
-            series, numeric=numeric, log_x=group_figures.wide(parameters), log_y=group_figures.wide(means)
+            series,
+            numeric=numeric,
+            log_x=group_figures.wide(parameters),
+            log_y=group_figures.wide(means),
+            measured_in=members[0].unit if members else "ns",
         )
         charts.append(Chart("lines", "Mean over the parameter", lines))
     return render_page(
@@ -209,9 +214,9 @@ def _history_page(data: ReportInput) -> bytes:
             "id": row.benchmark,
             "href": benchmark_path(row.benchmark),
             "runs": row.runs,
-            "mean": time_text(row.mean_ns),
+            "mean": fmt.measured(row.mean_ns, row.unit),
             "mean_sort": row.mean_ns,
-            "std": time_text(row.std_dev_ns) if row.std_dev_ns is not None else "—",
+            "std": fmt.measured(row.std_dev_ns, row.unit) if row.std_dev_ns is not None else "—",
             "std_sort": row.std_dev_ns if row.std_dev_ns is not None else "",
             "cv": f"{row.cv * 100:.1f}%" if row.cv is not None else "—",
             "cv_sort": row.cv if row.cv is not None else "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from critbench.model import BenchmarkResult, ComparisonUnit, Estimate, SamplingMode, describe_baseline
@@ -10,6 +11,7 @@ from critbench.report import _format as fmt
 from critbench.report import _html_figures_change as change_figures
 from critbench.report import _html_figures_history as history_figures
 from critbench.report import _html_figures_sample as sample_figures
+from critbench.report._counts import EVENT_NAMES
 from critbench.report._html_page import (
     INDICATOR_CLASS,
     VERDICT_CLASS,
@@ -21,7 +23,7 @@ from critbench.report._html_page import (
     render_page,
     time_text,
 )
-from critbench.report._terminal import p_clause
+from critbench.report._terminal import p_clause, target_text
 
 
 def _memory_text(result: BenchmarkResult) -> str:
@@ -36,12 +38,28 @@ def _memory_text(result: BenchmarkResult) -> str:
     return ", ".join(parts)
 
 
-def _interval(estimate: Estimate) -> tuple[str, str, str]:
-    return time_text(estimate.lower), time_text(estimate.point), time_text(estimate.upper)
+def _interval(estimate: Estimate, unit: str = "ns") -> tuple[str, str, str]:
+    return fmt.measured(estimate.lower, unit), fmt.measured(estimate.point, unit), fmt.measured(estimate.upper, unit)
+
+
+def _count_statistics(result: BenchmarkResult) -> list[tuple[str, str, str, str]]:
+    """A counted benchmark's figures: the count over its layouts (lowest, median, highest), then the events."""
+    assert result.analysis is not None
+    counts = result.analysis.counts
+    assert counts is not None
+    rows = [("Instructions per iteration", *_interval(result.analysis.estimates.median, "instructions"))]
+    if counts.cycles is not None:
+        rows.append(("Cycles (estimated)", "—", f"{counts.cycles:,.0f}", "—"))
+    rows += [
+        (EVENT_NAMES.get(name, name).capitalize(), "—", f"{value:,.1f}", "—") for name, value in counts.events.items()
+    ]
+    return rows
 
 
 def _statistics(result: BenchmarkResult) -> list[tuple[str, str, str, str]]:
     assert result.analysis is not None
+    if result.analysis.counts is not None:
+        return _count_statistics(result)
     estimates = result.analysis.estimates
     rows: list[tuple[str, str, str, str]] = []
     if estimates.slope is not None:
@@ -88,17 +106,19 @@ def _outliers(result: BenchmarkResult) -> tuple[str, str] | None:
     return f"Found {outliers.total} outliers among {n} measurements ({100 * outliers.total / n:.2f}%)", ", ".join(parts)
 
 
+_METRIC_NAMES = {"time": "Typical time", "instructions": "Instructions per iteration", "memory": "Peak memory"}
+
+
 def _targets(result: BenchmarkResult) -> list[dict[str, str]]:
     rows = []
     for target in (result.time_target, result.memory_target):
         if target is None:
             continue
-        show = time_text if target.metric == "time" else fmt.bytes_size
         rows.append(
             {
-                "metric": "Typical time" if target.metric == "time" else "Peak memory",
-                "target": show(target.target),
-                "achieved": show(target.achieved),
+                "metric": _METRIC_NAMES[target.metric],
+                "target": target_text(target),
+                "achieved": target_text(replace(target, target=target.achieved)),
                 "status": target.status.value,
                 "ratio": target.ratio_text,
             }
@@ -146,6 +166,7 @@ def _change_section(data: ReportInput, result: BenchmarkResult) -> dict[str, Any
         ComparisonUnit.PAIR: "pairs of samples taken in alternation (paired over worker processes)",
         ComparisonUnit.SAMPLE: "samples",
         ComparisonUnit.RUN: "the runs as wholes (too few samples to test), against run-to-run drift",
+        ComparisonUnit.COUNT: "instruction counts, one per heap layout (their spread the noise)",
     }[comparison.unit]
     facts = [
         ("Tested unit", unit),
@@ -173,7 +194,10 @@ def _benchmark_charts(data: ReportInput, result: BenchmarkResult) -> list[Chart]
     full_id = result.id.full_id
     prepared = data.figures.get(full_id)
     charts: list[Chart] = []
-    if prepared is not None and result.analysis is not None:
+    if prepared is not None and result.unit == "instructions":
+        if prepared.change is not None and result.comparison is not None:
+            charts.append(Chart("change", "Change in count", change_figures.change(prepared, result.comparison)))
+    elif prepared is not None and result.analysis is not None:
         charts.append(Chart("pdf", "Probability density", sample_figures.distribution(result, prepared)))
         if prepared.regression is not None and prepared.totals is not None:
             charts.append(Chart("regression", "Linear regression", sample_figures.regression(prepared)))
@@ -196,7 +220,16 @@ def _benchmark_charts(data: ReportInput, result: BenchmarkResult) -> list[Chart]
 def _details(result: BenchmarkResult) -> list[tuple[str, str]]:
     info = result.info
     details = [("Package", info.package), ("Bench target", info.bench_target), ("Source", info.source)]
-    if result.samples is not None:
+    counts = result.analysis.counts if result.analysis is not None else None
+    if result.samples is not None and counts is not None:
+        n = int(counts.iterations)
+        layouts = len(counts.per_process)
+        details.append(("Counted", f"{n}, {2 * n} and {3 * n} iterations in each of {layouts} heap layouts"))
+        details.append(("Layouts", ", ".join(fmt.instructions(value) for value in counts.per_process)))
+        if result.samples.overhead_ns > 0:
+            overhead = fmt.instructions(result.samples.overhead_ns)
+            details.append(("Harness overhead", f"{overhead} per iteration, subtracted"))
+    elif result.samples is not None:
         mode = "linear" if result.samples.mode is SamplingMode.LINEAR else "flat"
         iterations = fmt.thousands(result.samples.total_iterations)
         processes = result.samples.process_count

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from critbench.model import Estimate
-from critbench.report._html_figures import POSITION_DIGITS, Figure, axes, plotly_text, rounded, time_unit
+from critbench.report._format import value_scale
+from critbench.report._html_figures import POSITION_DIGITS, Figure, axes, plotly_text, rounded
 
 
 def wide(values: Sequence[float]) -> bool:
@@ -18,12 +19,15 @@ def wide(values: Sequence[float]) -> bool:
     return bool(values) and min(values) > 0 and max(values) >= 100 * min(values)
 
 
-def violin(members: Sequence[tuple[str, Sequence[float]]], unit_ns: float, *, log: bool) -> Figure:
+def violin(
+    members: Sequence[tuple[str, Sequence[float]]], unit_ns: float, *, log: bool, measured_in: str = "ns"
+) -> Figure:
     """Criterion's group ``violin.svg``: one violin of per-iteration times per benchmark, raw points shown.
 
-    The first benchmark is at the top; the time axis is logarithmic when ``log``.
+    The first benchmark is at the top; the time axis is logarithmic when ``log``. Counted benchmarks
+    (``measured_in="instructions"``) show one point per heap layout.
     """
-    scale, unit = time_unit(unit_ns)
+    scale, unit = value_scale(unit_ns, measured_in)
     data = [
         {
             "type": "violin",
@@ -41,7 +45,8 @@ def violin(members: Sequence[tuple[str, Sequence[float]]], unit_ns: float, *, lo
         }
         for label, values in members
     ]
-    layout = axes(f"Average time ({unit})", "", showlegend=False, height=max(320, 120 + 70 * len(members)))
+    title = "Instructions per iteration" if measured_in == "instructions" else "Average time"
+    layout = axes(f"{title} ({unit})", "", showlegend=False, height=max(320, 120 + 70 * len(members)))
     layout["yaxis"].update(automargin=True, type="category", autorange="reversed")
     if log:
         layout["xaxis"]["type"] = "log"
@@ -49,14 +54,19 @@ def violin(members: Sequence[tuple[str, Sequence[float]]], unit_ns: float, *, lo
 
 
 def parameter_lines(
-    series: Sequence[tuple[str, Sequence[tuple[str, Estimate]]]], *, numeric: bool, log_x: bool, log_y: bool
+    series: Sequence[tuple[str, Sequence[tuple[str, Estimate]]]],
+    *,
+    numeric: bool,
+    log_x: bool,
+    log_y: bool,
+    measured_in: str = "ns",
 ) -> Figure:
     """Criterion's group ``lines.svg``: each function's mean (with its CI) over the parameter.
 
     Numeric parameters get a numeric axis (logarithmic when ``log_x``), others a categorical one.
     """
     top = max((e.point for _, values in series for _, e in values), default=1.0)
-    scale, unit = time_unit(top)
+    scale, unit = value_scale(top, measured_in)
     data = []
     for function, values in series:
         data.append(
@@ -75,7 +85,7 @@ def parameter_lines(
                 "hovertemplate": f"%{{x}}: %{{y:.4g}} {unit}<extra>%{{fullData.name}}</extra>",
             }
         )
-    layout = axes("Parameter", f"Mean time ({unit})")
+    layout = axes("Parameter", f"{'Instructions' if measured_in == 'instructions' else 'Mean time'} ({unit})")
     layout["xaxis"]["type"] = ("log" if log_x else "linear") if numeric else "category"
     if log_y:
         layout["yaxis"]["type"] = "log"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from critbench.model import Estimate, HistoryPoint, Verdict
+from critbench.report._format import value_scale
 from critbench.report._html_figures import (
     BLUE,
     ORANGE,
@@ -20,7 +21,6 @@ from critbench.report._html_figures import (
     number,
     plotly_text,
     rounded,
-    time_unit,
 )
 
 
@@ -44,9 +44,13 @@ def _history_hover(point: HistoryPoint) -> str:
 def history(points: Sequence[HistoryPoint]) -> Figure:
     """Typical time over the stored runs, its CI band, commits on the axis, saved baselines starred.
 
-    Branches and the baselines each run compared with are in the history page's table of runs.
+    Branches and the baselines each run compared with are in the history page's table of runs. A benchmark
+    measured both ways (wall time, instructions) is drawn in the unit of its last run, with the runs in it.
     """
-    scale, unit = time_unit(max((p.typical.point for p in points), default=1.0))
+    measured_in = points[-1].unit if points else "ns"
+    points = [p for p in points if p.unit == measured_in]
+    scale, unit = value_scale(max((p.typical.point for p in points), default=1.0), measured_in)
+    label = "Instructions per iteration" if measured_in == "instructions" else "Typical time"
     xs = list(range(len(points)))
     estimates: list[Estimate] = [p.typical for p in points]
     labels = [plotly_text(history_label(p)) for p in points]
@@ -59,7 +63,7 @@ def history(points: Sequence[HistoryPoint]) -> Figure:
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "name": "Typical time",
+            "name": label,
             "x": xs,
             "y": rounded((e.point for e in estimates), POSITION_DIGITS, scale),
             "line": {"color": BLUE, "width": 2},
@@ -86,6 +90,6 @@ def history(points: Sequence[HistoryPoint]) -> Figure:
                 "hovertemplate": "baseline %{text}<extra></extra>",
             }
         )
-    layout = axes("Run (commit)", f"Typical time ({unit})")
+    layout = axes("Run (commit)", f"{label} ({unit})")
     layout["xaxis"].update(tickmode="array", tickvals=xs, ticktext=labels)
     return {"data": data, "layout": layout}

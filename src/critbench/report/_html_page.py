@@ -80,11 +80,18 @@ def render_page(
             needs_plotly=needs_plotly,
             version=data.run.environment.critbench_version,
             started_at=data.run.started_at,
+            typical_label=typical_label(data),
             data_json=_markup(script_json(page_data)),
             **context,
         )
     )
     return html.encode("utf-8")
+
+
+def typical_label(data: ReportInput) -> str:
+    """The heading of the typical figure's column: a time, or a count when the run counted instructions."""
+    counted = any(r.unit == "instructions" for r in data.results) or data.run.settings.get("measure") == "instructions"
+    return "Instructions per iteration" if counted else "Typical time"
 
 
 def _markup(text: str) -> Any:
@@ -177,8 +184,9 @@ def table_row(result: BenchmarkResult, prefix: str) -> Row:
         reason = result.failure.reason if result.failure is not None else "no measurements"
         return Row(**base, failure=reason)
     typical = result.analysis.estimates.typical
+    unit = result.unit
     extra: dict[str, Any] = {
-        "time": (time_text(typical.lower), time_text(typical.point), time_text(typical.upper)),
+        "time": tuple(fmt.measured(value, unit) for value in (typical.lower, typical.point, typical.upper)),
         "time_sort": typical.point,
     }
     comparison = result.comparison
@@ -197,7 +205,7 @@ def table_row(result: BenchmarkResult, prefix: str) -> Row:
     if targets:
         extra.update(
             target=" · ".join(
-                f"{'' if t.metric == 'time' else 'memory '}{t.status.value} ({t.ratio_text})" for t in targets
+                f"{'memory ' if t.metric == 'memory' else ''}{t.status.value} ({t.ratio_text})" for t in targets
             ),
             target_class=targets[0].status.value,
             target_sort=max(t.ratio for t in targets),

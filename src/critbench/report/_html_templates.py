@@ -64,7 +64,7 @@ INDEX = """\
 <p><a href="history.html">History of every benchmark over the stored runs</a></p>
 <input class="filter" type="search" placeholder="Filter by id" aria-label="Filter benchmarks by id" data-table="benchmarks">
 <table id="benchmarks" class="sortable">
-<thead><tr><th>Benchmark</th><th>Group</th><th class="num" data-type="number">Typical time</th>\
+<thead><tr><th>Benchmark</th><th>Group</th><th class="num" data-type="number">{{ typical_label }}</th>\
 <th class="num" data-type="number">Change</th><th></th><th>Verdict</th><th data-type="number">Target</th>\
 {% if show_memory %}<th class="num" data-type="number">Memory</th>{% endif %}</tr></thead>
 <tbody>
@@ -134,7 +134,7 @@ aria-label="{{ chart.title }}"></div></div>
 {% endfor %}</div>{% endif %}
 <h2>Benchmarks</h2>
 <table id="members" class="sortable">
-<thead><tr><th>Benchmark</th><th class="num" data-type="number">Typical time</th><th class="num" data-type="number">Change</th>\
+<thead><tr><th>Benchmark</th><th class="num" data-type="number">{{ typical_label }}</th><th class="num" data-type="number">Change</th>\
 <th></th><th>Verdict</th></tr></thead>
 <tbody>
 {% for row in rows %}<tr data-id="{{ row.id }}"><td class="id"><a href="{{ row.href }}">{{ row.id }}</a></td>\

@@ -1,7 +1,9 @@
 """The ``--json`` results document (its format is described in docs/json-format.md).
 
 Everything a program needs to act on a run: each benchmark's id, estimates, raw samples, change, verdict,
-indicator, target status and failure, plus the run's environment and summary. Times are nanoseconds,
+indicator, target status and failure, plus the run's environment and summary. Figures are in each
+benchmark's ``unit``: nanoseconds, or instructions when the run counted them (``--measure instructions``,
+with callgrind's raw event counts in ``samples.events`` and the per-iteration ones in ``analysis.counts``);
 changes are fractions (0.05 = +5%). ``schema_version`` changes only when a field changes meaning or goes.
 """
 
@@ -27,6 +29,7 @@ def _benchmark(result: BenchmarkResult, paired_with: Samples | None) -> dict[str
         "target": result.info.bench_target,
         "description": result.info.description,
         "status": "ok" if result.failure is None else "failed",
+        "unit": result.unit,
     }
     data.update(to_data(result))
     if result.analysis is not None:

@@ -51,10 +51,6 @@ def code(value: str, *, in_table: bool = False) -> str:
     return span.replace("|", "\\|") if in_table else span
 
 
-def _t(ns: float) -> str:
-    return fmt.time(ns).strip()
-
-
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
@@ -93,12 +89,15 @@ def _machine(data: ReportInput) -> list[str]:
 
 def _target_row(result: BenchmarkResult, target: TargetAssessment) -> list[str]:
     name = code(result.id.full_id, in_table=True)
-    if target.metric == "time":
-        achieved = _t(target.achieved)
+    if target.metric in ("time", "instructions"):
+        unit = "instructions" if target.metric == "instructions" else "ns"
+        achieved = fmt.measured(target.achieved, unit)
         if result.analysis is not None:
             typical = result.analysis.estimates.typical
-            achieved += f" ± {_t((typical.upper - typical.lower) / 2)}"
-        shown_target = f"< {_t(target.target)}"
+            achieved += f" ± {fmt.measured((typical.upper - typical.lower) / 2, unit)}"
+        shown_target = f"< {fmt.measured(target.target, unit)}"
+        if unit == "instructions":
+            name += " (instructions)"
     else:
         name += " (memory)"
         achieved = fmt.bytes_size(target.achieved)
@@ -130,9 +129,8 @@ def _overhead(data: ReportInput) -> list[str]:
         if result.time_target is None or samples is None or analysis is None or samples.overhead_ns <= 0:
             continue
         raw = analysis.estimates.typical.point + samples.overhead_ns
-        rows.append(
-            [code(result.id.full_id, in_table=True), _t(samples.overhead_ns), f"{100 * samples.overhead_ns / raw:.2f}%"]
-        )
+        overhead = fmt.measured(samples.overhead_ns, samples.unit)
+        rows.append([code(result.id.full_id, in_table=True), overhead, f"{100 * samples.overhead_ns / raw:.2f}%"])
     if not rows:
         return []
     lines = [
@@ -146,13 +144,16 @@ def _overhead(data: ReportInput) -> list[str]:
 
 
 def _stability_row(row: Stability) -> list[str]:
+    def shown(value: float) -> str:
+        return fmt.measured(value, row.unit)
+
     return [
         code(row.benchmark, in_table=True),
         str(row.runs),
-        _t(min(row.typicals_ns)),
-        _t(max(row.typicals_ns)),
-        _t(row.mean_ns),
-        _t(row.std_dev_ns) if row.std_dev_ns is not None else "—",
+        shown(min(row.typicals_ns)),
+        shown(max(row.typicals_ns)),
+        shown(row.mean_ns),
+        shown(row.std_dev_ns) if row.std_dev_ns is not None else "—",
         f"{row.cv * 100:.1f}%" if row.cv is not None else "—",
     ]
 
@@ -196,7 +197,7 @@ def _change_row(result: BenchmarkResult, compared: bool) -> list[str]:
     if result.failure is not None or result.analysis is None:
         reason = result.failure.reason if result.failure is not None else "no measurements"
         return ["❌", name, "—", "—", text(f"FAILED: {reason}")]
-    time = _t(result.analysis.estimates.typical.point)
+    time = fmt.measured(result.analysis.estimates.typical.point, result.unit)
     comparison = result.comparison
     if comparison is None:
         return ["", name, time, "—", "not in the baseline" if compared else ""]
@@ -229,7 +230,8 @@ def _summary_body(data: ReportInput) -> list[str]:
     summary = RunSummary.of(data.results)
     compared = data.baseline_name is not None
     lines = [_counts(data, summary), ""]
-    header = ["", "Benchmark", "Time", "Change", "Verdict"]
+    counted = data.results and all(r.unit == "instructions" for r in data.results if r.ok)
+    header = ["", "Benchmark", "Instructions" if counted else "Time", "Change", "Verdict"]
     ordered = sorted(data.results, key=lambda r: (not _notable(r), _rank(r)))
     notable = [r for r in ordered if _notable(r)]
     quiet = [r for r in ordered if not _notable(r)]

@@ -121,8 +121,8 @@ def render_stability(rows: Sequence[Stability], style: Style) -> str:
     runs = max(row.runs for row in rows)
     width = max(len("benchmark"), *(len(row.benchmark) for row in rows))
 
-    def cell(ns: float | None) -> str:
-        return f"{fmt.time(ns).strip() if ns is not None else '—':>11}"
+    def cell(value: float | None, unit: str) -> str:
+        return f"{fmt.measured(value, unit) if value is not None else '—':>11}"
 
     header = f"{'benchmark':<{width}}  runs  {'min':>11}{'max':>11}{'mean':>11}{'std dev':>11}{'CV':>8}"
     lines = ["", style.bold(f"Stability across {runs} runs (typical time per run; CV = std dev / mean)"), header]
@@ -130,7 +130,8 @@ def render_stability(rows: Sequence[Stability], style: Style) -> str:
         cv = f"{row.cv * 100:.1f}%" if row.cv is not None else "—"
         lines.append(
             f"{style.green(row.benchmark)}{' ' * (width - len(row.benchmark))}  {row.runs:>4}  "
-            f"{cell(min(row.typicals_ns))}{cell(max(row.typicals_ns))}{cell(row.mean_ns)}{cell(row.std_dev_ns)}"
+            f"{cell(min(row.typicals_ns), row.unit)}{cell(max(row.typicals_ns), row.unit)}{cell(row.mean_ns, row.unit)}"
+            f"{cell(row.std_dev_ns, row.unit)}"
             f"{cv:>8}"
         )
     return "\n".join(lines) + "\n"

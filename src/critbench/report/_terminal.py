@@ -30,6 +30,7 @@ from critbench.model import (
     TargetStatus,
     Verdict,
 )
+from critbench.report import _counts as counts
 from critbench.report import _format as fmt
 
 INDENT = " " * 24
@@ -143,7 +144,7 @@ def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style)
     percentages = _change_percentages(comparison, comparison.verdict, style)
     tested = f"{p_clause(comparison)} {traffic_light(comparison.indicator, style)}"
     lines = []
-    if result.info.throughput is None:
+    if result.info.throughput is None or result.unit == "instructions":
         lines.append(f"{INDENT}change: {percentages} {tested}")
     else:
         mean = comparison.change.mean
@@ -158,6 +159,8 @@ def _change_lines(result: BenchmarkResult, comparison: Comparison, style: Style)
             f"{style.faint(inverse(mean.lower))}]"
         )
     lines.append(f"{INDENT}{_explanation(comparison, style)}")
+    if comparison.unit is ComparisonUnit.COUNT:
+        lines.append(f"{INDENT}{counts.difference_line(result, comparison)}")
     if comparison.verdict is Verdict.INCONCLUSIVE:
         lines.append(f"{INDENT}{_settle(comparison)}")
     if comparison.min_detectable_change is not None:
@@ -177,6 +180,8 @@ def _basis(result: BenchmarkResult, comparison: Comparison) -> str:
         return f"of the pairs' median ratio; {pairs} pairs measured in alternation in {processes}"
     if comparison.unit is ComparisonUnit.RUN:
         return f"too few samples to test: the means against ±{comparison.noise_floor * 100:.0f}% drift per run"
+    if comparison.unit is ComparisonUnit.COUNT:
+        return counts.basis(result, comparison)
     return f"of the mean; {floor}"
 
 
@@ -186,12 +191,23 @@ def _settle(comparison: Comparison) -> str:
         return "To settle it, measure without --quick (or side by side: critbench ab)."
     if comparison.unit is ComparisonUnit.PAIR:
         return "To settle it, measure more processes (--processes 20)."
+    if comparison.unit is ComparisonUnit.COUNT:
+        return "To settle it, count in more heap layouts (--layouts 7)."
     return "To settle it, measure more processes (--processes 20), or side by side: critbench ab."
 
 
+def target_text(target: TargetAssessment) -> str:
+    """A target's bound in its unit: ``10.000 ms``, ``2,000,000 instr``, ``50.0 MB``."""
+    if target.metric == "time":
+        return fmt.time(target.target).strip()
+    if target.metric == "instructions":
+        return fmt.instructions(target.target)
+    return fmt.bytes_size(target.target)
+
+
 def target_line(target: TargetAssessment, style: Style) -> str:
-    shown = fmt.time(target.target).strip() if target.metric == "time" else fmt.bytes_size(target.target)
-    label = "target:" if target.metric == "time" else "memory target:"
+    shown = target_text(target)
+    label = "memory target:" if target.metric == "memory" else "target:"
     return f"{INDENT}{label} {shown}  {traffic_light(target.status, style)} ({target.ratio_text})"
 
 
@@ -264,10 +280,16 @@ def render_result(result: BenchmarkResult, output: OutputFormat, style: Style) -
     assert result.analysis is not None
     typical = result.analysis.estimates.typical
     lines = _title(result.id.full_id, style)
-    lines[-1] += f"time:   {_interval(typical, style)}"
-    thrpt = _throughput_line(result, typical, style)
-    if thrpt is not None:
-        lines.append(INDENT + thrpt)
+    if result.unit == "instructions":
+        lines[-1] += counts.headline(result, style.bold(fmt.instructions(typical.point)))
+        cycles = counts.cycles_line(result)
+        if cycles is not None and output is not OutputFormat.QUIET:
+            lines.append(INDENT + cycles)
+    else:
+        lines[-1] += f"time:   {_interval(typical, style)}"
+        thrpt = _throughput_line(result, typical, style)
+        if thrpt is not None:
+            lines.append(INDENT + thrpt)
     if output is OutputFormat.QUIET:
         return "\n".join(lines) + "\n"
     if result.comparison is not None:
@@ -280,7 +302,7 @@ def render_result(result: BenchmarkResult, output: OutputFormat, style: Style) -
         lines.append(memory)
     lines.extend(_outlier_lines(result, style))
     if output is OutputFormat.VERBOSE:
-        lines.extend(_verbose_lines(result, style))
+        lines.extend(counts.verbose_lines(result) if result.unit == "instructions" else _verbose_lines(result, style))
     return "\n".join(lines) + "\n"
 
 
@@ -292,4 +314,5 @@ def render_bencher(result: BenchmarkResult) -> str:
     estimates = result.analysis.estimates
     median = fmt.thousands(estimates.median.point)
     spread = fmt.thousands(estimates.std_dev.point)
-    return f"test {fmt.printable(result.id.full_id)} ... bench: {median:>11} ns/iter (+/- {spread})\n"
+    unit = "instr/iter" if result.unit == "instructions" else "ns/iter"
+    return f"test {fmt.printable(result.id.full_id)} ... bench: {median:>11} {unit} (+/- {spread})\n"

@@ -9,6 +9,8 @@ passes in (see :func:`make_rng`). This package imports only numpy, the standard 
 - :func:`compare_processes` — the same question with worker processes as the unit and a run-to-run
   noise floor, so one slow process cannot make a regression.
 - :func:`benjamini_hochberg` — false-discovery-rate adjustment across a suite.
+- :func:`analyze_counts`, :func:`compare_counts` — the same for instruction counts (``--measure
+  instructions``): one exact count per heap layout, their spread the noise.
 - :func:`tukey_fences`, :func:`classify_outliers`, :func:`welch_t`, :func:`percentile_interval`,
   :func:`gaussian_kde` — the building blocks, for reports and tests.
 """
@@ -16,6 +18,8 @@ passes in (see :func:`make_rng`). This package imports only numpy, the standard 
 from critbench.stats._bootstrap import percentile_interval
 from critbench.stats._change_statistics import SampleChange, compare_samples, sample_change, welch_t
 from critbench.stats._coarse_change import COARSE_NOISE_FLOOR, MIN_SAMPLES_TO_TEST, compare_runs
+from critbench.stats._count_analysis import CACHE_EVENTS, analyze_counts, cycle_estimate, per_process_counts
+from critbench.stats._count_change import compare_counts, layout_spread, paired_spread
 from critbench.stats._distributions import regularized_incomplete_beta, t_critical, t_two_sided_p
 from critbench.stats._fdr import benjamini_hochberg
 from critbench.stats._figures import (
@@ -38,6 +42,7 @@ from critbench.stats._seeding import make_rng
 from critbench.stats._tukey import OutlierClass, classify_outliers, tukey_fences
 
 __all__ = [
+    "CACHE_EVENTS",
     "COARSE_NOISE_FLOOR",
     "MAD_NORMAL_SCALE",
     "MIN_PROCESSES",
@@ -45,20 +50,26 @@ __all__ = [
     "OutlierClass",
     "ProcessChange",
     "SampleChange",
+    "analyze_counts",
     "analyze_samples",
     "benjamini_hochberg",
     "classify_outliers",
+    "compare_counts",
     "compare_paired",
     "compare_processes",
     "compare_runs",
     "compare_samples",
+    "cycle_estimate",
     "density_curve",
     "detectable_change",
     "faster_half",
     "gaussian_kde",
     "history_noise_floor",
+    "layout_spread",
     "make_rng",
+    "paired_spread",
     "paired_units",
+    "per_process_counts",
     "percentile_interval",
     "process_estimates",
     "regularized_incomplete_beta",

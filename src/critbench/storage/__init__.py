@@ -6,14 +6,8 @@ names onto the root themselves.
 
 from critbench.errors import StorageError
 from critbench.model import LAST_RUN, PREVIOUS_RUN
-from critbench.storage._baselines import (
-    BaselineNotFound,
-    BaselineStore,
-    InvalidBaselineName,
-    StoredBaseline,
-    StoredBenchmark,
-    check_baseline_name,
-)
+from critbench.storage._baseline_files import StoredBaseline, StoredBenchmark
+from critbench.storage._baselines import BaselineNotFound, BaselineStore, ListedBaseline, Tidied
 from critbench.storage._files import (
     SCHEMA_VERSION,
     append_text,
@@ -26,6 +20,7 @@ from critbench.storage._files import (
 )
 from critbench.storage._history import HistoryStore, StoredRun, mask_password
 from critbench.storage._layout import MAX_BASELINE_NAME_LENGTH, OutputLayout
+from critbench.storage._names import InvalidBaselineName, check_baseline_name
 
 __all__ = [
     "LAST_RUN",
@@ -36,11 +31,13 @@ __all__ = [
     "BaselineStore",
     "HistoryStore",
     "InvalidBaselineName",
+    "ListedBaseline",
     "OutputLayout",
     "StorageError",
     "StoredBaseline",
     "StoredBenchmark",
     "StoredRun",
+    "Tidied",
     "append_text",
     "check_baseline_name",
     "check_writable_file",

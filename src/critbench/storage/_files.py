@@ -11,29 +11,50 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import math
 import os
 import shutil
 import signal
 import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from critbench.errors import StorageError
-from critbench.storage._layout import partial_file_path, set_aside_path, staging_path
+from critbench.storage._layout import lock_path, partial_file_path, set_aside_path, staging_path
+from critbench.storage._locks import locked
 
 SCHEMA_VERSION = 1
 
 
 @contextlib.contextmanager
 def signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM while a multi-step swap runs, so Ctrl-C cannot land between two renames."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    """Hold SIGINT and SIGTERM while a multi-step swap runs, so Ctrl-C cannot land between two renames.
+
+    Held in Python, not with ``pthread_sigmask``: a mask covers only the thread that sets it, and a run has
+    other threads (the progress display, the worker pipes), so the kernel would hand the signal to one of
+    them and Python would still raise KeyboardInterrupt in the middle of the swap. Here a signal that
+    arrives is noted and sent again once the swap is over, to whatever handler was in place before (the
+    CLI's turns SIGTERM into KeyboardInterrupt; without one, SIGTERM ends the process as it would have).
+    Only the main thread can set handlers; elsewhere nothing is held, as no signal is delivered there.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        arrived.append(signum)
+
+    previous = {held: signal.signal(held, note) for held in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for held, handler in previous.items():
+            signal.signal(held, handler if handler is not None else signal.SIG_DFL)
+        for signum in dict.fromkeys(arrived):
+            signal.raise_signal(signum)
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -77,17 +98,6 @@ def _create_partial_file(path: Path) -> tuple[int, Path]:
         return fd, temporary
 
 
-def _create_staging_folder(folder: Path) -> Path:
-    """A new, empty hidden folder beside ``folder`` (mode 0777 less the umask, unlike ``mkdtemp``'s 0700)."""
-    while True:
-        staging = staging_path(folder)
-        try:
-            staging.mkdir()
-        except FileExistsError:
-            continue
-        return staging
-
-
 def dump_document(kind: str, body: dict[str, Any]) -> bytes:
     """A JSON document with its kind and schema version first, so any reader can check both."""
     document = {"schema_version": SCHEMA_VERSION, "kind": kind, **body}
@@ -99,21 +109,60 @@ def write_document(path: Path, kind: str, body: dict[str, Any]) -> None:
 
 
 def read_document(path: Path, kind: str) -> dict[str, Any]:
-    """The body of a document written by :func:`write_document`, checking its kind and version."""
+    """The body of a document written by :func:`write_document`, checking its kind and version.
+
+    StorageError naming ``path`` for anything critbench would not have written: a missing or truncated
+    file, JSON of another shape, NaN or infinity (never written: ``allow_nan=False``), a schema version
+    that is not a positive whole number; one newer than this critbench's asks for an upgrade.
+    """
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_refuse_constant, parse_float=_finite)
     except FileNotFoundError:
         raise StorageError(f"{path} is missing") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except _NotFinite as exc:
+        raise StorageError(
+            f"{path} is damaged: it holds {exc}, which is not a finite number (critbench never writes one)"
+        ) from None
+    except IsADirectoryError:
+        raise StorageError(f"{path} cannot be read: it is a folder, not a file") from None
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise StorageError(f"{path} cannot be read: {exc}") from None
     if not isinstance(document, dict) or document.get("kind") != kind:
         raise StorageError(f"{path} is not a critbench {kind} file")
     version = document.get("schema_version")
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise StorageError(f"{path} is damaged: its schema version {version!r} is not one critbench writes")
+    if version > SCHEMA_VERSION:
         raise StorageError(
             f"{path} has schema version {version!r}; this critbench reads up to {SCHEMA_VERSION} (upgrade critbench)"
         )
     return document
+
+
+class _NotFinite(ValueError):
+    pass
+
+
+def _refuse_constant(text: str) -> float:
+    raise _NotFinite(text)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999 parses as infinity
+        raise _NotFinite(text)
+    return value
+
+
+def create_staging_folder(folder: Path) -> Path:
+    """A new, empty hidden folder beside ``folder`` (mode 0777 less the umask, unlike ``mkdtemp``'s 0700)."""
+    while True:
+        staging = staging_path(folder)
+        try:
+            staging.mkdir()
+        except FileExistsError:
+            continue
+        return staging
 
 
 def write_folder_atomic(folder: Path, files: dict[str, bytes]) -> None:
@@ -121,24 +170,28 @@ def write_folder_atomic(folder: Path, files: dict[str, bytes]) -> None:
 
     The new folder is written beside the old one under a hidden name and renamed into place with SIGINT
     held, so a reader (or a browser showing the report) sees the old folder or the new one, never a mix.
+    The folder's lock is held throughout, so a save tidying up leftovers never takes this staging folder
+    for one a killed run left behind.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = _create_staging_folder(folder)
-    old = set_aside_path(folder)
-    try:
-        for relative, data in files.items():
-            path = (staging / relative).resolve()
-            if not path.is_relative_to(staging.resolve()):
-                raise StorageError(f"refusing to write {relative!r} outside {folder}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        with signals_deferred():
-            if folder.exists():
-                folder.rename(old)
-            staging.rename(folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+    with locked(lock_path(folder)):
+        staging = create_staging_folder(folder)
+        old = set_aside_path(folder)
+        try:
+            for relative, data in files.items():
+                path = (staging / relative).resolve()
+                if not path.is_relative_to(staging.resolve()):
+                    raise StorageError(f"refusing to write {relative!r} outside {folder}")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            with signals_deferred():
+                if folder.exists():
+                    folder.rename(old)
+                staging.rename(folder)
+                shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def append_text(path: Path, text: str) -> None:

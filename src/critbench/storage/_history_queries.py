@@ -19,6 +19,7 @@ from critbench.model import (
     BenchmarkResult,
     Estimate,
     HistoryPoint,
+    Measure,
     RunRecord,
     Samples,
     TargetAssessment,
@@ -134,6 +135,7 @@ def select_points(engine: sa.Engine, benchmark_id: str | None, limit: int | None
             runs.c.git_branch,
             runs.c.git_dirty,
             runs.c.saved_as,
+            runs.c.settings,
         )
         .join(runs, runs.c.id == inner.c.run_id)
         .order_by(inner.c.benchmark_id, inner.c.run_id, inner.c.position)
@@ -141,10 +143,22 @@ def select_points(engine: sa.Engine, benchmark_id: str | None, limit: int | None
     if limit is not None:
         query = query.where(inner.c.recency <= limit)
     series: dict[str, list[HistoryPoint]] = {}
+    units: dict[int, str] = {}
     with engine.connect() as connection:
         for row in connection.execute(query):
-            series.setdefault(row.benchmark_id, []).append(_point(row))
+            if row.run_id not in units:
+                units[row.run_id] = _unit(row.settings)
+            series.setdefault(row.benchmark_id, []).append(_point(row, units[row.run_id]))
     return series
+
+
+def _unit(settings: str | None) -> str:
+    """What a run's figures are in, from its stored settings: what it measured is run-wide (``measure``)."""
+    try:
+        measure = json.loads(settings or "{}").get("measure", Measure.WALL.value)
+        return Measure(measure).unit
+    except (ValueError, AttributeError):
+        return Measure.WALL.unit
 
 
 def _json(value: object) -> str:
@@ -243,7 +257,7 @@ def _number(value: float | None) -> float:
     return math.nan if value is None else float(value)
 
 
-def _point(row: sa.Row[Any]) -> HistoryPoint:
+def _point(row: sa.Row[Any], unit: str = "ns") -> HistoryPoint:
     return HistoryPoint(
         run_id=row.run_id,
         started_at=row.started_at,
@@ -261,4 +275,5 @@ def _point(row: sa.Row[Any]) -> HistoryPoint:
         compared_with=row.compared_with,
         verdict=Verdict[row.verdict] if row.verdict else None,
         memory_peak_bytes=row.memory_peak_bytes,
+        unit=unit,
     )

@@ -11,11 +11,15 @@ baselines), so no other module joins a name onto the output root::
       .gitignore                 ``*``: the output root ignores itself in git, as pytest's and ruff's caches do
       .tmp-<name>-<8 hex>/       a folder being written, swapped in whole when complete
       .old-<name>-<8 hex>/       a folder set aside by a swap or a delete, removed once the swap is done
+      .lock-<name>               held while <name> is saved, read or deleted (see storage._locks)
 
 Everything but the baselines and ``report/`` starts with a dot. A swap's temporary names add
 :data:`SWAP_NAME_EXTRA` characters to the folder's name, so a baseline name may be at most
 :data:`MAX_BASELINE_NAME_LENGTH` characters: longer, and the staging folder's name would pass the
 filesystem's limit on one name (NAME_MAX) and the save would fail half-way with "File name too long".
+
+Staging and set-aside folders outlive their operation only when it was killed (SIGKILL, a power cut);
+:func:`leftover_of` recognises them so the next save can finish or remove them.
 """
 
 from __future__ import annotations
@@ -32,7 +36,11 @@ GITIGNORE_TEXT = "# Created by critbench: its output root (baselines, history, r
 
 _STAGING_PREFIX = ".tmp-"
 _SET_ASIDE_PREFIX = ".old-"
+_LOCK_PREFIX = ".lock-"
 _SUFFIX_DIGITS = 8
+_LEFTOVER = re.compile(
+    rf"(?:{re.escape(_STAGING_PREFIX)}|{re.escape(_SET_ASIDE_PREFIX)})(?P<folder>.+)-[0-9a-f]{{{_SUFFIX_DIGITS}}}"
+)
 
 NAME_MAX = 255
 """The longest file name, in bytes, on every filesystem critbench is likely to write to (ext4, XFS,
@@ -60,13 +68,41 @@ def set_aside_path(folder: Path) -> Path:
     return folder.parent / f"{_SET_ASIDE_PREFIX}{folder.name}-{_suffix()}"
 
 
+def lock_path(folder: Path) -> Path:
+    """The hidden lock file beside ``folder`` that every save, read or delete of it holds (storage._locks).
+
+    ``.lock-`` is shorter than a swap's prefix and suffix, so a valid baseline name's lock name fits too.
+    """
+    return folder.parent / f"{_LOCK_PREFIX}{folder.name}"
+
+
+def leftover_of(path: Path) -> str | None:
+    """The name of the folder ``path`` was a staging or set-aside folder of, or None if it is neither."""
+    found = _LEFTOVER.fullmatch(path.name)
+    return found.group("folder") if found else None
+
+
+def locked_folder_of(path: Path) -> str | None:
+    """The name of the folder ``path`` is the lock file of, or None if it is not a lock file."""
+    return path.name.removeprefix(_LOCK_PREFIX) if path.name.startswith(_LOCK_PREFIX) else None
+
+
+def staging_copies(folder: Path) -> list[Path]:
+    """The staging folders :func:`staging_path` made for exactly ``folder`` and left behind."""
+    return _copies(folder, _STAGING_PREFIX)
+
+
 def set_aside_copies(folder: Path) -> list[Path]:
     """The folders :func:`set_aside_path` made for exactly ``folder`` and left behind, oldest first.
 
     Matched by the whole name, so ``.old-a-b-1234abcd`` (set aside from ``a-b``) is never taken for a
     copy of ``a``. Ordered by when they were set aside (the rename sets the folder's change time).
     """
-    pattern = re.compile(re.escape(_SET_ASIDE_PREFIX + folder.name) + rf"-[0-9a-f]{{{_SUFFIX_DIGITS}}}")
+    return _copies(folder, _SET_ASIDE_PREFIX)
+
+
+def _copies(folder: Path, prefix: str) -> list[Path]:
+    pattern = re.compile(re.escape(prefix + folder.name) + rf"-[0-9a-f]{{{_SUFFIX_DIGITS}}}")
     try:
         found = [path for path in folder.parent.iterdir() if pattern.fullmatch(path.name)]
     except (FileNotFoundError, NotADirectoryError):

@@ -1,0 +1,113 @@
+"""Judging instruction counts (``--measure instructions``): their test, their targets and their warnings.
+
+The change test is ``stats.compare_counts`` on each side's per-layout counts, paired layout by layout when
+both sides counted the same layouts (the same seeded heaps), with a noise threshold of at least the
+configured one (0.1% for instructions) and the layouts' disagreement: a change no larger than what the
+heap's state alone moves the count by is never a regression. The warnings say where a count does
+not mean what it seems: a routine that mostly waits (its instructions explain little of its time under
+valgrind), and counts that did not grow in proportion to the iterations.
+"""
+
+from __future__ import annotations
+
+from critbench import stats
+from critbench.model import BenchmarkResult, Caution, CautionKind, Samples, Settings
+
+WAITS_RATIO = 50.0
+"""A routine whose instructions per second under valgrind are this many times below the harness loop's
+mostly waits: computing runs 50-100x slower under valgrind, waiting does not (experiments/instructions:
+a 1 ms sleep came out 110-250x below, pure-Python and C compute within 2-10x of the loop on a loaded
+machine)."""
+
+NONLINEAR_WARNING = 0.001
+"""Warn when a layout's N, 2N, 3N counts depart from a straight line by more than this share (0.1%)."""
+
+SPREAD_NOTE = 0.01
+"""Note a layout spread above 1%: allocation-heavy code, whose changes below it cannot be told from noise."""
+
+
+def count_test(
+    new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str
+) -> tuple[stats.ProcessChange, float]:
+    """``stats.compare_counts`` of the two sides' per-layout counts, and the threshold the verdict uses."""
+    if new.unit != base.unit:
+        raise ValueError(f"the baseline holds {base.unit} and the new samples {new.unit}")
+    new_counts, _ = stats.per_process_counts(new)
+    base_counts, _ = stats.per_process_counts(base)
+    paired = sorted(set(new.process)) == sorted(set(base.process))  # the same layouts, in process order
+    result = stats.compare_counts(
+        new_counts,
+        base_counts,
+        noise_floor=noise_floor,
+        confidence_level=settings.confidence_level,
+        significance_level=settings.significance_level,
+        rng=stats.make_rng(settings.seed, "counts:" + key),
+        paired=paired,
+    )
+    if paired:
+        disagreement = stats.paired_spread(new_counts, base_counts)
+    else:
+        disagreement = max(stats.layout_spread(new_counts), stats.layout_spread(base_counts))
+    return result, max(settings.noise_threshold, disagreement)
+
+
+def _waits(result: BenchmarkResult) -> Caution | None:
+    counts = result.analysis.counts if result.analysis is not None else None
+    if counts is None or counts.instruction_rate is None or counts.reference_rate is None:
+        return None
+    if counts.instruction_rate * WAITS_RATIO >= counts.reference_rate:
+        return None
+    slower = counts.reference_rate / counts.instruction_rate
+    return Caution(
+        CautionKind.WAITS,
+        f"Warning: this routine mostly waits: under valgrind it ran {slower:.0f}x slower than its instructions "
+        "explain (the harness loop's rate). Instruction counts do not see sleeps, I/O, locks or other processes, "
+        "so they miss most of its cost: measure it with --measure wall.",
+    )
+
+
+def _nonlinear(result: BenchmarkResult) -> Caution | None:
+    counts = result.analysis.counts if result.analysis is not None else None
+    if counts is None or counts.nonlinearity <= NONLINEAR_WARNING:
+        return None
+    return Caution(
+        CautionKind.NONLINEAR,
+        f"Warning: the counts did not grow in proportion to the iterations ({counts.nonlinearity:.2%} off a "
+        "straight line): garbage collections or caches inside the routine make its count depend on how many "
+        "iterations ran. The per-iteration count is the slope over N, 2N and 3N; keep each call's work the same.",
+    )
+
+
+def _spread(result: BenchmarkResult) -> Caution | None:
+    counts = result.analysis.counts if result.analysis is not None else None
+    if counts is None or counts.spread <= SPREAD_NOTE:
+        return None
+    return Caution(
+        CautionKind.SPREAD,
+        f"Note: the count moved by {counts.spread:.2%} between heap layouts: this code's path through the "
+        "allocator depends on the heap's state, so changes smaller than that are judged within noise. "
+        "More layouts (--layouts 5) pin the spread down.",
+    )
+
+
+def count_warnings(result: BenchmarkResult) -> tuple[Caution, ...]:
+    """The warnings a counted result calls for (module docstring), each at most once."""
+    found = (_waits(result), _nonlinear(result), _spread(result))
+    return tuple(caution for caution in found if caution is not None and caution not in result.warnings)
+
+
+def unjudged_target(result: BenchmarkResult) -> Caution | None:
+    """A note when the benchmark's target is in the other unit than the run measured."""
+    info = result.info
+    if result.unit == "instructions" and info.target_ns is not None and info.target_instructions is None:
+        return Caution(
+            CautionKind.TARGET_UNIT,
+            "Note: its target is a time, and this run counted instructions, so the target was not judged; "
+            "declare target='2M instructions' to judge counts, or measure wall time.",
+        )
+    if result.unit == "ns" and info.target_instructions is not None:
+        return Caution(
+            CautionKind.TARGET_UNIT,
+            "Note: its target is a count of instructions, judged only when counted (--measure instructions).",
+        )
+    return None

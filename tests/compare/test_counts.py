@@ -1,0 +1,147 @@
+"""Verdicts on instruction counts: hand-computed cases of the count test, its threshold, targets and warnings."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from critbench.compare import evaluate
+from critbench.model import (
+    BenchmarkId,
+    BenchmarkInfo,
+    BenchmarkResult,
+    CautionKind,
+    ComparisonUnit,
+    Indicator,
+    Measure,
+    Samples,
+    SamplingMode,
+    Settings,
+    TargetStatus,
+    Verdict,
+    measure_defaults,
+)
+
+SETTINGS = Settings().apply(measure_defaults(Measure.INSTRUCTIONS)).apply({"measure": Measure.INSTRUCTIONS})
+
+
+def counted(per_layout: list[float], *, wall_ns: float | None = None, reference_rate: float | None = None) -> Samples:
+    """N = 100, 200, 300 iterations per layout, with 5,000 fixed instructions per interval and the loop's 400
+    per iteration on top of ``per_layout``'s net count."""
+    iters, values, process, wall = [], [], [], []
+    for k, net in enumerate(per_layout):
+        for m in (1, 2, 3):
+            iters.append(100.0 * m)
+            values.append(5000 + (net + 400) * 100 * m)
+            process.append(k)
+            wall.append((wall_ns or 0.0) * 100 * m + 1e6)
+    events = {"Ir": tuple(values), "wall_ns": tuple(wall)} if wall_ns is not None else None
+    return Samples(
+        SamplingMode.LINEAR,
+        tuple(iters),
+        tuple(values),
+        tuple(process),
+        overhead_ns=400.0,
+        unit="instructions",
+        events=events,
+        overhead_events={"Ir": 400.0, "wall_ns": 10.0} if wall_ns is not None else None,
+        reference_rate=reference_rate,
+    )
+
+
+def result(name: str, samples: Samples, **info: object) -> BenchmarkResult:
+    return BenchmarkResult(BenchmarkInfo(BenchmarkId("g", name), settings=SETTINGS, **info), samples)  # type: ignore[arg-type]
+
+
+def judged(new: list[float], base: list[float], **info: object) -> BenchmarkResult:
+    evaluation = evaluate([result("x", counted(new), **info)], {"g/x": counted(base)}, "before")
+    return evaluation.results[0]
+
+
+def test_unchanged_counts_are_no_change() -> None:
+    outcome = judged([10_000.0] * 3, [10_000.0] * 3)
+    assert outcome.comparison is not None
+    assert outcome.comparison.unit is ComparisonUnit.COUNT
+    assert outcome.comparison.verdict is Verdict.NO_CHANGE
+    assert outcome.comparison.indicator is Indicator.OK
+    assert outcome.comparison.change.mean.point == 0.0
+    assert outcome.comparison.noise_threshold == 0.001
+    assert outcome.comparison.noise_floor == 0.0005
+
+
+def test_a_two_percent_slowdown_regresses_with_the_seeds_text() -> None:
+    outcome = judged([10_200.0] * 3, [10_000.0] * 3)
+    assert outcome.comparison is not None
+    assert outcome.comparison.verdict is Verdict.REGRESSED
+    assert outcome.comparison.verdict.message == "Performance has regressed."
+    assert outcome.comparison.change.mean.point == pytest.approx(0.02)
+    assert outcome.comparison.indicator is Indicator.OK  # ✓ within 5%, as for wall time
+    assert outcome.comparison.min_detectable_change == pytest.approx(math.expm1(2.8016 * math.sqrt(2) * 0.0005), 1e-3)
+
+
+def test_a_six_percent_slowdown_is_flagged_and_twelve_percent_is_a_cross() -> None:
+    warned = judged([10_600.0] * 3, [10_000.0] * 3)
+    crossed = judged([11_200.0] * 3, [10_000.0] * 3)
+    assert warned.comparison is not None
+    assert crossed.comparison is not None
+    assert warned.comparison.indicator is Indicator.WARN
+    assert crossed.comparison.indicator is Indicator.BAD
+
+
+def test_an_improvement_is_called_one() -> None:
+    outcome = judged([9_700.0] * 3, [10_000.0] * 3)
+    assert outcome.comparison is not None
+    assert outcome.comparison.verdict is Verdict.IMPROVED
+
+
+def test_a_change_inside_the_floor_is_within_noise_and_a_tiny_one_is_no_change() -> None:
+    # +0.05%: under the 0.1% threshold. +0.01%: not even significant against the 0.05% floor.
+    small = judged([10_005.0] * 3, [10_000.0] * 3)
+    tiny = judged([10_001.0] * 3, [10_000.0] * 3)
+    assert small.comparison is not None
+    assert tiny.comparison is not None
+    assert small.comparison.verdict in (Verdict.WITHIN_NOISE, Verdict.NO_CHANGE)
+    assert tiny.comparison.verdict is Verdict.NO_CHANGE
+
+
+def test_a_change_no_larger_than_the_layout_spread_is_never_a_regression() -> None:
+    # The baseline's layouts spread by 3%; every new layout is 2% above the baseline's highest.
+    outcome = judged([10_506.0, 10_506.0, 10_506.0], [10_000.0, 10_300.0, 10_000.0])
+    assert outcome.comparison is not None
+    assert outcome.comparison.noise_threshold == pytest.approx(0.03)
+    assert outcome.comparison.verdict is not Verdict.REGRESSED
+
+
+def test_counts_are_judged_against_an_instruction_target_and_note_a_time_target() -> None:
+    met = judged([10_000.0] * 3, [10_000.0] * 3, target_instructions=30_000.0)
+    assert met.time_target is not None
+    assert met.time_target.metric == "instructions"
+    assert met.time_target.status is TargetStatus.EXCELLENT
+    timed = judged([10_000.0] * 3, [10_000.0] * 3, target_ns=1e6)
+    assert timed.time_target is None
+    assert any(w.kind is CautionKind.TARGET_UNIT for w in timed.warnings)
+
+
+def test_a_routine_that_mostly_waits_is_warned_about() -> None:
+    # 10,000 instructions in 1 ms under valgrind is 10 M/s; the harness loop ran at 1 G/s: 100x slower.
+    waiting = counted([10_000.0] * 2, wall_ns=1e6, reference_rate=1e9)
+    computing = counted([10_000.0] * 2, wall_ns=1e5, reference_rate=1e9)
+    results = evaluate([result("waits", waiting), result("computes", computing)], None, None).results
+    assert any(w.kind is CautionKind.WAITS for w in results[0].warnings)
+    assert not any(w.kind is CautionKind.WAITS for w in results[1].warnings)
+
+
+def test_counts_and_times_are_never_compared() -> None:
+    wall = Samples(SamplingMode.FLAT, (10.0,) * 20, (1e4,) * 20, (0,) * 20)
+    outcome = evaluate([result("x", counted([10_000.0] * 3))], {"g/x": wall}, "before").results[0]
+    assert outcome.failure is not None
+    assert "could not be compared" in outcome.failure.reason
+
+
+def test_layouts_are_paired_so_a_heaps_own_cost_cancels() -> None:
+    # Each layout's heap adds its own share (layout 0 is 6% cheaper), the same on both sides: +2% everywhere.
+    outcome = judged([10_200.0, 10_812.0, 10_914.0], [10_000.0, 10_600.0, 10_700.0])
+    assert outcome.comparison is not None
+    assert outcome.comparison.verdict is Verdict.REGRESSED
+    assert outcome.comparison.noise_threshold == pytest.approx(0.001)
