@@ -96,6 +96,17 @@ def test_a_folder_cannot_write_outside_itself(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+def test_the_output_root_ignores_itself_in_git(tmp_path: Path) -> None:
+    from critbench.storage import OutputLayout, ignore_in_git
+
+    root = tmp_path / "target" / "critbench"
+    ignore_in_git(root)
+    assert OutputLayout(root).gitignore.read_text().splitlines()[-1] == "*"
+    OutputLayout(root).gitignore.write_text("mine\n")
+    ignore_in_git(root)
+    assert OutputLayout(root).gitignore.read_text() == "mine\n", "a .gitignore the user wrote is kept"
+
+
 def test_a_signal_during_a_swap_lands_after_it_even_with_other_threads_running() -> None:
     """A thread mask would let the kernel hand SIGINT to another thread, and Python would raise it mid-swap."""
     import signal

@@ -28,6 +28,7 @@ PUBLIC = {
     "check_writable_folder",
     "check_baseline_name",
     "dump_document",
+    "ignore_in_git",
     "mask_password",
     "write_bytes_atomic",
     "write_folder_atomic",

@@ -174,6 +174,13 @@ def _add_locations(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         default=default,
         help="history database, any SQLAlchemy URL (default: SQLite in the output root; $CRITBENCH_STORE)",
     )
+    parser.add_argument(
+        "--pytest",
+        action="append",
+        metavar="PATH",
+        default=default,
+        help="a pytest suite whose pytest-benchmark tests are benchmarks too (as [tool.critbench] pytest)",
+    )
     # Tests only: a deterministic clock in every worker (critbench.testing.FakeClock.to_json()).
     parser.add_argument("--fake-clock", metavar="JSON", default=default, help=argparse.SUPPRESS)
 

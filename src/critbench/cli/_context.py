@@ -41,7 +41,7 @@ class Context:
 
 def make_context(where: Locations, stdout: TextIO, stderr: TextIO, journal: Journal | None = None) -> Context:
     root = where.workspace.resolve() if where.workspace is not None else find_workspace_root(Path.cwd())
-    workspace = load_workspace(root)
+    workspace = load_workspace(root, where.pytest)
     if where.output_dir is not None:
         output_root = where.output_dir.resolve()
     elif os.environ.get("CRITBENCH_HOME"):

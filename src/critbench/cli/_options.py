@@ -23,6 +23,8 @@ class Locations:
     output_dir: Path | None = None
     store: str | None = None
     fake_clock: FakeClock | None = None
+    pytest: tuple[str, ...] = ()
+    """``--pytest PATH``: pytest suites to run beside the bench targets."""
 
 
 @dataclass(frozen=True)
@@ -250,7 +252,13 @@ def locations(values: dict[str, Any]) -> Locations:
         clock = FakeClock.from_json(fake) if fake else None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    return Locations(_path(values.get("workspace")), _path(values.get("output_dir")), values.get("store"), clock)
+    return Locations(
+        _path(values.get("workspace")),
+        _path(values.get("output_dir")),
+        values.get("store"),
+        clock,
+        tuple(values.get("pytest") or ()),
+    )
 
 
 def command_options(command: str, values: dict[str, Any]) -> CommandOptions:

@@ -88,12 +88,13 @@ def baseline_plan(flags: BaselineFlags, store: BaselineStore) -> BaselinePlan:
 
 def preflight(ctx: Context, display: Display) -> None:
     """Before anything is measured: the output root and ``--json`` can be written (exit 2 if not), so a
-    read-only folder costs seconds, not a whole run's measurements."""
-    from critbench.storage import check_writable_file, check_writable_folder
+    read-only folder costs seconds, not a whole run's measurements; the root then exists, ignored by git."""
+    from critbench.storage import check_writable_file, check_writable_folder, ignore_in_git
 
     check_writable_folder(ctx.output_root, "the output root")
     if display.json is not None:
         check_writable_file(display.json, "--json")
+    ignore_in_git(ctx.output_root)
 
 
 def rescue(judged: Judged, failure: Exception) -> StorageError:

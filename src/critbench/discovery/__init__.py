@@ -8,6 +8,7 @@ from critbench.discovery._workspace import (
     load_workspace,
     package_name,
     parse_config,
+    pytest_target,
     select_targets,
 )
 
@@ -19,5 +20,6 @@ __all__ = [
     "load_workspace",
     "package_name",
     "parse_config",
+    "pytest_target",
     "select_targets",
 ]

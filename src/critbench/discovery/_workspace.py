@@ -18,7 +18,7 @@ from critbench.model import BenchTarget, Package, SettingsLayer, settings_layer
 
 _SKIPPED_DIRS = {"node_modules", "target", "build", "dist", "site-packages", "__pycache__", "venv", "env"}
 _MAX_DEPTH = 4
-_OWN_KEYS = {"members", "output-dir", "fail-on", "store", "exclude"}
+_OWN_KEYS = {"members", "output-dir", "fail-on", "store", "exclude", "pytest"}
 
 
 class DiscoveryError(ConfigError):
@@ -41,6 +41,8 @@ class WorkspaceConfig:
     """The gates that fail a run by default (``regression``, ``change,target``, ``never``); checked by the CLI."""
     store: str | None = None
     """The history database's SQLAlchemy URL, instead of SQLite in the output root."""
+    pytest: tuple[str, ...] = ()
+    """Paths, relative to the root, of pytest suites whose pytest-benchmark tests are benchmarks too."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ def parse_config(table: Any, where: str) -> WorkspaceConfig:
         output_dir=own.get("output-dir"),
         fail_on=own.get("fail-on"),
         store=own.get("store"),
+        pytest=_strings(own["pytest"], "pytest") if "pytest" in own else (),
     )
 
 
@@ -206,8 +209,17 @@ def package_name(folder: Path, pyproject: dict[str, Any], root: Path) -> str:
     return folder.resolve().relative_to(root.resolve()).as_posix()
 
 
-def load_workspace(root: Path) -> Workspace:
-    """Read the workspace at ``root``: its config, its packages and their bench targets."""
+def pytest_target(package: str, root: Path, path: str, import_paths: tuple[str, ...]) -> BenchTarget:
+    """A pytest suite as a bench target of ``package``: the benchmark tests pytest collects at ``path``."""
+    if not (root / path).exists():
+        raise DiscoveryError(f"[tool.critbench] pytest: {path!r} does not exist under {root}")
+    name = path.strip("/").replace("/", ".") or "pytest"
+    return BenchTarget(package, name, root / path, root, import_paths, pytest_args=(path, f"--rootdir={root}"))
+
+
+def load_workspace(root: Path, pytest_paths: tuple[str, ...] = ()) -> Workspace:
+    """Read the workspace at ``root``: its config, its packages and their bench targets; ``pytest_paths``
+    (``--pytest``) add pytest suites to those ``[tool.critbench] pytest`` names."""
     root = root.resolve()
     if not root.is_dir():
         raise DiscoveryError(f"workspace folder {root} does not exist")
@@ -243,7 +255,26 @@ def load_workspace(root: Path) -> Workspace:
         )
         description = project.get("description", "") if isinstance(project.get("description"), str) else ""
         packages.append(Package(name=name, root=folder, targets=targets, description=description))
+    suites = tuple(dict.fromkeys((*config.pytest, *pytest_paths)))
+    if suites:
+        packages = _with_pytest_suites(root, data, packages, suites, import_roots)
     return Workspace(root=root, config=config, packages=tuple(packages))
+
+
+def _with_pytest_suites(
+    root: Path, data: dict[str, Any], packages: list[Package], suites: tuple[str, ...], import_roots: tuple[str, ...]
+) -> list[Package]:
+    """The root's package (made if the root has no benches/) gains a pytest target per suite."""
+    own_root = str(_import_root(root))
+    paths = (own_root, *(path for path in import_roots if path != own_root))
+    existing = next((package for package in packages if package.root == root), None)
+    name = existing.name if existing else package_name(root, data, root)
+    targets = tuple(pytest_target(name, root, suite, paths) for suite in suites)
+    if existing is not None:
+        index = packages.index(existing)
+        packages[index] = Package(existing.name, existing.root, existing.targets + targets, existing.description)
+        return packages
+    return [Package(name=name, root=root, targets=targets), *packages]
 
 
 def select_targets(workspace: Workspace, packages: list[str], target: str | None) -> list[BenchTarget]:

@@ -36,6 +36,21 @@ class PairedTarget:
 
 
 @dataclass(frozen=True)
+class PytestJob:
+    """A job's tests when its target is a pytest suite (``critbench.engine._pytest_worker`` runs it)."""
+
+    args: tuple[str, ...]
+    """The pytest command line the worker runs (its options and the paths to collect)."""
+    node_ids: tuple[str, ...] | None = None
+    """The benchmark tests to measure, by node id, as the pytest session that asked chose them; None: every
+    test that uses the ``benchmark`` fixture."""
+    code_paths: tuple[str, ...] = ()
+    """critbench ab: folders whose top-level modules replace the working tree's (the other revision's code)."""
+    side: str | None = None
+    """critbench ab: ``"a"`` or ``"b"``, the revision this worker measures (the fake clock costs them apart)."""
+
+
+@dataclass(frozen=True)
 class Job:
     """What the runner asks of one worker process (written as JSON by the runner)."""
 
@@ -62,5 +77,7 @@ class Job:
     """critbench ab: the other revision of this target, measured in alternation with it in this process."""
     fake_clock: FakeClock | None = None
     """Tests: replaces the clock in the worker with a deterministic one (``critbench --fake-clock``)."""
+    pytest: PytestJob | None = None
+    """Set when the target is a pytest suite: what the pytest worker collects and measures."""
     iterations: dict[str, int] | None = None
     """Instructions only: N per benchmark id, the baseline's, so both sides count the same intervals."""

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from critbench.engine._job import Job, PairedTarget, RevisionCode
 from critbench.engine._observer import RunObserver, SilentObserver
+from critbench.engine._pytest_runner import pytest_job, run_pytest_paired, spawn_for
 from critbench.engine._schedule import TargetRun, load_failure_id, run_targets
 from critbench.engine._worker_process import Spawn, WorkerProcess
 from critbench.model import (
@@ -56,6 +57,9 @@ class PairedResults:
 def _job(
     target: BenchTarget, settings: Settings, selection: Selection, list_only: bool, fake_clock: FakeClock | None = None
 ) -> Job:
+    if target.is_pytest:
+        job = pytest_job(target, settings, selection=selection, fake_clock=fake_clock)
+        return dataclasses.replace(job, list_only=list_only)
     return Job(
         target_path=str(target.path),
         package=target.package,
@@ -87,8 +91,11 @@ class SuiteRunner:
     def _job(self, target: BenchTarget) -> Job:
         return _job(target, self.settings, self.selection, False, self.fake_clock)
 
-    def _spawn(self) -> Spawn:
-        """Timing workers, or counting ones under valgrind when the run measures instructions."""
+    def _spawn(self, target: BenchTarget) -> Spawn:
+        """Timing workers (pytest's for a pytest suite), or counting ones under valgrind when the run measures
+        instructions."""
+        if target.is_pytest:
+            return spawn_for(target)
         if self.settings.measure is Measure.INSTRUCTIONS:
             from critbench.engine._counting_runner import CountingWorkerProcess
 
@@ -112,7 +119,9 @@ class SuiteRunner:
         """
         pinned = dict(iterations) if iterations else None
         runs = [
-            TargetRun(target, dataclasses.replace(self._job(target), iterations=pinned), self.observer, self._spawn())
+            TargetRun(
+                target, dataclasses.replace(self._job(target), iterations=pinned), self.observer, self._spawn(target)
+            )
             for target in targets
         ]
         return run_targets(runs, self.observer, more=more, max_extra_rounds=max_extra_rounds)
@@ -132,6 +141,10 @@ class SuiteRunner:
         B's processes alternate in an order drawn per round. Workers start in ``workdir``, a folder of no
         revision's, so neither finds the other's files through its working directory.
         """
+        pytest_results = self._run_pytest_paired([triple for triple in pairs if triple[0].is_pytest])
+        pairs = [triple for triple in pairs if not triple[0].is_pytest]
+        if not pairs:
+            return pytest_results
         runs: list[tuple[TargetRun, TargetRun | None]] = []
         for target, code_a, code_b in pairs:
             paired = PairedTarget(code_a, code_b, tuple(str(p) for p in isolated), seed=self.settings.seed)
@@ -146,11 +159,37 @@ class SuiteRunner:
             job_b = dataclasses.replace(job_b, paired=dataclasses.replace(paired, alone="b"))
             side_a = TargetRun(neutral, job_a, _Quiet(self.observer, f" [{code_a.label}]"))
             runs.append((TargetRun(neutral, job_b, self.observer), side_a))
-        if not by_process:
+        if by_process:
+            measured = _alternate_processes(runs, random.Random(f"processes:{self.settings.seed}"))
+        else:
             results = run_targets([run for run, _ in runs], self.observer)
-            samples_a = {key: value for run, _ in runs for key, value in run.paired_a.items()}
-            return PairedResults(results, samples_a)
-        return _alternate_processes(runs, random.Random(f"processes:{self.settings.seed}"))
+            measured = PairedResults(results, {key: value for run, _ in runs for key, value in run.paired_a.items()})
+        if not pytest_results.results:
+            return measured
+        return PairedResults(
+            pytest_results.results + measured.results,
+            {**pytest_results.samples_a, **measured.samples_a},
+            by_process=measured.by_process,
+        )
+
+    def _run_pytest_paired(self, pairs: list[tuple[BenchTarget, RevisionCode, RevisionCode]]) -> PairedResults:
+        """pytest suites alternate whole worker processes (``_pytest_runner.run_pytest_paired``): the tests are
+        the bench workspace's, and each side's worker imports the code under test from its revision's folders."""
+        results: list[BenchmarkResult] = []
+        samples_a: dict[str, Samples] = {}
+        for target, code_a, code_b in pairs:
+            job = pytest_job(target, self.settings, selection=self.selection, fake_clock=self.fake_clock)
+            assert job.pytest is not None
+            job_a, job_b = (
+                dataclasses.replace(
+                    job, pytest=dataclasses.replace(job.pytest, code_paths=code.sys_path[1:], side=side)
+                )
+                for code, side in ((code_a, "a"), (code_b, "b"))
+            )
+            paired = run_pytest_paired(target, job_a, job_b, self.observer, seed=self.settings.seed)
+            results += paired.results
+            samples_a.update(paired.samples_a)
+        return PairedResults(results, samples_a)
 
 
 class _Quiet:
@@ -219,6 +258,8 @@ def _alternate_processes(runs: list[tuple[TargetRun, TargetRun | None]], rng: ra
 
 def list_target(target: BenchTarget, settings: Settings) -> TargetListing:
     """What a target declares, read by a worker (the CLI process never imports user code)."""
-    target_run = TargetRun(target, _job(target, settings, Selection(), list_only=True), SilentObserver())
+    target_run = TargetRun(
+        target, _job(target, settings, Selection(), list_only=True), SilentObserver(), spawn_for(target)
+    )
     target_run.run_round(0)
     return TargetListing(target, target_run.listing, target_run.fatal)

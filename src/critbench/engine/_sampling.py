@@ -145,10 +145,17 @@ def plan_samples(settings: Settings, met_ns: float, whole: Settings | None = Non
     ``settings`` is what this process measures; ``whole`` the benchmark's settings before they were shared
     out over processes (:func:`process_share`), which the warning's advice is given in (without it, the
     benchmark is taken to be measured by this process alone).
+
+    With ``settings.min_sample_size`` a routine too slow for ``sample_size`` samples of one iteration in the
+    measurement time takes as many as fit, down to that floor.
     """
     n = settings.sample_size
     target_ns = settings.measurement_time * 1e9
     met_ns = max(met_ns, 1e-3)
+    if settings.min_sample_size is not None and n * met_ns > target_ns:
+        fewer = max(min(settings.min_sample_size, n), int(target_ns // met_ns))
+        plan = plan_samples(dataclasses.replace(settings, sample_size=fewer, min_sample_size=None), met_ns, whole)
+        return plan if plan.expected_ns > target_ns else dataclasses.replace(plan, overrun=None)
     d = _steps(target_ns, _one_per_step_ns(SamplingMode.LINEAR, n, met_ns))
     linear_expected = d * _one_per_step_ns(SamplingMode.LINEAR, n, met_ns)
     mode = settings.sampling_mode
@@ -246,9 +253,11 @@ def process_share(settings: Settings, index: int, *, extension: bool = False) ->
     if count == 1:
         return settings
     samples = settings.sample_size // count + (1 if index < settings.sample_size % count else 0)
+    least = settings.min_sample_size
     return dataclasses.replace(
         settings,
         sample_size=max(samples, 2),
+        min_sample_size=None if least is None else max(2, -(-least // count)),
         measurement_time=settings.measurement_time / count,
         warm_up_time=max(settings.warm_up_time / count, min(settings.warm_up_time, 0.1)),
     )

@@ -70,6 +70,10 @@ class Settings:
     """A change estimate beyond this is shown with ⚠ (the seed's 5%)."""
     fail_threshold: float = 0.10
     """A change estimate beyond this is shown with ✗ (the seed's 10%)."""
+    min_sample_size: int | None = None
+    """When set, ``sample_size`` is a most: a routine too slow for that many samples in the measurement time
+    takes as many as fit, but at least this many (pytest-benchmark's ``min_rounds`` rule). None keeps
+    Criterion's fixed count, which stretches the measurement time instead."""
     measure: Measure = Measure.WALL
     """What is measured: wall time, or instructions counted under valgrind (run-wide; see
     :func:`measure_defaults` for the settings whose defaults differ for instructions)."""
@@ -158,6 +162,12 @@ def validate_settings(settings: Settings) -> list[str]:
         problems.append(f"processes must be an integer from 1 to {MAX_PROCESSES}, got {settings.processes!r}")
     if not 0 <= settings.warn_threshold <= settings.fail_threshold:
         problems.append("warn_threshold must be between 0 and fail_threshold")
+    if settings.min_sample_size is not None and (
+        not isinstance(settings.min_sample_size, int) or not 2 <= settings.min_sample_size <= MAX_SAMPLE_SIZE
+    ):
+        problems.append(
+            f"min_sample_size must be an integer from 2 to {MAX_SAMPLE_SIZE:,}, got {settings.min_sample_size!r}"
+        )
     if not isinstance(settings.sampling_mode, SamplingMode):
         problems.append(f"sampling_mode must be auto, linear or flat, got {settings.sampling_mode!r}")
     if not isinstance(settings.measure, Measure):
@@ -204,6 +214,9 @@ def settings_layer(values: Mapping[str, Any], *, source: str, run_wide: bool = T
                 value = None if value is None and key == "timeout" else parse_duration_ns(value) / 1e9
             elif key in _INT_SETTINGS:
                 if isinstance(value, bool) or not isinstance(value, int):
+                    raise ValueError(f"expected an integer, got {value!r}")
+            elif key == "min_sample_size":
+                if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
                     raise ValueError(f"expected an integer, got {value!r}")
             elif key == "precision":
                 value = None if value is None else _fraction(value)

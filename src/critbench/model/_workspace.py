@@ -16,6 +16,13 @@ class BenchTarget:
     package_root: Path
     import_paths: tuple[str, ...] = ()
     """Folders a worker puts on ``sys.path`` so the target can import its package and its neighbours."""
+    pytest_args: tuple[str, ...] | None = None
+    """A pytest suite instead of a bench file: the arguments (paths, relative to ``package_root``) that
+    collect its tests; the tests that use pytest-benchmark's ``benchmark`` fixture are its benchmarks."""
+
+    @property
+    def is_pytest(self) -> bool:
+        return self.pytest_args is not None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@
                               history, statistics and change tables
     groups/<slug>.html        violin plot of the group's benchmarks, means over the parameter
     history.html              typical time over the stored runs, the runs, stability across them
-    assets/                   plotly.min.js (from the installed plotly package), report.css, report.js
+    assets/                   plotly.min.js (vendored in report/vendor/, MIT), report.css, report.js
 
 :func:`render_html_report` is pure: it returns the files' relative paths and bytes, and the caller (storage)
 writes them. This module lays out the index, group and history pages; ``_html_benchmark`` the benchmark
@@ -17,7 +17,6 @@ pages, ``_html_page`` what every page shares (safe names, escaping, templates), 
 from __future__ import annotations
 
 import functools
-import importlib.util
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -42,16 +41,14 @@ from critbench.report._html_page import (
 PLOTLY_ASSET = "assets/plotly.min.js"
 
 
+PLOTLY_BUNDLE = Path(__file__).parent / "vendor" / "plotly.min.js"
+"""plotly.js, minified, with its licence beside it: the one file critbench needed the 64 MB plotly package for."""
+
+
 @functools.cache
 def plotly_bundle() -> bytes:
-    """Plotly.js as the installed ``plotly`` package ships it (found without importing plotly, which is slow)."""
-    spec = importlib.util.find_spec("plotly")
-    locations = list(spec.submodule_search_locations or []) if spec is not None else []
-    for location in locations:
-        bundle = Path(location) / "package_data" / "plotly.min.js"
-        if bundle.is_file():
-            return bundle.read_bytes()
-    raise RuntimeError("the HTML report needs the 'plotly' package (pip install plotly), which bundles plotly.min.js")
+    """Plotly.js, as vendored with critbench."""
+    return PLOTLY_BUNDLE.read_bytes()
 
 
 def _run_facts(data: ReportInput) -> list[tuple[str, str]]:

@@ -14,6 +14,7 @@ from critbench.storage._files import (
     check_writable_file,
     check_writable_folder,
     dump_document,
+    ignore_in_git,
     write_bytes_atomic,
     write_folder_atomic,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "check_writable_file",
     "check_writable_folder",
     "dump_document",
+    "ignore_in_git",
     "mask_password",
     "write_bytes_atomic",
     "write_folder_atomic",

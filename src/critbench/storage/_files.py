@@ -238,3 +238,14 @@ def check_writable_file(path: Path, what: str) -> None:
     if path.is_dir():
         raise StorageError(f"{what} {path} is a folder; give a file name")
     check_writable_folder(path.parent, f"the folder of {what}")
+
+
+def ignore_in_git(root: Path) -> None:
+    """Create the output root if needed, with a ``.gitignore`` of ``*`` unless it has one (a user's own wins)."""
+    from critbench.storage._layout import GITIGNORE_TEXT, OutputLayout
+
+    path = OutputLayout(root).gitignore
+    if path.exists():
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(path, GITIGNORE_TEXT.encode())

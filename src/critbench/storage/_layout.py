@@ -9,6 +9,7 @@ baselines), so no other module joins a name onto the output root::
       .last/  .previous/         the last run and the one before it (model.LAST_RUN, model.PREVIOUS_RUN)
       .history.sqlite            the default history database (plus SQLite's -wal and -shm files)
       .builds/<commit>-<pkg>-<key>/  a revision's package built for ab and bisect (site/, build.log)
+      .gitignore                 ``*``: the output root ignores itself in git, as pytest's and ruff's caches do
       .tmp-<name>-<8 hex>/       a folder being written, swapped in whole when complete
       .old-<name>-<8 hex>/       a folder set aside by a swap or a delete, removed once the swap is done
       .lock-<name>               held while <name> is saved, read or deleted (see storage._locks)
@@ -32,6 +33,8 @@ from pathlib import Path
 REPORT_FOLDER = "report"
 HISTORY_DATABASE = ".history.sqlite"
 BUILDS_FOLDER = ".builds"
+GITIGNORE = ".gitignore"
+GITIGNORE_TEXT = "# Created by critbench: its output root (baselines, history, report) is not for version control.\n*\n"
 
 _STAGING_PREFIX = ".tmp-"
 _SET_ASIDE_PREFIX = ".old-"
@@ -140,6 +143,11 @@ class OutputLayout:
     def report_index(self) -> Path:
         """The HTML report's front page, the path a run prints."""
         return self.report / "index.html"
+
+    @property
+    def gitignore(self) -> Path:
+        """The ``.gitignore`` (``*``) that keeps the output root out of git."""
+        return self.root / GITIGNORE
 
     @property
     def history_database(self) -> Path:

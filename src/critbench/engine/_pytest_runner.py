@@ -1,0 +1,165 @@
+"""Running a pytest suite's benchmark tests: the jobs, the worker command, and ab's alternating processes.
+
+A pytest suite is one target whose worker is ``critbench.engine._pytest_worker``; the schedule, deadlines
+and merging are the ones every run uses (``_schedule``). ``critbench run`` reaches this through
+:func:`spawn_for`; the pytest plugin calls :func:`run_pytest` with the tests its session chose.
+
+``critbench ab`` cannot put two revisions side by side in one pytest session (pytest's state is
+per-process), so for a pytest suite it alternates whole processes instead (:func:`run_pytest_paired`): in
+each round a worker process of revision A and one of B, in random order, every process running every
+benchmark test. A's process ``i`` and B's process ``i`` ran minutes apart at most, so their pairing cancels
+the machine's slow drift; the test is over the pairs of processes (``stats.compare_paired``), whose spread
+includes each process's own luck. It sees changes of a few percent, not the 2% that sample-by-sample
+alternation inside one process sees.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import sys
+from collections.abc import Callable
+
+from critbench.engine._job import Job, PytestJob
+from critbench.engine._observer import RunObserver
+from critbench.engine._sampling import process_count
+from critbench.engine._schedule import TargetRun, run_targets
+from critbench.engine._worker_process import Spawn, WorkerProcess
+from critbench.model import BenchmarkResult, BenchTarget, FakeClock, Samples, SamplingMode, Selection, Settings
+
+PYTEST_WORKER_COMMAND = (sys.executable, "-m", "critbench.engine._pytest_worker")
+
+
+def spawn_pytest(target: BenchTarget, job: Job) -> WorkerProcess:
+    """Start the pytest worker of ``job`` (in the target's folder, as pytest was started there)."""
+    return WorkerProcess(target, job, PYTEST_WORKER_COMMAND)
+
+
+def spawn_for(target: BenchTarget) -> Spawn:
+    """The worker a target needs: pytest's for a pytest suite, the bench-file worker otherwise."""
+    return spawn_pytest if target.is_pytest else WorkerProcess
+
+
+def pytest_job(
+    target: BenchTarget,
+    settings: Settings,
+    *,
+    selection: Selection | None = None,
+    fake_clock: FakeClock | None = None,
+    node_ids: tuple[str, ...] | None = None,
+    code_paths: tuple[str, ...] = (),
+) -> Job:
+    """The job of a pytest target: its pytest arguments and, from a pytest session, the tests it chose."""
+    assert target.pytest_args is not None
+    return Job(
+        target_path=str(target.path),
+        package=target.package,
+        target=target.name,
+        sys_path=target.import_paths,
+        settings=settings,
+        selection=selection or Selection(),
+        fake_clock=fake_clock,
+        pytest=PytestJob(args=target.pytest_args, node_ids=node_ids, code_paths=code_paths),
+    )
+
+
+def run_pytest(
+    target: BenchTarget,
+    job: Job,
+    observer: RunObserver,
+    *,
+    more: Callable[[list[BenchmarkResult]], set[str]] | None = None,
+    max_extra_rounds: int = 0,
+) -> list[BenchmarkResult]:
+    """Measure a pytest target's benchmark tests: every one comes back, measured or failed."""
+    run = TargetRun(target, job, observer, spawn_pytest)
+    return run_targets([run], observer, more=more, max_extra_rounds=max_extra_rounds)
+
+
+@dataclasses.dataclass(frozen=True)
+class PairedProcesses:
+    """Revision B's results and A's samples, sample ``j`` of B's process ``i`` paired with A's."""
+
+    results: list[BenchmarkResult]
+    samples_a: dict[str, Samples]
+
+
+def run_pytest_paired(
+    target: BenchTarget, job_a: Job, job_b: Job, observer: RunObserver, *, seed: int = 0
+) -> PairedProcesses:
+    """Alternate worker processes of revision A (``job_a``) and B (``job_b``) round by round."""
+    run_a = TargetRun(target, job_a, observer, spawn_pytest)
+    run_b = TargetRun(target, job_b, observer, spawn_pytest)
+    rng = random.Random(f"{seed}:pytest-ab")
+    first_a: list[bool] = []
+    index = 0
+    while True:
+        a_first = rng.random() < 0.5
+        first_a.append(a_first)
+        for run in (run_a, run_b) if a_first else (run_b, run_a):
+            if run.fatal is None:
+                run.run_round(index)
+        index += 1
+        if run_a.fatal is not None or run_b.fatal is not None or index >= max(run_a.rounds, run_b.rounds):
+            break
+    if run_b.fatal is not None or run_a.fatal is not None:
+        failed = run_b if run_b.fatal is not None else run_a
+        return PairedProcesses(run_targets_failed(failed), {})
+    results: list[BenchmarkResult] = []
+    samples_a: dict[str, Samples] = {}
+    for bid in run_b.order:
+        result_b = run_b.results.get(bid)
+        result_a = run_a.results.get(bid)
+        if result_b is None:
+            continue
+        if result_a is None or result_a.failure is not None or result_a.samples is None or result_b.samples is None:
+            failure = result_a.failure if result_a is not None else None
+            if result_b.failure is None and failure is not None:
+                result_b = dataclasses.replace(result_b, samples=None, memory=None, failure=failure)
+            results.append(result_b)
+            continue
+        paired_b, paired_a = pair_by_process(result_b.samples, result_a.samples, first_a)
+        samples_a[bid] = paired_a
+        results.append(dataclasses.replace(result_b, samples=paired_b))
+    return PairedProcesses(results, samples_a)
+
+
+def run_targets_failed(run: TargetRun) -> list[BenchmarkResult]:
+    """The results of a side that could not be loaded at all: one failure for the target."""
+    from critbench.engine._schedule import load_failure_id
+    from critbench.model import BenchmarkInfo
+
+    target = run.target
+    info = BenchmarkInfo(id=load_failure_id(target), package=target.package, bench_target=target.name)
+    return [BenchmarkResult(info=info, failure=run.fatal)]
+
+
+def pair_by_process(new: Samples, base: Samples, a_first: list[bool]) -> tuple[Samples, Samples]:
+    """Both sides' samples as pairs: in each process index present on both sides, sample ``j`` of one with
+    sample ``j`` of the other (the shorter side's count), each as its net time per iteration."""
+    new_by: dict[int, list[float]] = {}
+    base_by: dict[int, list[float]] = {}
+    for process, value in zip(new.process, new.net_per_iteration_ns, strict=True):
+        new_by.setdefault(process, []).append(value)
+    for process, value in zip(base.process, base.net_per_iteration_ns, strict=True):
+        base_by.setdefault(process, []).append(value)
+    times_new: list[float] = []
+    times_base: list[float] = []
+    processes: list[int] = []
+    ran_first: list[bool] = []
+    for process in sorted(set(new_by) & set(base_by)):
+        count = min(len(new_by[process]), len(base_by[process]))
+        times_new += new_by[process][:count]
+        times_base += base_by[process][:count]
+        processes += [process] * count
+        ran_first += [a_first[process] if process < len(a_first) else False] * count
+    iters = (1.0,) * len(processes)
+    paired_new = Samples(
+        SamplingMode.FLAT, iters, tuple(times_new), tuple(processes), ran_first=tuple(not f for f in ran_first)
+    )
+    paired_base = Samples(SamplingMode.FLAT, iters, tuple(times_base), tuple(processes), ran_first=tuple(ran_first))
+    return paired_new, paired_base
+
+
+def processes_of(settings: Settings) -> int:
+    return process_count(settings)
