@@ -83,14 +83,21 @@ def test_an_interrupted_command_leaves_the_users_git_as_it_was(
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "NO_COLOR": "1"},
+        # SIGINT as a terminal sends it, even when the tests run where it is ignored (a background job).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
     )
     deadline = time.monotonic() + 120
     while "critbench-ab-" not in _git(user_repo.root, "worktree", "list") and time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()
         time.sleep(0.05)
     time.sleep(1.0)  # into the measurement
-    process.send_signal(signum)
-    _, stderr = process.communicate(timeout=120)
+    try:
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=120)
+    finally:  # never leave it running (nor its pipes open) for a later test to trip over
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     assert process.returncode == 130, stderr
     assert _everything(user_repo.root) == before
 

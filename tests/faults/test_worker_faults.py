@@ -181,11 +181,18 @@ def test_an_interrupted_run_leaves_nothing_running(ws: Workspace, how: signal.Si
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "NO_COLOR": "1", "PIDS": str(pids)},
+        # SIGINT as a terminal sends it, even when the tests run where it is ignored (a background job).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
     )
-    deadline = time.monotonic() + 120
-    while not (pids / "hang").exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    process.send_signal(how)
-    _, stderr = process.communicate(timeout=60)
+    try:
+        deadline = time.monotonic() + 120
+        while not (pids / "hang").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        process.send_signal(how)
+        _, stderr = process.communicate(timeout=60)
+    finally:  # never leave it running (nor its pipes open) for a later test to trip over
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
     assert process.returncode == EXIT_INTERRUPTED, stderr
     _nothing_left_running(ws, pids)
