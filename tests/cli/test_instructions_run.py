@@ -7,8 +7,8 @@ rather than skips (``$CI`` set), so the counting worker is always exercised ther
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 from collections.abc import Callable
 
