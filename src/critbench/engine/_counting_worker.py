@@ -32,7 +32,7 @@ from critbench.engine._counting import CountingBencher, LayoutCount, Recorder, c
 from critbench.engine._job import Job
 from critbench.engine._sampling import process_count
 from critbench.engine._suites import PlainSuite
-from critbench.engine._worker import Channel, _duplicate, _matched, _ProgressToChannel, _raised, _selected, _settings_of
+from critbench.engine._worker import Channel, _ProgressToChannel, _raised, _settings_of, open_job
 from critbench.model import WALL_EVENT, BenchmarkInfo, Failure, FailureKind, Samples, SamplingMode, from_data, to_data
 
 REPORTED = 3
@@ -155,24 +155,10 @@ def _exit_reason(status: int, layout: int) -> str:
 
 
 def run_counting_job(job: Job, channel: Channel, out_dir: Path) -> int:
-    channel.send(protocol.Hello(os.getpid()))
-    try:
-        suite = CountingSuite(job)
-    except Exception as exc:
-        channel.send(protocol.Fatal(_raised(exc, "could not load the target: ")))
+    opened = open_job(job, channel, CountingSuite)
+    if opened is None:
         return 1
-    duplicate = _duplicate(suite.infos)
-    if duplicate is not None:
-        channel.send(protocol.Fatal(Failure(FailureKind.ERROR, f"two benchmarks have the id {duplicate!r}")))
-        return 1
-    chosen = [info for info in suite.infos if _selected(info, job, suite)]
-    channel.send(
-        protocol.Benchmarks(
-            infos=tuple(suite.infos),
-            matched=tuple(info.id.full_id for info in suite.infos if _matched(info, job, suite)),
-            selected=tuple(info.id.full_id for info in chosen),
-        )
-    )
+    suite, chosen = opened
     if job.list_only or not chosen:
         channel.send(protocol.Done())
         return 0
