@@ -22,7 +22,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,6 +32,7 @@ from critbench.engine._job import Job
 from critbench.engine._sampling import process_count
 from critbench.engine._suites import PlainSuite
 from critbench.engine._worker import Channel, _ProgressToChannel, _raised, _settings_of, open_job
+from critbench.engine._worker_process import describe_exit
 from critbench.model import WALL_EVENT, BenchmarkInfo, Failure, FailureKind, Samples, SamplingMode, from_data, to_data
 
 REPORTED = 3
@@ -136,22 +136,11 @@ class _Counter:
         _, status = os.waitpid(pid, 0)
         if status == 0:
             return True
-        if os.waitstatus_to_exitcode(status) != REPORTED:
-            self.channel.send(
-                protocol.Failed(info.id.full_id, Failure(FailureKind.CRASH, _exit_reason(status, layout)))
-            )
+        code = os.waitstatus_to_exitcode(status)
+        if code != REPORTED:
+            reason = describe_exit(code, f"its counting process (layout {layout})")
+            self.channel.send(protocol.Failed(info.id.full_id, Failure(FailureKind.CRASH, reason)))
         return False
-
-
-def _exit_reason(status: int, layout: int) -> str:
-    code = os.waitstatus_to_exitcode(status)
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        return f"its counting process (layout {layout}) was killed by {name}"
-    return f"its counting process (layout {layout}) exited with status {code}"
 
 
 def run_counting_job(job: Job, channel: Channel, out_dir: Path) -> int:
