@@ -385,10 +385,7 @@ class CountingBencher(Bencher):
 
     def counted(self) -> LayoutCount:
         """The count, once the benchmark function returned; BencherMisuse if there is none."""
-        self.finish()
-        if self._result is None:
-            raise BencherMisuse(f"{self._method}() did not complete its count")
-        return self._result
+        return self._finished(self._result, "count")
 
 
 _SURVIVORS: list[Any] = []
