@@ -23,7 +23,6 @@ from __future__ import annotations
 import gc
 import math
 import os
-import random
 import time
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
@@ -386,31 +385,3 @@ class CountingBencher(Bencher):
     def counted(self) -> LayoutCount:
         """The count, once the benchmark function returned; BencherMisuse if there is none."""
         return self._finished(self._result, "count")
-
-
-_SURVIVORS: list[Any] = []
-
-
-def perturb_heap(layout: int) -> None:
-    """Layout 0: the heap as the imports left it. Layout k > 0: first allocate a seeded assortment of objects of
-    every small size class (ints, floats, bytes, tuples: pymalloc's 24 to 512 bytes; larger bytes for glibc's
-    malloc) and free a random half, leaving holes. The spread of a routine's count over layouts is how much it
-    depends on the allocator's state, which any unrelated change (an environment variable, a longer path,
-    one more import) also moves (experiments/instructions/README.md)."""
-    if layout == 0:
-        return
-    rng = random.Random(layout)
-    made: list[Any] = []
-    for _ in range(rng.randrange(500, 5000)):
-        kind = rng.randrange(4)
-        if kind == 0:
-            made.append(rng.randrange(2**31, 2**62))
-        elif kind == 1:
-            made.append(rng.random())
-        elif kind == 2:
-            made.append(bytes(rng.randrange(0, 480)))
-        else:
-            made.append((None,) * rng.randrange(1, 60))
-    made.extend(bytes(rng.randrange(513, 65536)) for _ in range(rng.randrange(20, 200)))
-    _SURVIVORS.append([item for item in made if rng.random() < 0.5])
-    del made

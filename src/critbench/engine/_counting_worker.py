@@ -22,12 +22,14 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from critbench.engine import _protocol as protocol
-from critbench.engine._counting import CountingBencher, LayoutCount, Recorder, calibrate, perturb_heap
+from critbench.engine._counting import CountingBencher, LayoutCount, Recorder, calibrate
 from critbench.engine._job import Job
 from critbench.engine._sampling import process_count
 from critbench.engine._suites import PlainSuite
@@ -43,6 +45,34 @@ class CountingSuite(PlainSuite):
     """The target's benchmarks, all counted in this worker (no peak-RSS judging: nothing is timed here)."""
 
     measures_memory = False
+
+
+_SURVIVORS: list[Any] = []
+
+
+def perturb_heap(layout: int) -> None:
+    """Layout 0: the heap as the imports left it. Layout k > 0: first allocate a seeded assortment of objects of
+    every small size class (ints, floats, bytes, tuples: pymalloc's 24 to 512 bytes; larger bytes for glibc's
+    malloc) and free a random half, leaving holes. The spread of a routine's count over layouts is how much it
+    depends on the allocator's state, which any unrelated change (an environment variable, a longer path,
+    one more import) also moves (experiments/instructions/README.md)."""
+    if layout == 0:
+        return
+    rng = random.Random(layout)
+    made: list[Any] = []
+    for _ in range(rng.randrange(500, 5000)):
+        kind = rng.randrange(4)
+        if kind == 0:
+            made.append(rng.randrange(2**31, 2**62))
+        elif kind == 1:
+            made.append(rng.random())
+        elif kind == 2:
+            made.append(bytes(rng.randrange(0, 480)))
+        else:
+            made.append((None,) * rng.randrange(1, 60))
+    made.extend(bytes(rng.randrange(513, 65536)) for _ in range(rng.randrange(20, 200)))
+    _SURVIVORS.append([item for item in made if rng.random() < 0.5])
+    del made
 
 
 def _samples(layouts: list[LayoutCount], first_process: int, reference_rate: float | None) -> Samples:
