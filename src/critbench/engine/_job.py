@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from critbench.model import FakeClock, Selection, Settings
+from critbench.model import BenchTarget, FakeClock, Selection, Settings
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,22 @@ class Job:
     """Set when the target is a pytest suite: what the pytest worker collects and measures."""
     iterations: dict[str, int] | None = None
     """Instructions only: N per benchmark id, the baseline's, so both sides count the same intervals."""
+
+    @classmethod
+    def of(
+        cls,
+        target: BenchTarget,
+        settings: Settings,
+        selection: Selection | None = None,
+        fake_clock: FakeClock | None = None,
+    ) -> Job:
+        """The job of measuring ``target``: where its file is and how it imports, with the run's settings."""
+        return cls(
+            target_path=str(target.path),
+            package=target.package,
+            target=target.name,
+            sys_path=target.import_paths,
+            settings=settings,
+            selection=selection or Selection(),
+            fake_clock=fake_clock,
+        )

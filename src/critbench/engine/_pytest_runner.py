@@ -51,16 +51,8 @@ def pytest_job(
 ) -> Job:
     """The job of a pytest target: its pytest arguments and, from a pytest session, the tests it chose."""
     assert target.pytest_args is not None
-    return Job(
-        target_path=str(target.path),
-        package=target.package,
-        target=target.name,
-        sys_path=target.import_paths,
-        settings=settings,
-        selection=selection or Selection(),
-        fake_clock=fake_clock,
-        pytest=PytestJob(args=target.pytest_args, node_ids=node_ids, code_paths=code_paths),
-    )
+    pytest = PytestJob(args=target.pytest_args, node_ids=node_ids, code_paths=code_paths)
+    return dataclasses.replace(Job.of(target, settings, selection, fake_clock), pytest=pytest)
 
 
 def run_pytest(

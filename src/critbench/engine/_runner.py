@@ -59,17 +59,9 @@ def _job(
 ) -> Job:
     if target.is_pytest:
         job = pytest_job(target, settings, selection=selection, fake_clock=fake_clock)
-        return dataclasses.replace(job, list_only=list_only)
-    return Job(
-        target_path=str(target.path),
-        package=target.package,
-        target=target.name,
-        sys_path=target.import_paths,
-        settings=settings,
-        selection=selection,
-        list_only=list_only,
-        fake_clock=fake_clock,
-    )
+    else:
+        job = Job.of(target, settings, selection, fake_clock)
+    return dataclasses.replace(job, list_only=list_only)
 
 
 class SuiteRunner:
