@@ -34,6 +34,7 @@ from critbench.api._bencher import AsyncRoutine, BatchedRoutine, Bencher, Benche
 from critbench.api._bencher import Routine as RoutineSpec
 from critbench.engine._callgrind import TRIGGER, dump_path, read_dump
 from critbench.engine._core import Progress, drive
+from critbench.engine._loops import async_noop, noop, noop_input
 from critbench.engine._measurement import INSTRUCTIONS
 from critbench.model import WALL_EVENT, BenchmarkId
 
@@ -269,22 +270,6 @@ async def count(sampler: Sampler, run: Run, recorder: Recorder) -> tuple[int, bo
     return await drive(sampler, interval)
 
 
-def _noop() -> None:
-    pass
-
-
-def _noop_input(_: object) -> None:
-    pass
-
-
-def _none() -> None:
-    return None
-
-
-async def _async_noop() -> None:
-    pass
-
-
 def runner_of(spec: RoutineSpec, loops: Mapping[str, Any], batch: list[int]) -> Run:
     """The interval runner of one ``iter*`` call; ``batch[0]`` is the batch size fixed for N, 2N, 3N."""
     start, end, clock = INSTRUCTIONS.start, INSTRUCTIONS.end, time.perf_counter
@@ -331,9 +316,9 @@ def runner_of(spec: RoutineSpec, loops: Mapping[str, Any], batch: list[int]) -> 
 
 async def calibrate(recorder: Recorder) -> dict[str, dict[str, float]]:
     """The harness loops' own count per iteration (``iter`` and ``iter_async``), on empty routines."""
-    iter_loop = runner_of(IterRoutine(_noop), fresh_loops(), [0])
+    iter_loop = runner_of(IterRoutine(noop), fresh_loops(), [0])
     found = {"iter": per_iteration((await count(fixed_plan(CALIBRATION_ITERATIONS["iter"]), iter_loop, recorder))[3])}
-    async_loop = runner_of(AsyncRoutine(_async_noop), fresh_loops(), [0])
+    async_loop = runner_of(AsyncRoutine(async_noop), fresh_loops(), [0])
     counted = await count(fixed_plan(CALIBRATION_ITERATIONS["iter_async"]), async_loop, recorder)
     found["iter_async"] = per_iteration(counted[3])
     return found
@@ -374,7 +359,7 @@ class CountingBencher(Bencher):
         if isinstance(routine, BatchedRoutine):
             # The empty routine with exactly the same batches: what list(map()) and the markers cost per batch
             # and per input, taken out so the routine is left alone (setup and dropping outputs are outside).
-            empty = runner_of(BatchedRoutine(_none, _noop_input, routine.batch_size), fresh_loops(), batch)
+            empty = runner_of(BatchedRoutine(noop, noop_input, routine.batch_size), fresh_loops(), batch)
             overhead = per_iteration((await count(fixed_plan(result[0]), empty, self._recorder))[3])
         elif isinstance(routine, CustomRoutine):
             overhead = {}
