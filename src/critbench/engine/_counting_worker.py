@@ -18,7 +18,6 @@ like the timing worker, but measures differently:
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
@@ -30,7 +29,7 @@ from typing import Any
 
 from critbench.engine import _protocol as protocol
 from critbench.engine._counting import CountingBencher, LayoutCount, Recorder, calibrate
-from critbench.engine._job import Job
+from critbench.engine._job import Job, read_job, worker_parser
 from critbench.engine._sampling import process_count
 from critbench.engine._suites import PlainSuite
 from critbench.engine._worker import Channel, _ProgressToChannel, _raised, _settings_of, open_job
@@ -204,14 +203,10 @@ def run_counting_job(job: Job, channel: Channel, out_dir: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="critbench-counting-worker")
+    parser = worker_parser("critbench-counting-worker")
     parser.add_argument("--out-dir", required=True)
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--job", required=True)
     args = parser.parse_args(argv)
-    with open(args.job, encoding="utf-8") as handle:
-        job = from_data(Job, json.load(handle))
-    return run_counting_job(job, Channel.hidden(args.fd), Path(args.out_dir))
+    return run_counting_job(read_job(args.job), Channel.hidden(args.fd), Path(args.out_dir))
 
 
 if __name__ == "__main__":

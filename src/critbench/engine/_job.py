@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 from dataclasses import dataclass, field
 
-from critbench.model import BenchTarget, FakeClock, Selection, Settings
+from critbench.model import BenchTarget, FakeClock, Selection, Settings, from_data
 
 
 @dataclass(frozen=True)
@@ -100,3 +102,17 @@ class Job:
             selection=selection or Selection(),
             fake_clock=fake_clock,
         )
+
+
+def worker_parser(prog: str) -> argparse.ArgumentParser:
+    """The command line every worker is started with (``_worker_process``): ``--fd N --job FILE``."""
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--job", required=True)
+    return parser
+
+
+def read_job(path: str) -> Job:
+    """The job the runner wrote to ``path`` for its worker."""
+    with open(path, encoding="utf-8") as handle:
+        return from_data(Job, json.load(handle))

@@ -20,9 +20,7 @@ tree's.
 
 from __future__ import annotations
 
-import argparse
 import importlib.machinery
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -33,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from critbench.engine import _protocol as protocol
-from critbench.engine._job import Job
+from critbench.engine._job import Job, read_job, worker_parser
 from critbench.engine._pytest_items import FIXTURE_NAME, MARKER_NAME, benchmark_id, marker_layer
 from critbench.engine._sampling import process_count, process_share
-from critbench.model import BenchmarkInfo, Failure, FailureKind, MemoryUsage, from_data
+from critbench.model import BenchmarkInfo, Failure, FailureKind, MemoryUsage
 
 if TYPE_CHECKING:
     from critbench.engine._pytest_measure import MeasuringFixture
@@ -341,12 +339,8 @@ class _Registered:
 def main(argv: list[str] | None = None) -> int:
     import tempfile
 
-    parser = argparse.ArgumentParser(prog="critbench-pytest-worker")
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--job", required=True)
-    options = parser.parse_args(argv)
-    with open(options.job, encoding="utf-8") as handle:
-        job = from_data(Job, json.load(handle))
+    options = worker_parser("critbench-pytest-worker").parse_args(argv)
+    job = read_job(options.job)
     assert job.pytest is not None
     from critbench.engine._worker import Channel
 

@@ -11,10 +11,8 @@ the selection and the reporting of each benchmark are the same for both.
 
 from __future__ import annotations
 
-import argparse
 import faulthandler
 import fcntl
-import json
 import os
 import resource
 import secrets
@@ -25,10 +23,10 @@ from dataclasses import replace
 from typing import TypeVar
 
 from critbench.engine import _protocol as protocol
-from critbench.engine._job import Job
+from critbench.engine._job import Job, read_job, worker_parser
 from critbench.engine._sampling import process_count, process_share
 from critbench.engine._suites import Suite, error_reason, load_suite
-from critbench.model import BenchmarkInfo, Failure, FailureKind, SamplingMode, from_data
+from critbench.model import BenchmarkInfo, Failure, FailureKind, SamplingMode
 
 HIDING_PLACES = 4096
 """The pipe moves to a descriptor drawn from the upper half of the first 4,096 (or of the soft limit, if lower):
@@ -188,14 +186,9 @@ def run_job(job: Job, channel: Channel) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="critbench-worker")
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--job", required=True)
-    args = parser.parse_args(argv)
+    args = worker_parser("critbench-worker").parse_args(argv)
     faulthandler.enable()  # a crash in native code leaves the Python stack in the output the runner keeps
-    with open(args.job, encoding="utf-8") as handle:
-        job_data = json.load(handle)
-    job = from_data(Job, job_data)
+    job = read_job(args.job)
     if job.list_only:
         job = replace(job, skip=())
     return run_job(job, Channel.hidden(args.fd))
