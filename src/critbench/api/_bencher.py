@@ -229,6 +229,14 @@ class Bencher(abc.ABC):
         if self._method is None:
             raise BencherMisuse("the benchmark returned without calling an iter* method of its Bencher")
 
+    def _finished(self, result: T | None, what: str) -> T:
+        """``result``, once the benchmark function returned and :meth:`finish` found it used its Bencher;
+        BencherMisuse when there is none (its ``iter*`` call did not complete ``what``)."""
+        self.finish()
+        if result is None:
+            raise BencherMisuse(f"{self._method}() did not complete its {what}")
+        return result
+
     def _described(self, routine: R) -> R:
         self._routine = routine
         return routine

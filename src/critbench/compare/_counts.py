@@ -11,7 +11,7 @@ valgrind), and counts that did not grow in proportion to the iterations.
 from __future__ import annotations
 
 from critbench import stats
-from critbench.model import BenchmarkResult, Caution, CautionKind, Samples, Settings
+from critbench.model import BenchmarkResult, Caution, CautionKind, CountFigures, Samples, Settings
 
 WAITS_RATIO = 50.0
 """A routine whose instructions per second under valgrind are this many times below the harness loop's
@@ -51,9 +51,8 @@ def count_test(
     return result, max(settings.noise_threshold, disagreement)
 
 
-def _waits(result: BenchmarkResult) -> Caution | None:
-    counts = result.analysis.counts if result.analysis is not None else None
-    if counts is None or counts.instruction_rate is None or counts.reference_rate is None:
+def _waits(counts: CountFigures) -> Caution | None:
+    if counts.instruction_rate is None or counts.reference_rate is None:
         return None
     if counts.instruction_rate * WAITS_RATIO >= counts.reference_rate:
         return None
@@ -66,9 +65,8 @@ def _waits(result: BenchmarkResult) -> Caution | None:
     )
 
 
-def _nonlinear(result: BenchmarkResult) -> Caution | None:
-    counts = result.analysis.counts if result.analysis is not None else None
-    if counts is None or counts.nonlinearity <= NONLINEAR_WARNING:
+def _nonlinear(counts: CountFigures) -> Caution | None:
+    if counts.nonlinearity <= NONLINEAR_WARNING:
         return None
     return Caution(
         CautionKind.NONLINEAR,
@@ -78,9 +76,8 @@ def _nonlinear(result: BenchmarkResult) -> Caution | None:
     )
 
 
-def _spread(result: BenchmarkResult) -> Caution | None:
-    counts = result.analysis.counts if result.analysis is not None else None
-    if counts is None or counts.spread <= SPREAD_NOTE:
+def _spread(counts: CountFigures) -> Caution | None:
+    if counts.spread <= SPREAD_NOTE:
         return None
     return Caution(
         CautionKind.SPREAD,
@@ -92,7 +89,10 @@ def _spread(result: BenchmarkResult) -> Caution | None:
 
 def count_warnings(result: BenchmarkResult) -> tuple[Caution, ...]:
     """The warnings a counted result calls for (module docstring), each at most once."""
-    found = (_waits(result), _nonlinear(result), _spread(result))
+    counts = result.analysis.counts if result.analysis is not None else None
+    if counts is None:
+        return ()
+    found = (_waits(counts), _nonlinear(counts), _spread(counts))
     return tuple(caution for caution in found if caution is not None and caution not in result.warnings)
 
 

@@ -132,7 +132,4 @@ class TimingBencher(Bencher):
 
     def measured(self) -> SampledRun:
         """The measurement, once the benchmark function returned; BencherMisuse if there is none."""
-        self.finish()
-        if self._result is None:
-            raise BencherMisuse(f"{self._method}() did not complete its measurement")
-        return self._result
+        return self._finished(self._result, "measurement")

@@ -23,7 +23,6 @@ from __future__ import annotations
 import gc
 import math
 import os
-import random
 import time
 from collections.abc import Awaitable, Callable, Generator, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from critbench.api._bencher import AsyncRoutine, BatchedRoutine, Bencher, Benche
 from critbench.api._bencher import Routine as RoutineSpec
 from critbench.engine._callgrind import TRIGGER, dump_path, read_dump
 from critbench.engine._core import Progress, drive
+from critbench.engine._loops import async_noop, noop, noop_input
 from critbench.engine._measurement import INSTRUCTIONS
 from critbench.model import WALL_EVENT, BenchmarkId
 
@@ -270,22 +270,6 @@ async def count(sampler: Sampler, run: Run, recorder: Recorder) -> tuple[int, bo
     return await drive(sampler, interval)
 
 
-def _noop() -> None:
-    pass
-
-
-def _noop_input(_: object) -> None:
-    pass
-
-
-def _none() -> None:
-    return None
-
-
-async def _async_noop() -> None:
-    pass
-
-
 def runner_of(spec: RoutineSpec, loops: Mapping[str, Any], batch: list[int]) -> Run:
     """The interval runner of one ``iter*`` call; ``batch[0]`` is the batch size fixed for N, 2N, 3N."""
     start, end, clock = INSTRUCTIONS.start, INSTRUCTIONS.end, time.perf_counter
@@ -332,9 +316,9 @@ def runner_of(spec: RoutineSpec, loops: Mapping[str, Any], batch: list[int]) -> 
 
 async def calibrate(recorder: Recorder) -> dict[str, dict[str, float]]:
     """The harness loops' own count per iteration (``iter`` and ``iter_async``), on empty routines."""
-    iter_loop = runner_of(IterRoutine(_noop), fresh_loops(), [0])
+    iter_loop = runner_of(IterRoutine(noop), fresh_loops(), [0])
     found = {"iter": per_iteration((await count(fixed_plan(CALIBRATION_ITERATIONS["iter"]), iter_loop, recorder))[3])}
-    async_loop = runner_of(AsyncRoutine(_async_noop), fresh_loops(), [0])
+    async_loop = runner_of(AsyncRoutine(async_noop), fresh_loops(), [0])
     counted = await count(fixed_plan(CALIBRATION_ITERATIONS["iter_async"]), async_loop, recorder)
     found["iter_async"] = per_iteration(counted[3])
     return found
@@ -375,7 +359,7 @@ class CountingBencher(Bencher):
         if isinstance(routine, BatchedRoutine):
             # The empty routine with exactly the same batches: what list(map()) and the markers cost per batch
             # and per input, taken out so the routine is left alone (setup and dropping outputs are outside).
-            empty = runner_of(BatchedRoutine(_none, _noop_input, routine.batch_size), fresh_loops(), batch)
+            empty = runner_of(BatchedRoutine(noop, noop_input, routine.batch_size), fresh_loops(), batch)
             overhead = per_iteration((await count(fixed_plan(result[0]), empty, self._recorder))[3])
         elif isinstance(routine, CustomRoutine):
             overhead = {}
@@ -385,35 +369,4 @@ class CountingBencher(Bencher):
 
     def counted(self) -> LayoutCount:
         """The count, once the benchmark function returned; BencherMisuse if there is none."""
-        self.finish()
-        if self._result is None:
-            raise BencherMisuse(f"{self._method}() did not complete its count")
-        return self._result
-
-
-_SURVIVORS: list[Any] = []
-
-
-def perturb_heap(layout: int) -> None:
-    """Layout 0: the heap as the imports left it. Layout k > 0: first allocate a seeded assortment of objects of
-    every small size class (ints, floats, bytes, tuples: pymalloc's 24 to 512 bytes; larger bytes for glibc's
-    malloc) and free a random half, leaving holes. The spread of a routine's count over layouts is how much it
-    depends on the allocator's state, which any unrelated change (an environment variable, a longer path,
-    one more import) also moves (experiments/instructions/README.md)."""
-    if layout == 0:
-        return
-    rng = random.Random(layout)
-    made: list[Any] = []
-    for _ in range(rng.randrange(500, 5000)):
-        kind = rng.randrange(4)
-        if kind == 0:
-            made.append(rng.randrange(2**31, 2**62))
-        elif kind == 1:
-            made.append(rng.random())
-        elif kind == 2:
-            made.append(bytes(rng.randrange(0, 480)))
-        else:
-            made.append((None,) * rng.randrange(1, 60))
-    made.extend(bytes(rng.randrange(513, 65536)) for _ in range(rng.randrange(20, 200)))
-    _SURVIVORS.append([item for item in made if rng.random() < 0.5])
-    del made
+        return self._finished(self._result, "count")

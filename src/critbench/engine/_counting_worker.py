@@ -18,21 +18,22 @@ like the timing worker, but measures differently:
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
-import signal
+import random
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from critbench.engine import _protocol as protocol
-from critbench.engine._counting import CountingBencher, LayoutCount, Recorder, calibrate, perturb_heap
-from critbench.engine._job import Job
+from critbench.engine._counting import CountingBencher, LayoutCount, Recorder, calibrate
+from critbench.engine._job import Job, read_job, worker_parser
 from critbench.engine._sampling import process_count
 from critbench.engine._suites import PlainSuite
-from critbench.engine._worker import Channel, _duplicate, _matched, _ProgressToChannel, _raised, _selected, _settings_of
+from critbench.engine._worker import Channel, _ProgressToChannel, _raised, _settings_of, open_job
+from critbench.engine._worker_process import describe_exit
 from critbench.model import WALL_EVENT, BenchmarkInfo, Failure, FailureKind, Samples, SamplingMode, from_data, to_data
 
 REPORTED = 3
@@ -43,6 +44,34 @@ class CountingSuite(PlainSuite):
     """The target's benchmarks, all counted in this worker (no peak-RSS judging: nothing is timed here)."""
 
     measures_memory = False
+
+
+_SURVIVORS: list[Any] = []
+
+
+def perturb_heap(layout: int) -> None:
+    """Layout 0: the heap as the imports left it. Layout k > 0: first allocate a seeded assortment of objects of
+    every small size class (ints, floats, bytes, tuples: pymalloc's 24 to 512 bytes; larger bytes for glibc's
+    malloc) and free a random half, leaving holes. The spread of a routine's count over layouts is how much it
+    depends on the allocator's state, which any unrelated change (an environment variable, a longer path,
+    one more import) also moves (experiments/instructions/README.md)."""
+    if layout == 0:
+        return
+    rng = random.Random(layout)
+    made: list[Any] = []
+    for _ in range(rng.randrange(500, 5000)):
+        kind = rng.randrange(4)
+        if kind == 0:
+            made.append(rng.randrange(2**31, 2**62))
+        elif kind == 1:
+            made.append(rng.random())
+        elif kind == 2:
+            made.append(bytes(rng.randrange(0, 480)))
+        else:
+            made.append((None,) * rng.randrange(1, 60))
+    made.extend(bytes(rng.randrange(513, 65536)) for _ in range(rng.randrange(20, 200)))
+    _SURVIVORS.append([item for item in made if rng.random() < 0.5])
+    del made
 
 
 def _samples(layouts: list[LayoutCount], first_process: int, reference_rate: float | None) -> Samples:
@@ -136,43 +165,18 @@ class _Counter:
         _, status = os.waitpid(pid, 0)
         if status == 0:
             return True
-        if os.waitstatus_to_exitcode(status) != REPORTED:
-            self.channel.send(
-                protocol.Failed(info.id.full_id, Failure(FailureKind.CRASH, _exit_reason(status, layout)))
-            )
+        code = os.waitstatus_to_exitcode(status)
+        if code != REPORTED:
+            reason = describe_exit(code, f"its counting process (layout {layout})")
+            self.channel.send(protocol.Failed(info.id.full_id, Failure(FailureKind.CRASH, reason)))
         return False
 
 
-def _exit_reason(status: int, layout: int) -> str:
-    code = os.waitstatus_to_exitcode(status)
-    if code < 0:
-        try:
-            name = signal.Signals(-code).name
-        except ValueError:
-            name = f"signal {-code}"
-        return f"its counting process (layout {layout}) was killed by {name}"
-    return f"its counting process (layout {layout}) exited with status {code}"
-
-
 def run_counting_job(job: Job, channel: Channel, out_dir: Path) -> int:
-    channel.send(protocol.Hello(os.getpid()))
-    try:
-        suite = CountingSuite(job)
-    except Exception as exc:
-        channel.send(protocol.Fatal(_raised(exc, "could not load the target: ")))
+    opened = open_job(job, channel, CountingSuite)
+    if opened is None:
         return 1
-    duplicate = _duplicate(suite.infos)
-    if duplicate is not None:
-        channel.send(protocol.Fatal(Failure(FailureKind.ERROR, f"two benchmarks have the id {duplicate!r}")))
-        return 1
-    chosen = [info for info in suite.infos if _selected(info, job, suite)]
-    channel.send(
-        protocol.Benchmarks(
-            infos=tuple(suite.infos),
-            matched=tuple(info.id.full_id for info in suite.infos if _matched(info, job, suite)),
-            selected=tuple(info.id.full_id for info in chosen),
-        )
-    )
+    suite, chosen = opened
     if job.list_only or not chosen:
         channel.send(protocol.Done())
         return 0
@@ -199,14 +203,10 @@ def run_counting_job(job: Job, channel: Channel, out_dir: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="critbench-counting-worker")
+    parser = worker_parser("critbench-counting-worker")
     parser.add_argument("--out-dir", required=True)
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--job", required=True)
     args = parser.parse_args(argv)
-    with open(args.job, encoding="utf-8") as handle:
-        job = from_data(Job, json.load(handle))
-    return run_counting_job(job, Channel.hidden(args.fd), Path(args.out_dir))
+    return run_counting_job(read_job(args.job), Channel.hidden(args.fd), Path(args.out_dir))
 
 
 if __name__ == "__main__":

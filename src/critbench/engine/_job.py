@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 from dataclasses import dataclass, field
 
-from critbench.model import FakeClock, Selection, Settings
+from critbench.model import BenchTarget, FakeClock, Selection, Settings, from_data
 
 
 @dataclass(frozen=True)
@@ -81,3 +83,36 @@ class Job:
     """Set when the target is a pytest suite: what the pytest worker collects and measures."""
     iterations: dict[str, int] | None = None
     """Instructions only: N per benchmark id, the baseline's, so both sides count the same intervals."""
+
+    @classmethod
+    def of(
+        cls,
+        target: BenchTarget,
+        settings: Settings,
+        selection: Selection | None = None,
+        fake_clock: FakeClock | None = None,
+    ) -> Job:
+        """The job of measuring ``target``: where its file is and how it imports, with the run's settings."""
+        return cls(
+            target_path=str(target.path),
+            package=target.package,
+            target=target.name,
+            sys_path=target.import_paths,
+            settings=settings,
+            selection=selection or Selection(),
+            fake_clock=fake_clock,
+        )
+
+
+def worker_parser(prog: str) -> argparse.ArgumentParser:
+    """The command line every worker is started with (``_worker_process``): ``--fd N --job FILE``."""
+    parser = argparse.ArgumentParser(prog=prog)
+    parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--job", required=True)
+    return parser
+
+
+def read_job(path: str) -> Job:
+    """The job the runner wrote to ``path`` for its worker."""
+    with open(path, encoding="utf-8") as handle:
+        return from_data(Job, json.load(handle))

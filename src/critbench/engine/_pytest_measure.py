@@ -235,14 +235,7 @@ class MeasuringFixture(BenchmarkFixture):
                 )
             else:
                 run = await measure(loop, context.settings, context.progress)
-        self.measured = Samples(
-            mode=run.mode,
-            iters=tuple(float(n) for n in run.iters),
-            times_ns=run.times_ns,
-            process=(context.process,) * len(run.iters),
-            overhead_ns=run.overhead_ns,
-            fastest_ns=run.fastest_ns,
-        )
+        self.measured = run.samples(context.process)
         self.allocated_per_iteration_bytes = run.allocated_per_iteration_bytes
         self.stats = Metadata.of(self, self.measured, context.options)
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from critbench.engine._job import Job, PytestJob
 from critbench.engine._observer import RunObserver
 from critbench.engine._sampling import process_count
-from critbench.engine._schedule import TargetRun, run_targets
+from critbench.engine._schedule import TargetRun, load_failure, run_targets
 from critbench.engine._worker_process import Spawn, WorkerProcess
 from critbench.model import BenchmarkResult, BenchTarget, FakeClock, Samples, SamplingMode, Selection, Settings
 
@@ -51,16 +51,8 @@ def pytest_job(
 ) -> Job:
     """The job of a pytest target: its pytest arguments and, from a pytest session, the tests it chose."""
     assert target.pytest_args is not None
-    return Job(
-        target_path=str(target.path),
-        package=target.package,
-        target=target.name,
-        sys_path=target.import_paths,
-        settings=settings,
-        selection=selection or Selection(),
-        fake_clock=fake_clock,
-        pytest=PytestJob(args=target.pytest_args, node_ids=node_ids, code_paths=code_paths),
-    )
+    pytest = PytestJob(args=target.pytest_args, node_ids=node_ids, code_paths=code_paths)
+    return dataclasses.replace(Job.of(target, settings, selection, fake_clock), pytest=pytest)
 
 
 def run_pytest(
@@ -102,9 +94,9 @@ def run_pytest_paired(
         index += 1
         if run_a.fatal is not None or run_b.fatal is not None or index >= max(run_a.rounds, run_b.rounds):
             break
-    if run_b.fatal is not None or run_a.fatal is not None:
-        failed = run_b if run_b.fatal is not None else run_a
-        return PairedProcesses(run_targets_failed(failed), {})
+    fatal = run_b.fatal if run_b.fatal is not None else run_a.fatal
+    if fatal is not None:
+        return PairedProcesses([load_failure(target, fatal)], {})
     results: list[BenchmarkResult] = []
     samples_a: dict[str, Samples] = {}
     for bid in run_b.order:
@@ -122,16 +114,6 @@ def run_pytest_paired(
         samples_a[bid] = paired_a
         results.append(dataclasses.replace(result_b, samples=paired_b))
     return PairedProcesses(results, samples_a)
-
-
-def run_targets_failed(run: TargetRun) -> list[BenchmarkResult]:
-    """The results of a side that could not be loaded at all: one failure for the target."""
-    from critbench.engine._schedule import load_failure_id
-    from critbench.model import BenchmarkInfo
-
-    target = run.target
-    info = BenchmarkInfo(id=load_failure_id(target), package=target.package, bench_target=target.name)
-    return [BenchmarkResult(info=info, failure=run.fatal)]
 
 
 def pair_by_process(new: Samples, base: Samples, a_first: list[bool]) -> tuple[Samples, Samples]:

@@ -20,10 +20,7 @@ tree's.
 
 from __future__ import annotations
 
-import argparse
-import dataclasses
 import importlib.machinery
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -34,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from critbench.engine import _protocol as protocol
-from critbench.engine._job import Job
+from critbench.engine._job import Job, read_job, worker_parser
 from critbench.engine._pytest_items import FIXTURE_NAME, MARKER_NAME, benchmark_id, marker_layer
 from critbench.engine._sampling import process_count, process_share
-from critbench.model import BenchmarkInfo, Failure, FailureKind, MemoryUsage, SamplingMode, from_data
+from critbench.model import BenchmarkInfo, Failure, FailureKind, MemoryUsage
 
 if TYPE_CHECKING:
     from critbench.engine._pytest_measure import MeasuringFixture
@@ -250,17 +247,13 @@ class WorkerSession:
         """The ``benchmark`` fixture of the test ``request`` belongs to: one that measures."""
         from critbench.engine._loops import FakeTimer
         from critbench.engine._pytest_measure import MeasuringContext, MeasuringFixture
-        from critbench.engine._worker import _ProgressToChannel
+        from critbench.engine._worker import _ProgressToChannel, _settings_of
 
         node = request.node
         info = self.infos[node.nodeid]
         full_id = info.id.full_id
         job = self.job
-        settings = process_share(info.settings, job.process_index, extension=job.extension)
-        assert settings is not None
-        if job.modes and full_id in job.modes:
-            # Every process samples the way the first one did, so their samples merge.
-            settings = dataclasses.replace(settings, sampling_mode=SamplingMode(job.modes[full_id]))
+        settings = _settings_of(info, job).settings  # every process samples as the first did: they merge
         clock = job.fake_clock
         marker = node.get_closest_marker(MARKER_NAME)
         options = dict(marker.kwargs) if marker is not None else {}
@@ -346,12 +339,8 @@ class _Registered:
 def main(argv: list[str] | None = None) -> int:
     import tempfile
 
-    parser = argparse.ArgumentParser(prog="critbench-pytest-worker")
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--job", required=True)
-    options = parser.parse_args(argv)
-    with open(options.job, encoding="utf-8") as handle:
-        job = from_data(Job, json.load(handle))
+    options = worker_parser("critbench-pytest-worker").parse_args(argv)
+    job = read_job(options.job)
     assert job.pytest is not None
     from critbench.engine._worker import Channel
 

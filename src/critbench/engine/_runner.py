@@ -16,7 +16,7 @@ from pathlib import Path
 from critbench.engine._job import Job, PairedTarget, RevisionCode
 from critbench.engine._observer import RunObserver, SilentObserver
 from critbench.engine._pytest_runner import pytest_job, run_pytest_paired, spawn_for
-from critbench.engine._schedule import TargetRun, load_failure_id, run_targets
+from critbench.engine._schedule import TargetRun, load_failure, run_targets
 from critbench.engine._worker_process import Spawn, WorkerProcess
 from critbench.model import (
     BenchmarkInfo,
@@ -59,17 +59,9 @@ def _job(
 ) -> Job:
     if target.is_pytest:
         job = pytest_job(target, settings, selection=selection, fake_clock=fake_clock)
-        return dataclasses.replace(job, list_only=list_only)
-    return Job(
-        target_path=str(target.path),
-        package=target.package,
-        target=target.name,
-        sys_path=target.import_paths,
-        settings=settings,
-        selection=selection,
-        list_only=list_only,
-        fake_clock=fake_clock,
-    )
+    else:
+        job = Job.of(target, settings, selection, fake_clock)
+    return dataclasses.replace(job, list_only=list_only)
 
 
 class SuiteRunner:
@@ -234,9 +226,7 @@ def _alternate_processes(runs: list[tuple[TargetRun, TargetRun | None]], rng: ra
         if run_a.fatal is not None or run_b.fatal is not None:
             fatal = run_a.fatal if run_a.fatal is not None else run_b.fatal
             assert fatal is not None
-            target = run_b.target
-            info = BenchmarkInfo(id=load_failure_id(target), package=target.package, bench_target=target.name)
-            result = BenchmarkResult(info=info, failure=fatal)
+            result = load_failure(run_b.target, fatal)
             run_b.observer.benchmark_finished(result)
             results.append(result)
             continue

@@ -19,7 +19,7 @@ from collections.abc import Generator
 from dataclasses import dataclass
 
 from critbench.api._bencher import BencherMisuse
-from critbench.model import SamplingMode, Settings
+from critbench.model import Samples, SamplingMode, Settings
 
 Sampler = Generator[int, float, "SampledRun"]
 """Yields an iteration count, is sent the nanoseconds it took, returns the finished run."""
@@ -82,6 +82,17 @@ class SampledRun:
     allocated_per_iteration_bytes: int | None = None
     fastest_ns: tuple[float, ...] | None = None
     """Per sample: the fastest ~0.1 ms window's time per iteration (``iter`` only)."""
+
+    def samples(self, process: int) -> Samples:
+        """The run's samples as the runner receives them, every one taken in worker process ``process``."""
+        return Samples(
+            mode=self.mode,
+            iters=tuple(float(n) for n in self.iters),
+            times_ns=self.times_ns,
+            process=(process,) * len(self.iters),
+            overhead_ns=self.overhead_ns,
+            fastest_ns=self.fastest_ns,
+        )
 
 
 def format_duration(ns: float) -> str:

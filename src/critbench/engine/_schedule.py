@@ -29,6 +29,12 @@ def load_failure_id(target: BenchTarget) -> BenchmarkId:
     return BenchmarkId(target.name, "(load)")
 
 
+def load_failure(target: BenchTarget, failure: Failure) -> BenchmarkResult:
+    """A target that could not be loaded, reported as one failed benchmark (:func:`load_failure_id`)."""
+    info = BenchmarkInfo(id=load_failure_id(target), package=target.package, bench_target=target.name)
+    return BenchmarkResult(info=info, failure=failure)
+
+
 class TargetRun:
     """Drives workers for one target, one round (worker process) at a time, until every selected benchmark
     is measured by all its processes or has failed."""
@@ -192,9 +198,7 @@ def _collect(runs: list[TargetRun], observer: RunObserver, *, announce_failures:
     results: list[BenchmarkResult] = []
     for target_run in runs:
         if target_run.fatal is not None:
-            target = target_run.target
-            info = BenchmarkInfo(id=load_failure_id(target), package=target.package, bench_target=target.name)
-            result = BenchmarkResult(info=info, failure=target_run.fatal)
+            result = load_failure(target_run.target, target_run.fatal)
             if announce_failures:
                 observer.benchmark_finished(result)
             results.append(result)

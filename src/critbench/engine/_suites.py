@@ -98,14 +98,7 @@ def _measure_alone(
     _peak_rss_reset()
     instance.call(bencher)
     run = bencher.measured()
-    samples = Samples(
-        mode=run.mode,
-        iters=tuple(float(n) for n in run.iters),
-        times_ns=run.times_ns,
-        process=(job.process_index,) * len(run.iters),
-        overhead_ns=run.overhead_ns,
-        fastest_ns=run.fastest_ns,
-    )
+    samples = run.samples(job.process_index)
     if fake is not None:
         # The fake clock's runs are for golden output; memory is never repeatable.
         return Measured(full_id, samples, MemoryUsage())

@@ -11,22 +11,22 @@ the selection and the reporting of each benchmark are the same for both.
 
 from __future__ import annotations
 
-import argparse
 import faulthandler
 import fcntl
-import json
 import os
 import resource
 import secrets
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
 from critbench.engine import _protocol as protocol
-from critbench.engine._job import Job
+from critbench.engine._job import Job, read_job, worker_parser
 from critbench.engine._sampling import process_count, process_share
 from critbench.engine._suites import Suite, error_reason, load_suite
-from critbench.model import BenchmarkInfo, Failure, FailureKind, SamplingMode, from_data
+from critbench.model import BenchmarkInfo, Failure, FailureKind, SamplingMode
 
 HIDING_PLACES = 4096
 """The pipe moves to a descriptor drawn from the upper half of the first 4,096 (or of the soft limit, if lower):
@@ -136,17 +136,26 @@ def _raised(exc: BaseException, context: str = "") -> Failure:
     return Failure(FailureKind.ERROR, context + error_reason(exc), traceback.format_exc())
 
 
-def run_job(job: Job, channel: Channel) -> int:
+S = TypeVar("S", bound=Suite)
+
+
+def open_job(job: Job, channel: Channel, load: Callable[[Job], S]) -> tuple[S, list[BenchmarkInfo]] | None:
+    """The start every worker makes, whatever it measures with: greet the runner, load the target, refuse two
+    benchmarks with one id, and report what the target declares and which of it this worker will measure.
+
+    Returns the suite and the benchmarks to measure, or None once the runner has been told why the target
+    cannot be measured (the worker then exits with 1).
+    """
     channel.send(protocol.Hello(os.getpid()))
     try:
-        suite = load_suite(job)
+        suite = load(job)
     except USER_EXITS as exc:
         channel.send(protocol.Fatal(_raised(exc, "could not load the target: ")))
-        return 1
+        return None
     duplicate = _duplicate(suite.infos)
     if duplicate is not None:
         channel.send(protocol.Fatal(Failure(FailureKind.ERROR, f"two benchmarks have the id {duplicate!r}")))
-        return 1
+        return None
     chosen = [info for info in suite.infos if _selected(info, job, suite)]
     channel.send(
         protocol.Benchmarks(
@@ -155,6 +164,14 @@ def run_job(job: Job, channel: Channel) -> int:
             selected=tuple(info.id.full_id for info in chosen),
         )
     )
+    return suite, chosen
+
+
+def run_job(job: Job, channel: Channel) -> int:
+    opened = open_job(job, channel, load_suite)
+    if opened is None:
+        return 1
+    suite, chosen = opened
     if not job.list_only:
         suite.prepare()
         for info in chosen:
@@ -169,14 +186,9 @@ def run_job(job: Job, channel: Channel) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="critbench-worker")
-    parser.add_argument("--fd", type=int, required=True)
-    parser.add_argument("--job", required=True)
-    args = parser.parse_args(argv)
+    args = worker_parser("critbench-worker").parse_args(argv)
     faulthandler.enable()  # a crash in native code leaves the Python stack in the output the runner keeps
-    with open(args.job, encoding="utf-8") as handle:
-        job_data = json.load(handle)
-    job = from_data(Job, job_data)
+    job = read_job(args.job)
     if job.list_only:
         job = replace(job, skip=())
     return run_job(job, Channel.hidden(args.fd))

@@ -49,15 +49,15 @@ def deadline_after(seconds: float) -> float:
     return time.monotonic() + (min(max(seconds, 0.0), LONGEST_WAIT_S) if math.isfinite(seconds) else LONGEST_WAIT_S)
 
 
-def describe_exit(returncode: int) -> str:
-    """A worker's exit status or signal, as a benchmark's failure reason."""
+def describe_exit(returncode: int, process: str = "its worker process") -> str:
+    """A process's exit status or signal (negative: the signal), as a benchmark's failure reason."""
     if returncode < 0:
         try:
             name = signal.Signals(-returncode).name
         except ValueError:
             name = f"signal {-returncode}"
-        return f"its worker process was killed by {name}"
-    return f"its worker process exited with status {returncode}"
+        return f"{process} was killed by {name}"
+    return f"{process} exited with status {returncode}"
 
 
 class WorkerProcess:

@@ -97,225 +97,185 @@ def _processes(text: str) -> int:
     return value
 
 
+Option = tuple[str, dict[str, Any]]
+"""An option's name and the keywords pytest's ``addoption`` takes for it."""
+
+
+def _value(name: str, metavar: str, help: str, **keywords: Any) -> Option:
+    """An option that takes a value: None when not given, unless ``keywords`` set a default."""
+    return name, {"metavar": metavar, "default": None, **keywords, "help": help}
+
+
+def _flag(name: str, help: str) -> Option:
+    return name, {"action": "store_true", "default": False, "help": help}
+
+
+def _ignored(name: str, note: str = "", **keywords: Any) -> Option:
+    """One of pytest-benchmark's options critbench has no use for: parsed with its shape, then unused."""
+    return name, {"default": None, **keywords, "help": NO_EFFECT + note}
+
+
+def options() -> list[Option]:
+    """Every option, in the order ``--help`` lists them (built afresh: some defaults are lists)."""
+    return [
+        # pytest-benchmark's measurement options
+        _ignored(
+            "--benchmark-min-time", " (critbench plans its samples from the warm-up.)", metavar="SECONDS", type=_seconds
+        ),
+        _value(
+            "--benchmark-max-time",
+            "SECONDS",
+            "Measurement time of each benchmark test, all its worker processes together. Default: 1.0",
+            type=_seconds,
+        ),
+        _value(
+            "--benchmark-min-rounds",
+            "NUM",
+            "Fewest samples (rounds) of a benchmark too slow for more in --benchmark-max-time. Default: 5",
+            type=_rounds,
+        ),
+        _value(
+            "--benchmark-precision",
+            "FRACTION",
+            "Add worker processes until each typical time's 95%% confidence interval is within this fraction "
+            "of it (critbench's --precision), e.g. 0.02.",
+            type=float,
+        ),
+        _ignored("--benchmark-confidence", metavar="FRACTION", type=float),
+        _ignored("--benchmark-timer", " (critbench measures wall time, perf_counter_ns.)", metavar="FUNC"),
+        _ignored("--benchmark-calibration-precision", metavar="NUM", type=int),
+        _value(
+            "--benchmark-warmup",
+            "KIND",
+            "A longer warm-up (a fifth of the measurement time, at least 0.1 s a process): 'on', 'off' or 'auto' "
+            "(on under PyPy). Without it each process warms up for 50 ms.",
+            nargs="?",
+            const="on",
+            type=_warmup,
+        ),
+        _ignored("--benchmark-warmup-iterations", metavar="NUM", type=int),
+        _flag("--benchmark-disable-gc", "Disable the garbage collector while timing."),
+        _flag("--benchmark-skip", "Skip the tests that use the benchmark fixture."),
+        _flag(
+            "--benchmark-disable", "Run benchmark tests with the benchmarked function called once, measuring nothing."
+        ),
+        _flag("--benchmark-enable", "Override --benchmark-disable."),
+        _flag("--benchmark-only", "Only run the benchmark tests (overrides --benchmark-skip)."),
+        # pytest-benchmark's storage and comparison
+        _value(
+            "--benchmark-save",
+            "NAME",
+            "Save this run as the critbench baseline NNNN_NAME (numbered, as pytest-benchmark numbers its files).",
+            type=_save,
+        ),
+        _flag(
+            "--benchmark-autosave",
+            "Save this run as the baseline NNNN_<commit>_<time>, for a later --benchmark-compare.",
+        ),
+        _ignored("--benchmark-save-data", " (critbench always keeps the samples.)", action="store_true", default=False),
+        _value(
+            "--benchmark-json",
+            "PATH",
+            "Write pytest-benchmark's JSON report (every test with its statistics and samples) to PATH.",
+        ),
+        _value(
+            "--benchmark-compare",
+            "NUM|_ID",
+            "Compare with the saved run NUM (or the baseline whose name starts with _ID), or the latest saved run.",
+            nargs="?",
+            const=True,
+        ),
+        _value(
+            "--benchmark-compare-fail",
+            "EXPR",
+            "Fail (exit 1) on a regression per EXPR, e.g. mean:5%% or min:0.001 (seconds): only a change critbench's "
+            "test finds significant and beyond the threshold.",
+            nargs="+",
+            action="extend",
+            type=_compare_fail,
+        ),
+        _ignored("--benchmark-cprofile", metavar="COLUMN"),
+        _ignored("--benchmark-cprofile-loops", metavar="LOOPS"),
+        _ignored("--benchmark-cprofile-top", metavar="COUNT"),
+        _ignored("--benchmark-cprofile-dump", metavar="FILENAME-PREFIX", nargs="?", action="append", default=[]),
+        _value(
+            "--benchmark-storage",
+            "URI",
+            "file://PATH: the critbench output root (default: the workspace's target/critbench).",
+        ),
+        _ignored("--benchmark-netrc", nargs="?", const="~/.netrc"),
+        _flag("--benchmark-verbose", "Show every progress event of the measurement."),
+        _flag("--benchmark-quiet", "No results table."),
+        # pytest-benchmark's display options
+        _value(
+            "--benchmark-sort",
+            "COL",
+            "Column to sort the table on: 'min', 'max', 'mean', 'stddev', 'name', 'fullname'. Default: 'min'",
+            type=_sort,
+            default="min",
+        ),
+        _value(
+            "--benchmark-group-by",
+            "LABEL",
+            "How to group the table: 'group', 'name', 'fullname', 'func', 'fullfunc', 'param' or 'param:NAME'; "
+            "several joined by commas. Default: 'group'",
+            default="group",
+        ),
+        _value(
+            "--benchmark-columns",
+            "LABELS",
+            f"Comma-separated columns of the table. Default: '{', '.join(COLUMNS)}'",
+            type=_columns,
+        ),
+        _value(
+            "--benchmark-name",
+            "FORMAT",
+            "How names appear in the table: 'short', 'normal', 'long' or 'trial'. Default: 'normal'",
+            default="normal",
+            choices=["short", "normal", "long", "trial"],
+        ),
+        _value(
+            "--benchmark-time-unit",
+            "COLUMN",
+            "Unit of the table's times: 'ns', 'us', 'ms', 's' or 'auto'. Default: 'auto'",
+            choices=["ns", "us", "ms", "s", "auto"],
+        ),
+        _ignored(
+            "--benchmark-histogram",
+            " (see the HTML report.)",
+            metavar="FILENAME-PREFIX",
+            nargs="?",
+            action="append",
+            default=[],
+        ),
+        # critbench's own
+        _value("--critbench-save-baseline", "NAME", "Save this run as the critbench baseline NAME.", type=_save),
+        _value(
+            "--critbench-baseline",
+            "NAME",
+            "Compare with the critbench baseline NAME (which must exist) and fail (exit 1) on a regression.",
+            type=_save,
+        ),
+        _value(
+            "--critbench-processes",
+            "N",
+            "Worker processes each benchmark's samples come from (default: as many, up to 10, as keep the suite "
+            "within about 1.5x pytest-benchmark's time).",
+            type=_processes,
+        ),
+        _value("--critbench-output-dir", "DIR", "The critbench output root (baselines, history, report)."),
+        _value("--critbench-json", "PATH", "Write critbench's JSON results (docs/json-format.md) to PATH."),
+        _value("--critbench-fail-on", "GATES", "What fails the run: regression (default), change, target, never."),
+        _flag("--critbench-noplot", "No HTML report."),
+        _flag("--critbench-quick", "Criterion's --quick: one process, a few samples."),
+        _value(
+            "--critbench-fake-clock", "JSON", "(testing) A deterministic clock, critbench.testing.FakeClock.to_json()."
+        ),
+    ]
+
+
 def add_options(parser: Any) -> None:
     """Register every option on pytest's ``parser``."""
     group = parser.getgroup(GROUP)
-    add = group.addoption
-    # pytest-benchmark's measurement options
-    add(
-        "--benchmark-min-time",
-        metavar="SECONDS",
-        type=_seconds,
-        default=None,
-        help=NO_EFFECT + " (critbench plans its samples from the warm-up.)",
-    )
-    add(
-        "--benchmark-max-time",
-        metavar="SECONDS",
-        type=_seconds,
-        default=None,
-        help="Measurement time of each benchmark test, all its worker processes together. Default: 1.0",
-    )
-    add(
-        "--benchmark-min-rounds",
-        metavar="NUM",
-        type=_rounds,
-        default=None,
-        help="Fewest samples (rounds) of a benchmark too slow for more in --benchmark-max-time. Default: 5",
-    )
-    add(
-        "--benchmark-precision",
-        metavar="FRACTION",
-        type=float,
-        default=None,
-        help="Add worker processes until each typical time's 95%% confidence interval is within this fraction "
-        "of it (critbench's --precision), e.g. 0.02.",
-    )
-    add("--benchmark-confidence", metavar="FRACTION", type=float, default=None, help=NO_EFFECT)
-    add(
-        "--benchmark-timer",
-        metavar="FUNC",
-        default=None,
-        help=NO_EFFECT + " (critbench measures wall time, perf_counter_ns.)",
-    )
-    add("--benchmark-calibration-precision", metavar="NUM", type=int, default=None, help=NO_EFFECT)
-    add(
-        "--benchmark-warmup",
-        metavar="KIND",
-        nargs="?",
-        const="on",
-        default=None,
-        type=_warmup,
-        help="A longer warm-up (a fifth of the measurement time, at least 0.1 s a process): 'on', 'off' or 'auto' "
-        "(on under PyPy). Without it each process warms up for 50 ms.",
-    )
-    add("--benchmark-warmup-iterations", metavar="NUM", type=int, default=None, help=NO_EFFECT)
-    add(
-        "--benchmark-disable-gc", action="store_true", default=False, help="Disable the garbage collector while timing."
-    )
-    add("--benchmark-skip", action="store_true", default=False, help="Skip the tests that use the benchmark fixture.")
-    add(
-        "--benchmark-disable",
-        action="store_true",
-        default=False,
-        help="Run benchmark tests with the benchmarked function called once, measuring nothing.",
-    )
-    add("--benchmark-enable", action="store_true", default=False, help="Override --benchmark-disable.")
-    add(
-        "--benchmark-only",
-        action="store_true",
-        default=False,
-        help="Only run the benchmark tests (overrides --benchmark-skip).",
-    )
-    # pytest-benchmark's storage and comparison
-    add(
-        "--benchmark-save",
-        metavar="NAME",
-        type=_save,
-        default=None,
-        help="Save this run as the critbench baseline NNNN_NAME (numbered, as pytest-benchmark numbers its files).",
-    )
-    add(
-        "--benchmark-autosave",
-        action="store_true",
-        default=False,
-        help="Save this run as the baseline NNNN_<commit>_<time>, for a later --benchmark-compare.",
-    )
-    add(
-        "--benchmark-save-data",
-        action="store_true",
-        default=False,
-        help=NO_EFFECT + " (critbench always keeps the samples.)",
-    )
-    add(
-        "--benchmark-json",
-        metavar="PATH",
-        default=None,
-        help="Write pytest-benchmark's JSON report (every test with its statistics and samples) to PATH.",
-    )
-    add(
-        "--benchmark-compare",
-        metavar="NUM|_ID",
-        nargs="?",
-        default=None,
-        const=True,
-        help="Compare with the saved run NUM (or the baseline whose name starts with _ID), or the latest saved run.",
-    )
-    add(
-        "--benchmark-compare-fail",
-        metavar="EXPR",
-        nargs="+",
-        action="extend",
-        type=_compare_fail,
-        default=None,
-        help="Fail (exit 1) on a regression per EXPR, e.g. mean:5%% or min:0.001 (seconds): only a change critbench's "
-        "test finds significant and beyond the threshold.",
-    )
-    add("--benchmark-cprofile", metavar="COLUMN", default=None, help=NO_EFFECT)
-    add("--benchmark-cprofile-loops", metavar="LOOPS", default=None, help=NO_EFFECT)
-    add("--benchmark-cprofile-top", metavar="COUNT", default=None, help=NO_EFFECT)
-    add("--benchmark-cprofile-dump", metavar="FILENAME-PREFIX", nargs="?", action="append", default=[], help=NO_EFFECT)
-    add(
-        "--benchmark-storage",
-        metavar="URI",
-        default=None,
-        help="file://PATH: the critbench output root (default: the workspace's target/critbench).",
-    )
-    add("--benchmark-netrc", nargs="?", default=None, const="~/.netrc", help=NO_EFFECT)
-    add("--benchmark-verbose", action="store_true", default=False, help="Show every progress event of the measurement.")
-    add("--benchmark-quiet", action="store_true", default=False, help="No results table.")
-    # pytest-benchmark's display options
-    add(
-        "--benchmark-sort",
-        metavar="COL",
-        type=_sort,
-        default="min",
-        help="Column to sort the table on: 'min', 'max', 'mean', 'stddev', 'name', 'fullname'. Default: 'min'",
-    )
-    add(
-        "--benchmark-group-by",
-        metavar="LABEL",
-        default="group",
-        help="How to group the table: 'group', 'name', 'fullname', 'func', 'fullfunc', 'param' or 'param:NAME'; "
-        "several joined by commas. Default: 'group'",
-    )
-    add(
-        "--benchmark-columns",
-        metavar="LABELS",
-        type=_columns,
-        default=None,
-        help=f"Comma-separated columns of the table. Default: '{', '.join(COLUMNS)}'",
-    )
-    add(
-        "--benchmark-name",
-        metavar="FORMAT",
-        default="normal",
-        choices=["short", "normal", "long", "trial"],
-        help="How names appear in the table: 'short', 'normal', 'long' or 'trial'. Default: 'normal'",
-    )
-    add(
-        "--benchmark-time-unit",
-        metavar="COLUMN",
-        default=None,
-        choices=["ns", "us", "ms", "s", "auto"],
-        help="Unit of the table's times: 'ns', 'us', 'ms', 's' or 'auto'. Default: 'auto'",
-    )
-    add(
-        "--benchmark-histogram",
-        metavar="FILENAME-PREFIX",
-        nargs="?",
-        action="append",
-        default=[],
-        help=NO_EFFECT + " (see the HTML report.)",
-    )
-    # critbench's own
-    add(
-        "--critbench-save-baseline",
-        metavar="NAME",
-        type=_save,
-        default=None,
-        help="Save this run as the critbench baseline NAME.",
-    )
-    add(
-        "--critbench-baseline",
-        metavar="NAME",
-        type=_save,
-        default=None,
-        help="Compare with the critbench baseline NAME (which must exist) and fail (exit 1) on a regression.",
-    )
-    add(
-        "--critbench-processes",
-        metavar="N",
-        type=_processes,
-        default=None,
-        help="Worker processes each benchmark's samples come from (default: as many, up to 10, as keep the suite "
-        "within about 1.5x pytest-benchmark's time).",
-    )
-    add(
-        "--critbench-output-dir",
-        metavar="DIR",
-        default=None,
-        help="The critbench output root (baselines, history, report).",
-    )
-    add(
-        "--critbench-json",
-        metavar="PATH",
-        default=None,
-        help="Write critbench's JSON results (docs/json-format.md) to PATH.",
-    )
-    add(
-        "--critbench-fail-on",
-        metavar="GATES",
-        default=None,
-        help="What fails the run: regression (default), change, target, never.",
-    )
-    add("--critbench-noplot", action="store_true", default=False, help="No HTML report.")
-    add(
-        "--critbench-quick", action="store_true", default=False, help="Criterion's --quick: one process, a few samples."
-    )
-    add(
-        "--critbench-fake-clock",
-        metavar="JSON",
-        default=None,
-        help="(testing) A deterministic clock, critbench.testing.FakeClock.to_json().",
-    )
+    for name, keywords in options():
+        group.addoption(name, **keywords)
