@@ -124,6 +124,8 @@ def test_a_signal_during_a_swap_lands_after_it_even_with_other_threads_running()
             steps.append("second rename")
         steps.append("not reached")
 
+    # Ctrl-C's own handler, even when the tests run where SIGINT is ignored (a background job).
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
     stop = threading.Event()
     busy = threading.Thread(target=stop.wait)
     busy.start()
@@ -131,8 +133,9 @@ def test_a_signal_during_a_swap_lands_after_it_even_with_other_threads_running()
     try:
         with pytest.raises(KeyboardInterrupt):
             swap()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     finally:
         stop.set()
         busy.join()
+        signal.signal(signal.SIGINT, inherited)
     assert steps == ["first rename", "second rename"]
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
