@@ -63,6 +63,20 @@ def _process_values(samples: Samples) -> npt.NDArray[np.float64]:
     return stats.process_estimates(samples.iters, samples.net_times_ns, samples.process)
 
 
+def _by_process(new: Samples, base: Samples, noise_floor: float) -> tuple[FloatArray, FloatArray, float]:
+    """Each side's per-process estimates and the noise floor to test them against: the fastest ~0.1 ms window
+    of each process where both sides recorded windows (``stats._windows`` says why), else the fastest sample."""
+    new_windows, base_windows = new.net_fastest_ns, base.net_fastest_ns
+    if new_windows is None or base_windows is None:
+        return _process_values(new), _process_values(base), noise_floor
+    gaps = [stats.window_gap(new_windows, new.process), stats.window_gap(base_windows, base.process)]
+    return (
+        stats.window_estimates(new_windows, new.process),
+        stats.window_estimates(base_windows, base.process),
+        stats.window_noise_floor(noise_floor, gaps),
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class _Test:
     change: ChangeStatistics
@@ -145,9 +159,10 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
             coarse.standard_error,
         )
     if new.process_count >= stats.MIN_PROCESSES and base.process_count >= stats.MIN_PROCESSES:
+        new_values, base_values, noise_floor = _by_process(new, base, noise_floor)
         result = stats.compare_processes(
-            _process_values(new),
-            _process_values(base),
+            new_values,
+            base_values,
             nresamples=settings.nresamples,
             confidence_level=settings.confidence_level,
             significance_level=settings.significance_level,
