@@ -49,6 +49,10 @@ PUBLIC = {
     "MIN_SAMPLES_TO_TEST",
     "compare_runs",
     "t_critical",
+    "MEMORY_BOUND_NOISE_FLOOR",
+    "window_estimates",
+    "window_gap",
+    "window_noise_floor",
 }
 
 

@@ -259,11 +259,13 @@ class FakeTimer:
     """A deterministic stand-in for the clock, for golden-output tests of the whole pipeline.
 
     Each timed call still runs the routine once (so the benchmark's code is exercised), but reports
-    ``iters × cost_ns`` scaled by a small seeded jitter instead of the real elapsed time.
+    ``iters × cost_ns`` scaled by a small seeded jitter instead of the real elapsed time; with ``busy``
+    (the clock's), also ``1 + busy`` times that, and a fastest window per call at the cost itself.
     """
 
     cost_ns: float
     key: str
+    busy: float | None = None
 
     @classmethod
     def of(cls, clock: FakeClock, full_id: str, process_index: int, *, side: str | None = None) -> FakeTimer:
@@ -271,16 +273,24 @@ class FakeTimer:
         where revision B costs what the clock's ``costs_b_ns`` says."""
         key = f"{clock.seed:g}:{full_id}#{process_index}"
         if side is None:
-            return cls(clock.cost_ns(full_id), key)
-        return cls(clock.cost_ns(full_id, side_b=side == "b"), f"{key}:{side}")
+            return cls(clock.cost_ns(full_id), key, clock.busy)
+        return cls(clock.cost_ns(full_id, side_b=side == "b"), f"{key}:{side}", clock.busy)
 
     def timer(self) -> Callable[[int], float]:
         rng = random.Random(zlib.crc32(self.key.encode()))
+        stretch = 1.0 + (self.busy or 0.0)
 
         def fake_time(iters: int) -> float:
-            return iters * self.cost_ns * (1.0 + 0.02 * rng.gauss(0.0, 1.0))
+            return iters * self.cost_ns * stretch * (1.0 + 0.02 * rng.gauss(0.0, 1.0))
 
         return fake_time
+
+    def window_timer(self) -> Callable[[], float] | None:
+        """The fastest window's time per iteration of each call, or None when the clock keeps no windows."""
+        if self.busy is None:
+            return None
+        rng = random.Random(zlib.crc32(f"{self.key}:windows".encode()))
+        return lambda: self.cost_ns * (1.0 + 0.002 * rng.gauss(0.0, 1.0))
 
 
 class FakeLoop(Loop):
@@ -289,10 +299,19 @@ class FakeLoop(Loop):
     def __init__(self, routine: Routine, timer: FakeTimer) -> None:
         self._routine = routine
         self._fake_time = timer.timer()
+        self._fake_window = timer.window_timer() if isinstance(routine, IterRoutine) else None
+        self._fastest_ns: list[float] = []
 
     async def time(self, iters: int) -> float:
         await self._routine.exercise(1)
+        if self._fake_window is not None:
+            self._fastest_ns.append(self._fake_window())
         return self._fake_time(iters)
+
+    def fastest(self, samples: int) -> tuple[float, ...] | None:
+        if self._fake_window is None:
+            return None
+        return tuple(self._fastest_ns[-samples:])
 
 
 _CALIBRATED: dict[str, float] = {}

@@ -39,24 +39,19 @@ from critbench.stats._process_change import (
 )
 from critbench.stats._sample_analysis import MAD_NORMAL_SCALE, analyze_samples, through_origin_r_squared
 from critbench.stats._seeding import make_rng
+from critbench.stats._tukey import OutlierClass, classify_outliers, tukey_fences
 from critbench.stats._windows import (
     MEMORY_BOUND_NOISE_FLOOR,
-    WINDOW_GAP_LIMIT,
     window_estimates,
     window_gap,
     window_noise_floor,
 )
-from critbench.stats._tukey import OutlierClass, classify_outliers, tukey_fences
 
 __all__ = [
     "CACHE_EVENTS",
-    "MEMORY_BOUND_NOISE_FLOOR",
-    "WINDOW_GAP_LIMIT",
-    "window_estimates",
-    "window_gap",
-    "window_noise_floor",
     "COARSE_NOISE_FLOOR",
     "MAD_NORMAL_SCALE",
+    "MEMORY_BOUND_NOISE_FLOOR",
     "MIN_PROCESSES",
     "MIN_SAMPLES_TO_TEST",
     "OutlierClass",
@@ -93,4 +88,7 @@ __all__ = [
     "through_origin_slope",
     "tukey_fences",
     "welch_t",
+    "window_estimates",
+    "window_gap",
+    "window_noise_floor",
 ]

@@ -24,8 +24,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-WINDOW_GAP_LIMIT = 0.01
-"""Median gap between a process's two fastest windows above which a benchmark drifts like memory-bound code."""
+from critbench.model import WINDOW_GAP_LIMIT
 
 MEMORY_BOUND_NOISE_FLOOR = 0.12
 """τ for benchmarks whose windows drift (the memory walk needed 6–12% for at most 5% false alarms)."""
