@@ -89,7 +89,7 @@ def set_ops() -> int:
 
 
 def dict_big() -> int:
-    global _turn
+    global _turn  # noqa: PLW0603 - which of the 64 query lists is next, per process
     _turn = (_turn + 1) % len(_QUERIES)
     big = _BIG
     total = 0
