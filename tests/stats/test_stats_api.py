@@ -53,6 +53,7 @@ PUBLIC = {
     "window_estimates",
     "window_gap",
     "window_noise_floor",
+    "time_beyond_windows",
 }
 
 

@@ -3,6 +3,8 @@ hand-computed cases."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from critbench import stats
@@ -40,3 +42,18 @@ def test_noise_floor_is_kept_for_steady_windows_and_raised_for_drifting_ones() -
     assert stats.window_noise_floor(0.03, [None, None]) == 0.03
     # A configured floor wider than the memory-bound one stays.
     assert stats.window_noise_floor(0.2, [0.05, None]) == 0.2
+
+
+def test_time_beyond_windows_is_the_median_process_mean_time_over_its_fastest_window() -> None:
+    # process 0: 300 ns over 2 iterations = 150 per iteration, fastest window 100 → log 1.5;
+    # process 1: 240 / 2 = 120, window 100 → log 1.2; process 2: 220 / 2 = 110, window 110 → 0. Median log 1.2.
+    iters = [1, 1, 1, 1, 1, 1]
+    times = [100.0, 200.0, 120.0, 120.0, 110.0, 110.0]
+    fastest = [100.0, 105.0, 100.0, 100.0, 110.0, 110.0]
+    process = [0, 0, 1, 1, 2, 2]
+    assert stats.time_beyond_windows(iters, times, fastest, process) == pytest.approx(math.log(1.2))
+
+
+def test_time_beyond_windows_refuses_mismatched_input() -> None:
+    with pytest.raises(ValueError, match="one length"):
+        stats.time_beyond_windows([1, 1], [1.0, 1.0], [1.0], [0, 0])

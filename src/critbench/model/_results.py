@@ -306,6 +306,8 @@ class CautionKind(enum.Enum):
     PRECISION = "precision"
     """``--precision`` was not reached."""
     MACHINE_LOAD = "machine_load"
+    MACHINE_SPEED = "machine_speed"
+    """The machine was much slower (or faster) for one of a comparison's runs than for the other."""
     STEAL = "steal"
     BUSY_PROCESSES = "busy_processes"
     GOVERNOR = "governor"

@@ -42,6 +42,7 @@ from critbench.stats._seeding import make_rng
 from critbench.stats._tukey import OutlierClass, classify_outliers, tukey_fences
 from critbench.stats._windows import (
     MEMORY_BOUND_NOISE_FLOOR,
+    time_beyond_windows,
     window_estimates,
     window_gap,
     window_noise_floor,
@@ -86,6 +87,7 @@ __all__ = [
     "t_two_sided_p",
     "through_origin_r_squared",
     "through_origin_slope",
+    "time_beyond_windows",
     "tukey_fences",
     "welch_t",
     "window_estimates",

@@ -21,6 +21,8 @@ memory-bound workload, so it is a rule from measurement, not a law; experiments/
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import numpy.typing as npt
 
@@ -61,3 +63,33 @@ def window_noise_floor(configured: float, gaps: list[float | None]) -> float:
     if known and max(known) > WINDOW_GAP_LIMIT:
         return max(configured, MEMORY_BOUND_NOISE_FLOOR)
     return configured
+
+
+def time_beyond_windows(
+    iters: npt.ArrayLike, times_ns: npt.ArrayLike, fastest_ns: npt.ArrayLike, process: npt.ArrayLike
+) -> float:
+    """How much longer a run's samples took than its windows account for: per process, the log of its mean
+    time per iteration (all its samples' time over all their iterations) over its fastest window; the median
+    over processes.
+
+    A process that had a CPU to itself runs its samples at about its windows' speed (a few percent above:
+    the windows are its fastest stretches); one that shared a CPU with other work spends the rest waiting.
+    The code's own speed cancels out, so two runs' figures differ by how much more time one of them lost to
+    the rest of the machine, whatever the code did between them.
+    """
+    n = np.asarray(iters, dtype=float)
+    t = np.asarray(times_ns, dtype=float)
+    w = np.asarray(fastest_ns, dtype=float)
+    p = np.asarray(process)
+    if not n.shape == t.shape == w.shape == p.shape or n.ndim != 1:
+        raise ValueError("iters, times_ns, fastest_ns and process must be one-dimensional and of one length")
+    ratios = []
+    for key in np.unique(p):
+        mine = p == key
+        fastest = float(np.min(w[mine]))
+        mean = float(np.sum(t[mine]) / np.sum(n[mine]))
+        if fastest > 0 and mean > 0:
+            ratios.append(math.log(mean / fastest))
+    if not ratios:
+        raise ValueError("no process has a positive time and window")
+    return float(np.median(ratios))
