@@ -55,9 +55,28 @@ def test_the_windowed_loop_keeps_the_fastest_window_per_call() -> None:
     loop = IterLoop(lambda: calls.append(1))
     totals = [run_to_end(loop.time(iters)) for iters in (10, 5000, 5000)]
     assert len(calls) == 10_010
-    assert len(loop.fastest_ns) == 3
-    for total, iters, fastest in zip(totals, (10, 5000, 5000), loop.fastest_ns, strict=True):
+    fastest_ns = loop.fastest(3)
+    assert len(fastest_ns) == 3
+    for total, iters, fastest in zip(totals, (10, 5000, 5000), fastest_ns, strict=True):
         assert 0 < fastest <= total / iters, "the fastest window is never slower than the call's average"
+
+
+def test_the_async_loop_keeps_the_fastest_window_per_call_as_iter_does() -> None:
+    calls: list[int] = []
+
+    async def routine() -> None:
+        calls.append(1)
+
+    loop = AsyncLoop(routine)
+    totals = [run_to_end(loop.time(iters)) for iters in (10, 3000, 3000)]
+    assert len(calls) == 6010
+    fastest_ns = loop.fastest(3)
+    assert len(fastest_ns) == 3
+    for total, iters, fastest in zip(totals, (10, 3000, 3000), fastest_ns, strict=True):
+        assert 0 < fastest <= total / iters
+    counter = Counter()
+    assert run_to_end(AsyncLoop(routine, counter).time(7)) == 1000.0, "the first call is one window"
+    assert counter.reads == 2
 
 
 def test_loops_bracket_each_timed_block_with_the_measurement() -> None:

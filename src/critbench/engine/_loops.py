@@ -65,9 +65,38 @@ WINDOW_NS = 100_000
 """Length of the windows a sample is timed in, besides its total (0.1 ms)."""
 
 
+class _Windows:
+    """The fastest ~0.1 ms window of each timed call, kept per call: a loop times its iterations in chunks of
+    :meth:`chunk` iterations (about :data:`WINDOW_NS` each, from the previous call's speed) and reports each
+    chunk's time to :meth:`seen`, then the call's end to :meth:`close`."""
+
+    def __init__(self) -> None:
+        self.fastest_ns: list[float] = []
+        self._window = 0
+        self._best = math.inf
+
+    def chunk(self, iters: int) -> int:
+        """How many iterations a window of the coming call holds."""
+        return self._window or iters
+
+    def seen(self, elapsed: float, count: int) -> None:
+        if elapsed > 0:
+            self._best = min(self._best, elapsed / count)
+
+    def close(self, total: float, iters: int) -> None:
+        """End of a call of ``iters`` iterations that took ``total``: keep its fastest window's time per
+        iteration (the whole call's, if no window measured anything) and size the next call's windows."""
+        self.fastest_ns.append(self._best if math.isfinite(self._best) else total / iters)
+        self._best = math.inf
+        self._window = max(1, int(WINDOW_NS * iters / total)) if total > 0 else iters
+
+    def last(self, samples: int) -> tuple[float, ...]:
+        return tuple(self.fastest_ns[-samples:])
+
+
 class IterLoop(Loop):
     """``iter``: times ``iters`` calls as a whole and in windows of about 0.1 ms, keeping the fastest window's
-    time per iteration of each call in :attr:`fastest_ns`.
+    time per iteration of each call.
 
     On a busy machine a sample of several milliseconds is almost always preempted somewhere, so even the
     fastest sample carries a random delay; a 0.1 ms window usually escapes it. The windows cost two clock
@@ -79,17 +108,16 @@ class IterLoop(Loop):
     def __init__(self, routine: Callable[[], object], measurement: Measurement = WALL_TIME) -> None:
         self._routine = routine
         self._measurement = measurement
-        self._window = 0
-        self.fastest_ns: list[float] = []
+        self.windows = _Windows()
 
     async def time(self, iters: int) -> float:
         return self.timed(iters)
 
     def timed(self, iters: int) -> float:
         routine, start, end = self._routine, self._measurement.start, self._measurement.end
-        window = self._window or iters
+        windows = self.windows
+        window = windows.chunk(iters)
         total: float = 0  # stays an int while the measurement's values are ints
-        best = math.inf
         remaining = iters
         while remaining > 0:
             chunk = min(window, remaining)
@@ -98,11 +126,9 @@ class IterLoop(Loop):
                 routine()
             elapsed = end(started)
             total += elapsed
-            if elapsed > 0:
-                best = min(best, elapsed / chunk)
+            windows.seen(elapsed, chunk)
             remaining -= chunk
-        self.fastest_ns.append(best if math.isfinite(best) else total / iters)
-        self._window = max(1, int(WINDOW_NS * iters / total)) if total > 0 else iters
+        windows.close(total, iters)
         return total
 
     def empty(self) -> Loop:
@@ -112,7 +138,7 @@ class IterLoop(Loop):
         return traced_peak_bytes(self._routine)
 
     def fastest(self, samples: int) -> tuple[float, ...]:
-        return tuple(self.fastest_ns[-samples:])
+        return self.windows.last(samples)
 
 
 MOST_BATCH_INPUTS = 4096
@@ -213,20 +239,33 @@ class CustomLoop(Loop):
 
 
 class AsyncLoop(Loop):
-    """``iter_async``: ``await routine()`` in a loop, inside the event loop the measurement runs in."""
+    """``iter_async``: ``await routine()`` in a loop, inside the event loop the measurement runs in, timed as
+    a whole and in windows of about 0.1 ms as :class:`IterLoop` is (each window's fastest kept)."""
 
     key = "iter_async"
 
     def __init__(self, routine: Callable[[], Awaitable[object]], measurement: Measurement = WALL_TIME) -> None:
         self._routine = routine
         self._measurement = measurement
+        self.windows = _Windows()
 
     async def time(self, iters: int) -> float:
-        routine, end = self._routine, self._measurement.end
-        started = self._measurement.start()
-        for _ in repeat(None, iters):
-            await routine()
-        return end(started)
+        routine, start, end = self._routine, self._measurement.start, self._measurement.end
+        windows = self.windows
+        window = windows.chunk(iters)
+        total: float = 0
+        remaining = iters
+        while remaining > 0:
+            chunk = min(window, remaining)
+            started = start()
+            for _ in repeat(None, chunk):
+                await routine()
+            elapsed = end(started)
+            total += elapsed
+            windows.seen(elapsed, chunk)
+            remaining -= chunk
+        windows.close(total, iters)
+        return total
 
     def empty(self) -> Loop:
         return AsyncLoop(_async_noop, self._measurement)
@@ -239,6 +278,9 @@ class AsyncLoop(Loop):
                 trace.end()
                 del result
         return trace.smallest
+
+    def fastest(self, samples: int) -> tuple[float, ...]:
+        return self.windows.last(samples)
 
 
 def loop_for(routine: Routine, measurement: Measurement = WALL_TIME) -> Loop:
@@ -299,7 +341,7 @@ class FakeLoop(Loop):
     def __init__(self, routine: Routine, timer: FakeTimer) -> None:
         self._routine = routine
         self._fake_time = timer.timer()
-        self._fake_window = timer.window_timer() if isinstance(routine, IterRoutine) else None
+        self._fake_window = timer.window_timer() if isinstance(routine, IterRoutine | AsyncRoutine) else None
         self._fastest_ns: list[float] = []
 
     async def time(self, iters: int) -> float:
