@@ -348,3 +348,8 @@ def _with_targets(result: BenchmarkResult, analysis: SampleAnalysis, comparison:
     return dataclasses.replace(
         result, analysis=analysis, comparison=comparison, time_target=time_target, memory_target=memory_target
     )
+
+
+def process_statistic(samples: Samples) -> npt.NDArray[np.float64]:
+    """One side's per-process estimates as the by-process test compares them (for the run's stopping rule)."""
+    return _process_values(samples)
