@@ -21,6 +21,7 @@ from critbench.model import (
     Failure,
     FailureKind,
     HistoryPoint,
+    ProcessStatistic,
     Samples,
     SamplingMode,
     Settings,
@@ -91,6 +92,68 @@ def test_the_test_fits_the_data_processes_samples_or_pairs() -> None:
     assert many.comparison.noise_threshold == SETTINGS.noise_threshold
     assert set(evaluation.change_draws) == {"g/many", "g/few"}
     assert all(draws.size == SETTINGS.nresamples for draws in evaluation.change_draws.values())
+
+
+def _windowed(samples: Samples, windows: list[float], *, busy: float = 0.0) -> Samples:
+    """``samples`` stretched by ``1 + busy`` (time lost to other processes), each process's samples with the
+    fastest windows ``windows`` in order (the last repeated), raw as the timing loop records them."""
+    per_process = len(samples.iters) // samples.process_count
+    fastest = tuple(
+        windows[min(i % per_process, len(windows) - 1)] + samples.overhead_ns for i in range(len(samples.iters))
+    )
+    times = tuple(t * (1 + busy) for t in samples.times_ns)
+    return Samples(samples.mode, samples.iters, times, samples.process, samples.overhead_ns, fastest_ns=fastest)
+
+
+def test_separate_runs_are_compared_by_each_process_fastest_window_where_both_kept_windows() -> None:
+    # The baseline's windows are 1000 ns, the new run's 1100 ns in every process: the faster half's mean of
+    # log windows moves by exactly log(1.1), whatever the samples say. The new run's samples also lost half
+    # again of their time to other processes (the fastest samples are ~65% slower), which the windows ignore.
+    base = _windowed(_samples(1000, seed=40, processes=10), [1000.0, 1005.0])
+    new = _windowed(_samples(1100, seed=41, processes=10), [1100.0, 1105.5], busy=0.5)
+    (judged,) = evaluate([_result("w", new)], {"g/w": base}, "before").results
+    comparison = judged.comparison
+    assert comparison is not None
+    assert comparison.unit is ComparisonUnit.PROCESS
+    assert comparison.process_statistic is ProcessStatistic.FASTEST_WINDOW
+    assert comparison.change.mean.point == pytest.approx(0.1, abs=1e-9)
+    assert comparison.window_gap == pytest.approx(0.005)
+    assert comparison.noise_floor == SETTINGS.noise_floor
+    # Identical windows on each side: the spread is the noise floor's alone, se = √2 · 3%, and the detectable
+    # change is exp((1.96 + 0.8416) · √2 · 0.03) − 1.
+    assert comparison.min_detectable_change == pytest.approx(math.expm1((1.959964 + 0.841621) * math.sqrt(2) * 0.03))
+    assert comparison.verdict is Verdict.REGRESSED
+
+
+def test_unchanged_code_on_a_busier_machine_is_unchanged_by_its_windows() -> None:
+    base = _windowed(_samples(1000, seed=42, processes=10), [1000.0, 1002.0])
+    new = _windowed(_samples(1000, seed=43, processes=10), [1000.0, 1002.0], busy=0.5)
+    (judged,) = evaluate([_result("w", new)], {"g/w": base}, "before").results
+    assert judged.comparison is not None
+    assert judged.comparison.change.mean.point == pytest.approx(0.0, abs=1e-12)
+    assert judged.comparison.verdict is Verdict.NO_CHANGE
+
+
+def test_windows_that_drift_like_memory_bound_code_raise_the_noise_floor() -> None:
+    # Each process's two fastest windows differ by 2% (> 1%): the floor becomes 12%.
+    base = _windowed(_samples(1000, seed=44, processes=10), [1000.0, 1020.0])
+    new = _windowed(_samples(1100, seed=45, processes=10), [1100.0, 1122.0])
+    (judged,) = evaluate([_result("w", new)], {"g/w": base}, "before").results
+    comparison = judged.comparison
+    assert comparison is not None
+    assert comparison.window_gap == pytest.approx(0.02)
+    assert comparison.noise_floor == 0.12
+    assert comparison.min_detectable_change == pytest.approx(math.expm1((1.959964 + 0.841621) * math.sqrt(2) * 0.12))
+    assert comparison.verdict is Verdict.NO_CHANGE, "+10% is inside 12% of drift a run"
+
+
+def test_a_side_without_windows_falls_back_to_each_process_fastest_sample() -> None:
+    base = _samples(1000, seed=46, processes=10)
+    new = _windowed(_samples(1000, seed=47, processes=10), [1000.0])
+    (judged,) = evaluate([_result("w", new)], {"g/w": base}, "before").results
+    assert judged.comparison is not None
+    assert judged.comparison.process_statistic is ProcessStatistic.FASTEST_SAMPLE
+    assert judged.comparison.window_gap is None
 
 
 def test_paired_samples_are_tested_pair_by_pair_without_a_noise_floor() -> None:

@@ -55,9 +55,50 @@ def test_the_windowed_loop_keeps_the_fastest_window_per_call() -> None:
     loop = IterLoop(lambda: calls.append(1))
     totals = [run_to_end(loop.time(iters)) for iters in (10, 5000, 5000)]
     assert len(calls) == 10_010
-    assert len(loop.fastest_ns) == 3
-    for total, iters, fastest in zip(totals, (10, 5000, 5000), loop.fastest_ns, strict=True):
+    fastest_ns = loop.fastest(3)
+    assert len(fastest_ns) == 3
+    for total, iters, fastest in zip(totals, (10, 5000, 5000), fastest_ns, strict=True):
         assert 0 < fastest <= total / iters, "the fastest window is never slower than the call's average"
+
+
+def test_the_batched_loop_times_its_batches_in_windows_and_keeps_the_fastest() -> None:
+    loop = BatchedLoop(BatchedRoutine(lambda: 3, lambda x: sum(range(x * 50)), "small"))
+    totals = [run_to_end(loop.time(iters)) for iters in (10, 4000, 4000)]
+    fastest_ns = loop.fastest(3)
+    assert len(fastest_ns) == 3
+    for total, iters, fastest in zip(totals, (10, 4000, 4000), fastest_ns, strict=True):
+        assert 0 < fastest <= total / iters
+
+    # Later calls split each batch into windows of ~0.1 ms (sized from the call before), one region each.
+    class Slow(Counter):
+        def end(self, started: int) -> float:
+            self.reads += 1
+            return 1e6
+
+    slow = Slow()
+    counted = BatchedLoop(BatchedRoutine(lambda: 1, lambda x: x, 100), slow)
+    assert run_to_end(counted.time(100)) == 1e6, "the first call's batch is one window"
+    assert run_to_end(counted.time(100)) == 10 * 1e6, "then windows of 100,000 ns / (1e6 ns / 100) = 10 inputs"
+    assert slow.reads == 2 * 11
+    assert counted.fastest(2) == (1e4, 1e5)
+
+
+def test_the_async_loop_keeps_the_fastest_window_per_call_as_iter_does() -> None:
+    calls: list[int] = []
+
+    async def routine() -> None:
+        calls.append(1)
+
+    loop = AsyncLoop(routine)
+    totals = [run_to_end(loop.time(iters)) for iters in (10, 3000, 3000)]
+    assert len(calls) == 6010
+    fastest_ns = loop.fastest(3)
+    assert len(fastest_ns) == 3
+    for total, iters, fastest in zip(totals, (10, 3000, 3000), fastest_ns, strict=True):
+        assert 0 < fastest <= total / iters
+    counter = Counter()
+    assert run_to_end(AsyncLoop(routine, counter).time(7)) == 1000.0, "the first call is one window"
+    assert counter.reads == 2
 
 
 def test_loops_bracket_each_timed_block_with_the_measurement() -> None:

@@ -57,8 +57,8 @@ nresamples = 1000
 processes = 5
 """
 
-BASE_CLOCK = FakeClock(1000, seed=1)
-NEW_CLOCK = FakeClock(1000, {"golden/slower": 2000, "golden/faster": 500}, seed=2)
+BASE_CLOCK = FakeClock(1000, seed=1, busy=0.0)
+NEW_CLOCK = FakeClock(1000, {"golden/slower": 2000, "golden/faster": 500}, seed=2, busy=0.0)
 
 
 def _check(name: str, text: str) -> None:

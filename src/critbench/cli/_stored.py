@@ -15,7 +15,7 @@ from critbench.storage import LAST_RUN, BaselineStore, check_baseline_name
 
 def compare_command(ctx: Context, options: CompareOptions) -> int:
     """Compare NEW (default: the last run) with BASE, as ``--load-baseline NEW --baseline BASE`` would."""
-    from critbench.compare import environment_caution, evaluate, exit_status
+    from critbench.compare import environment_caution, evaluate, exit_status, machine_speed_caution, one_minute_load
 
     store = BaselineStore(ctx.output_root)
     base_name = check_baseline_name(options.base)
@@ -40,8 +40,17 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
         settings=new.run.settings,
     )
     judged = Judged(record, evaluate(results, base_samples, base_name), base_name, base_samples)
-    caution = environment_caution(new.run.environment, base.run.environment, base_name, new_name)
-    warn(ctx, options.display, [caution] if caution is not None else [])
+    cautions = [
+        environment_caution(new.run.environment, base.run.environment, base_name, new_name),
+        machine_speed_caution(
+            judged.results,
+            base_samples,
+            base_name,
+            load=one_minute_load(new.run.diagnostics_end),
+            baseline_load=one_minute_load(base.run.diagnostics_end),
+        ),
+    ]
+    warn(ctx, options.display, [caution for caution in cautions if caution is not None])
     publish(ctx, options.display, judged)
     return exit_status(judged.summary, gate_set, gate_changes=True)
 

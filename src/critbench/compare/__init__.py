@@ -3,6 +3,7 @@
 from critbench.compare._bisect import BisectSearch
 from critbench.compare._evaluate import Evaluation, analyze, evaluate, noise_floors
 from critbench.compare._figures import benchmark_figures, history_stability, prepare_report
+from critbench.compare._machine import machine_slowdown, machine_speed_caution, one_minute_load
 from critbench.compare._policy import (
     environment_caution,
     missing_baseline_caution,
@@ -42,9 +43,12 @@ __all__ = [
     "history_stability",
     "indicator",
     "judge",
+    "machine_slowdown",
+    "machine_speed_caution",
     "machine_warnings",
     "missing_baseline_caution",
     "noise_floors",
+    "one_minute_load",
     "parse_fail_on",
     "precision_check",
     "precision_not_reached",

@@ -31,6 +31,7 @@ from critbench.model import (
     Failure,
     FailureKind,
     HistoryPoint,
+    ProcessStatistic,
     SampleAnalysis,
     Samples,
     SamplingMode,
@@ -64,6 +65,35 @@ def _process_values(samples: Samples) -> npt.NDArray[np.float64]:
 
 
 @dataclasses.dataclass(frozen=True)
+class _ByProcess:
+    """What the by-process test compares: one figure per process on each side, and the floor to allow."""
+
+    new: FloatArray
+    base: FloatArray
+    noise_floor: float
+    statistic: ProcessStatistic
+    window_gap: float | None = None
+
+
+def _by_process(new: Samples, base: Samples, noise_floor: float) -> _ByProcess:
+    """Each side's per-process figures and the noise floor to test them against: the fastest ~0.1 ms window
+    of each process where both sides recorded windows (``stats.window_estimates`` says why), with the floor
+    raised where the windows drift like memory-bound code's; else each process's fastest sample."""
+    new_windows, base_windows = new.net_fastest_ns, base.net_fastest_ns
+    if new_windows is None or base_windows is None:
+        return _ByProcess(_process_values(new), _process_values(base), noise_floor, ProcessStatistic.FASTEST_SAMPLE)
+    gaps = [stats.window_gap(new_windows, new.process), stats.window_gap(base_windows, base.process)]
+    known = [gap for gap in gaps if gap is not None]
+    return _ByProcess(
+        stats.window_estimates(new_windows, new.process),
+        stats.window_estimates(base_windows, base.process),
+        stats.window_noise_floor(noise_floor, gaps),
+        ProcessStatistic.FASTEST_WINDOW,
+        max(known) if known else None,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
 class _Test:
     change: ChangeStatistics
     unit: ComparisonUnit
@@ -75,6 +105,10 @@ class _Test:
     """Of the log change, as the detectable change was computed from it."""
     degrees_of_freedom: float | None = None
     """For a t-test; None for a normal one."""
+    noise_floor: float | None = None
+    """τ as the test used it, where it differs from the benchmark's (raised for drifting windows)."""
+    process_statistic: ProcessStatistic | None = None
+    window_gap: float | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,13 +179,14 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
             coarse.standard_error,
         )
     if new.process_count >= stats.MIN_PROCESSES and base.process_count >= stats.MIN_PROCESSES:
+        by_process = _by_process(new, base, noise_floor)
         result = stats.compare_processes(
-            _process_values(new),
-            _process_values(base),
+            by_process.new,
+            by_process.base,
             nresamples=settings.nresamples,
             confidence_level=settings.confidence_level,
             significance_level=settings.significance_level,
-            noise_floor=noise_floor,
+            noise_floor=by_process.noise_floor,
             rng=rng,
         )
         return _Test(
@@ -161,6 +196,9 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
             settings.noise_threshold,
             result.distribution,
             result.standard_error,
+            noise_floor=by_process.noise_floor,
+            process_statistic=by_process.statistic,
+            window_gap=by_process.window_gap,
         )
     by_sample = stats.sample_change(
         np.asarray(new.net_per_iteration_ns),
@@ -248,6 +286,7 @@ def evaluate(
                     tests[key] = _test(result.samples, base_samples, result.info.settings, floors[key], key)
                     if tests[key].unit is ComparisonUnit.RUN:
                         floors[key] = max(floors[key], stats.COARSE_NOISE_FLOOR)
+                    floors[key] = max(floors[key], tests[key].noise_floor or 0.0)
             except ValueError as exc:
                 broken[key] = f"could not be compared with {describe_baseline(baseline_name)}: {exc}"
     adjusted = _adjusted_p_values(tests, {r.id.full_id: r.info.settings for r in measured})
@@ -283,6 +322,8 @@ def evaluate(
                 noise_threshold=test.noise_threshold,
                 unit=test.unit,
                 noise_floor=floors[key],
+                process_statistic=test.process_statistic,
+                window_gap=test.window_gap,
             )
         judged = _with_targets(result, analysis, comparison)
         if judged.unit == "instructions":
@@ -350,6 +391,9 @@ def _with_targets(result: BenchmarkResult, analysis: SampleAnalysis, comparison:
     )
 
 
-def process_statistic(samples: Samples) -> npt.NDArray[np.float64]:
-    """One side's per-process estimates as the by-process test compares them (for the run's stopping rule)."""
-    return _process_values(samples)
+def process_statistic(samples: Samples, noise_floor: float) -> tuple[FloatArray, float]:
+    """One side's per-process figures as the by-process test compares them, and the floor it would allow
+    (for the run's stopping rule): the fastest windows where the loop recorded them, else the fastest
+    samples."""
+    figures = _by_process(samples, samples, noise_floor)
+    return figures.new, figures.noise_floor

@@ -62,7 +62,8 @@ def settled(results: Sequence[BenchmarkResult]) -> set[str]:
         if samples.process_count < stats.MIN_PROCESSES:
             continue
         rng = stats.make_rng(settings.seed, f"settle:{result.id.full_id}:{samples.process_count}")
-        if stats.floor_dominates(process_statistic(samples), settings.noise_floor, rng=rng):
+        estimates, floor = process_statistic(samples, settings.noise_floor)
+        if stats.floor_dominates(estimates, floor, rng=rng):
             done.add(result.id.full_id)
     return done
 

@@ -15,6 +15,7 @@ from critbench.model import (
     Comparison,
     ComparisonUnit,
     Indicator,
+    ProcessStatistic,
     RunSummary,
     Settings,
     TargetAssessment,
@@ -82,6 +83,8 @@ def judge(
     noise_threshold: float | None = None,
     unit: ComparisonUnit = ComparisonUnit.SAMPLE,
     noise_floor: float = 0.0,
+    process_statistic: ProcessStatistic | None = None,
+    window_gap: float | None = None,
 ) -> Comparison:
     """A comparison under ``settings``' policy; the adjusted p-value, when given, is the one tested, and
     ``noise_threshold``, when given, replaces the setting (a test may need a wider band than configured)."""
@@ -99,6 +102,8 @@ def judge(
         min_detectable_change=min_detectable_change,
         unit=unit,
         noise_floor=noise_floor,
+        process_statistic=process_statistic,
+        window_gap=window_gap,
     )
 
 

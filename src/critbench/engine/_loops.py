@@ -65,9 +65,38 @@ WINDOW_NS = 100_000
 """Length of the windows a sample is timed in, besides its total (0.1 ms)."""
 
 
+class _Windows:
+    """The fastest ~0.1 ms window of each timed call, kept per call: a loop times its iterations in chunks of
+    :meth:`chunk` iterations (about :data:`WINDOW_NS` each, from the previous call's speed) and reports each
+    chunk's time to :meth:`seen`, then the call's end to :meth:`close`."""
+
+    def __init__(self) -> None:
+        self.fastest_ns: list[float] = []
+        self._window = 0
+        self._best = math.inf
+
+    def chunk(self, iters: int) -> int:
+        """How many iterations a window of the coming call holds."""
+        return self._window or iters
+
+    def seen(self, elapsed: float, count: int) -> None:
+        if elapsed > 0:
+            self._best = min(self._best, elapsed / count)
+
+    def close(self, total: float, iters: int) -> None:
+        """End of a call of ``iters`` iterations that took ``total``: keep its fastest window's time per
+        iteration (the whole call's, if no window measured anything) and size the next call's windows."""
+        self.fastest_ns.append(self._best if math.isfinite(self._best) else total / iters)
+        self._best = math.inf
+        self._window = max(1, int(WINDOW_NS * iters / total)) if total > 0 else iters
+
+    def last(self, samples: int) -> tuple[float, ...]:
+        return tuple(self.fastest_ns[-samples:])
+
+
 class IterLoop(Loop):
     """``iter``: times ``iters`` calls as a whole and in windows of about 0.1 ms, keeping the fastest window's
-    time per iteration of each call in :attr:`fastest_ns`.
+    time per iteration of each call.
 
     On a busy machine a sample of several milliseconds is almost always preempted somewhere, so even the
     fastest sample carries a random delay; a 0.1 ms window usually escapes it. The windows cost two clock
@@ -79,17 +108,16 @@ class IterLoop(Loop):
     def __init__(self, routine: Callable[[], object], measurement: Measurement = WALL_TIME) -> None:
         self._routine = routine
         self._measurement = measurement
-        self._window = 0
-        self.fastest_ns: list[float] = []
+        self.windows = _Windows()
 
     async def time(self, iters: int) -> float:
         return self.timed(iters)
 
     def timed(self, iters: int) -> float:
         routine, start, end = self._routine, self._measurement.start, self._measurement.end
-        window = self._window or iters
+        windows = self.windows
+        window = windows.chunk(iters)
         total: float = 0  # stays an int while the measurement's values are ints
-        best = math.inf
         remaining = iters
         while remaining > 0:
             chunk = min(window, remaining)
@@ -98,11 +126,9 @@ class IterLoop(Loop):
                 routine()
             elapsed = end(started)
             total += elapsed
-            if elapsed > 0:
-                best = min(best, elapsed / chunk)
+            windows.seen(elapsed, chunk)
             remaining -= chunk
-        self.fastest_ns.append(best if math.isfinite(best) else total / iters)
-        self._window = max(1, int(WINDOW_NS * iters / total)) if total > 0 else iters
+        windows.close(total, iters)
         return total
 
     def empty(self) -> Loop:
@@ -112,7 +138,7 @@ class IterLoop(Loop):
         return traced_peak_bytes(self._routine)
 
     def fastest(self, samples: int) -> tuple[float, ...]:
-        return tuple(self.fastest_ns[-samples:])
+        return self.windows.last(samples)
 
 
 MOST_BATCH_INPUTS = 4096
@@ -122,7 +148,8 @@ BATCH_BYTES = 64 * 2**20
 
 
 class BatchedLoop(Loop):
-    """``iter_batched``: inputs made untimed in batches, the routine timed over each batch, outputs dropped
+    """``iter_batched``: inputs made untimed in batches, the routine timed over each batch in windows of about
+    0.1 ms as :class:`IterLoop` times its calls (a batch shorter than that is one window), outputs dropped
     outside the timed region.
 
     Criterion's ``"small"`` and ``"large"`` batches are a share of a sample's iterations (a tenth, a
@@ -140,6 +167,7 @@ class BatchedLoop(Loop):
         self._most: int | None = None
         self._made: list[Any] = []
         """Inputs made before the batch that uses them (the one measured for its size)."""
+        self.windows = _Windows()
 
     def most_inputs(self) -> int:
         """How many inputs a batch may hold: Criterion's share of a sample, within the caps for the relative
@@ -156,21 +184,32 @@ class BatchedLoop(Loop):
         setup, routine = self._batched.setup, self._batched.routine
         start, end = self._measurement.start, self._measurement.end
         size = min(self._batched.inputs_per_batch(iters), self.most_inputs())
-        elapsed: float = 0
+        windows = self.windows
+        window = windows.chunk(iters)
+        total: float = 0
         remaining = iters
         while remaining > 0:
             count = min(size, remaining)
             inputs, self._made = self._made[:count], self._made[count:]
             inputs += [setup() for _ in range(count - len(inputs))]
-            started = start()
-            outputs = list(map(routine, inputs))
-            elapsed += end(started)
+            parts = [inputs[i : i + window] for i in range(0, count, window)] if window < count else [inputs]
+            outputs: list[object] = []
+            for part in parts:
+                started = start()
+                outputs += map(routine, part)
+                elapsed = end(started)
+                total += elapsed
+                windows.seen(elapsed, len(part))
             remaining -= len(inputs)
-            del outputs, inputs
-        return elapsed
+            del outputs, inputs, parts, part
+        windows.close(total, iters)
+        return total
 
     def empty(self) -> Loop:
         return BatchedLoop(BatchedRoutine(_noop, _noop_input, self._batched.batch_size), self._measurement)
+
+    def fastest(self, samples: int) -> tuple[float, ...]:
+        return self.windows.last(samples)
 
     async def peak_bytes(self) -> int:
         # Memory of the routine alone: inputs are made before tracing starts, as they are made untimed.
@@ -213,20 +252,33 @@ class CustomLoop(Loop):
 
 
 class AsyncLoop(Loop):
-    """``iter_async``: ``await routine()`` in a loop, inside the event loop the measurement runs in."""
+    """``iter_async``: ``await routine()`` in a loop, inside the event loop the measurement runs in, timed as
+    a whole and in windows of about 0.1 ms as :class:`IterLoop` is (each window's fastest kept)."""
 
     key = "iter_async"
 
     def __init__(self, routine: Callable[[], Awaitable[object]], measurement: Measurement = WALL_TIME) -> None:
         self._routine = routine
         self._measurement = measurement
+        self.windows = _Windows()
 
     async def time(self, iters: int) -> float:
-        routine, end = self._routine, self._measurement.end
-        started = self._measurement.start()
-        for _ in repeat(None, iters):
-            await routine()
-        return end(started)
+        routine, start, end = self._routine, self._measurement.start, self._measurement.end
+        windows = self.windows
+        window = windows.chunk(iters)
+        total: float = 0
+        remaining = iters
+        while remaining > 0:
+            chunk = min(window, remaining)
+            started = start()
+            for _ in repeat(None, chunk):
+                await routine()
+            elapsed = end(started)
+            total += elapsed
+            windows.seen(elapsed, chunk)
+            remaining -= chunk
+        windows.close(total, iters)
+        return total
 
     def empty(self) -> Loop:
         return AsyncLoop(_async_noop, self._measurement)
@@ -239,6 +291,9 @@ class AsyncLoop(Loop):
                 trace.end()
                 del result
         return trace.smallest
+
+    def fastest(self, samples: int) -> tuple[float, ...]:
+        return self.windows.last(samples)
 
 
 def loop_for(routine: Routine, measurement: Measurement = WALL_TIME) -> Loop:
@@ -259,11 +314,13 @@ class FakeTimer:
     """A deterministic stand-in for the clock, for golden-output tests of the whole pipeline.
 
     Each timed call still runs the routine once (so the benchmark's code is exercised), but reports
-    ``iters × cost_ns`` scaled by a small seeded jitter instead of the real elapsed time.
+    ``iters × cost_ns`` scaled by a small seeded jitter instead of the real elapsed time; with ``busy``
+    (the clock's), also ``1 + busy`` times that, and a fastest window per call at the cost itself.
     """
 
     cost_ns: float
     key: str
+    busy: float | None = None
 
     @classmethod
     def of(cls, clock: FakeClock, full_id: str, process_index: int, *, side: str | None = None) -> FakeTimer:
@@ -271,16 +328,24 @@ class FakeTimer:
         where revision B costs what the clock's ``costs_b_ns`` says."""
         key = f"{clock.seed:g}:{full_id}#{process_index}"
         if side is None:
-            return cls(clock.cost_ns(full_id), key)
-        return cls(clock.cost_ns(full_id, side_b=side == "b"), f"{key}:{side}")
+            return cls(clock.cost_ns(full_id), key, clock.busy)
+        return cls(clock.cost_ns(full_id, side_b=side == "b"), f"{key}:{side}", clock.busy)
 
     def timer(self) -> Callable[[int], float]:
         rng = random.Random(zlib.crc32(self.key.encode()))
+        stretch = 1.0 + (self.busy or 0.0)
 
         def fake_time(iters: int) -> float:
-            return iters * self.cost_ns * (1.0 + 0.02 * rng.gauss(0.0, 1.0))
+            return iters * self.cost_ns * stretch * (1.0 + 0.02 * rng.gauss(0.0, 1.0))
 
         return fake_time
+
+    def window_timer(self) -> Callable[[], float] | None:
+        """The fastest window's time per iteration of each call, or None when the clock keeps no windows."""
+        if self.busy is None:
+            return None
+        rng = random.Random(zlib.crc32(f"{self.key}:windows".encode()))
+        return lambda: self.cost_ns * (1.0 + 0.002 * rng.gauss(0.0, 1.0))
 
 
 class FakeLoop(Loop):
@@ -289,10 +354,19 @@ class FakeLoop(Loop):
     def __init__(self, routine: Routine, timer: FakeTimer) -> None:
         self._routine = routine
         self._fake_time = timer.timer()
+        self._fake_window = timer.window_timer() if isinstance(routine, IterRoutine | AsyncRoutine) else None
+        self._fastest_ns: list[float] = []
 
     async def time(self, iters: int) -> float:
         await self._routine.exercise(1)
+        if self._fake_window is not None:
+            self._fastest_ns.append(self._fake_window())
         return self._fake_time(iters)
+
+    def fastest(self, samples: int) -> tuple[float, ...] | None:
+        if self._fake_window is None:
+            return None
+        return tuple(self._fastest_ns[-samples:])
 
 
 _CALIBRATED: dict[str, float] = {}

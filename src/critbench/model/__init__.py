@@ -15,6 +15,7 @@ from critbench.model._figures import (
 )
 from critbench.model._ids import BenchmarkId, Selection, Throughput, ThroughputKind
 from critbench.model._results import (
+    WINDOW_GAP_LIMIT,
     BenchmarkInfo,
     BenchmarkResult,
     Caution,
@@ -30,6 +31,7 @@ from critbench.model._results import (
     Indicator,
     MemoryUsage,
     OutlierCounts,
+    ProcessStatistic,
     SampleAnalysis,
     TargetAssessment,
     TargetStatus,
@@ -69,6 +71,7 @@ __all__ = [
     "SETTING_NAMES",
     "UNITS",
     "WALL_EVENT",
+    "WINDOW_GAP_LIMIT",
     "BenchTarget",
     "BenchmarkFigures",
     "BenchmarkId",
@@ -99,6 +102,7 @@ __all__ = [
     "MemoryUsage",
     "OutlierCounts",
     "Package",
+    "ProcessStatistic",
     "ReportInput",
     "RunRecord",
     "RunSummary",

@@ -24,6 +24,7 @@ class FakeClock:
     seed: int = 0
     costs_b_ns: dict[str, float] = field(default_factory=dict)
     commit_factors: dict[str, float] = field(default_factory=dict)
+    busy: float | None = None
 
     def cost_ns(self, benchmark_id: str, *, side_b: bool = False) -> float:
         if side_b and benchmark_id in self.costs_b_ns:
@@ -41,6 +42,7 @@ class FakeClock:
             self.seed,
             {key: cost * factor for key, cost in self.costs_b_ns.items()},
             self.commit_factors,
+            self.busy,
         )
 
     def to_json(self) -> str:
@@ -52,6 +54,7 @@ class FakeClock:
                 "seed": self.seed,
                 "costs_b_ns": dict(self.costs_b_ns),
                 "commit_factors": dict(self.commit_factors),
+                "busy": self.busy,
             },
             sort_keys=True,
         )
@@ -63,7 +66,7 @@ class FakeClock:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ValueError(f"--fake-clock: not JSON: {exc}") from None
-        known = {"default_ns", "costs_ns", "seed", "costs_b_ns", "commit_factors"}
+        known = {"default_ns", "costs_ns", "seed", "costs_b_ns", "commit_factors", "busy"}
         if not isinstance(data, dict) or not set(data) <= known:
             raise ValueError(f"--fake-clock: expected an object with {', '.join(sorted(known))}")
         try:
@@ -73,6 +76,7 @@ class FakeClock:
                 seed=int(data.get("seed", 0)),
                 costs_b_ns={str(k): float(v) for k, v in data.get("costs_b_ns", {}).items()},
                 commit_factors={str(k): float(v) for k, v in data.get("commit_factors", {}).items()},
+                busy=None if data.get("busy") is None else float(data["busy"]),
             )
         except (TypeError, ValueError, AttributeError) as exc:
             raise ValueError(f"--fake-clock: {exc}") from None

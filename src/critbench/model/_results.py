@@ -179,6 +179,22 @@ class ComparisonUnit(enum.Enum):
     """Instruction counts: one exact count per heap layout (and worker process), their spread the noise."""
 
 
+class ProcessStatistic(enum.Enum):
+    """What each worker process contributes to the by-process test of separate runs."""
+
+    FASTEST_WINDOW = "fastest_window"
+    """Its fastest ~0.1 ms window's time per iteration (``Samples.fastest_ns``): a stretch no other process
+    interrupted, so it moves little when the machine is busier in one run than in the other."""
+    FASTEST_SAMPLE = "fastest_sample"
+    """Its fastest sample's time per iteration, where either side recorded no windows (``iter_custom``, or
+    runs saved before windows were kept)."""
+
+
+WINDOW_GAP_LIMIT = 0.01
+"""Median gap between a process's two fastest windows above which a benchmark's windows drift between runs
+the way memory-bound code's do (``stats.window_noise_floor`` then raises the noise floor)."""
+
+
 class Indicator(enum.Enum):
     """The seed's status indicator on the size of a change estimate."""
 
@@ -215,6 +231,11 @@ class Comparison:
     """What the test treated as one independent observation."""
     noise_floor: float = 0.0
     """τ, the run-to-run drift (log scale) the test allowed for beyond the within-run spread."""
+    process_statistic: ProcessStatistic | None = None
+    """For the by-process test, which figure of each process it compared; None for the other units."""
+    window_gap: float | None = None
+    """With windows: the larger of the two sides' median gap between a process's two fastest windows
+    (``stats.window_gap``); above ``stats.WINDOW_GAP_LIMIT`` the noise floor was raised for drifting code."""
 
 
 class TargetStatus(enum.Enum):
@@ -285,6 +306,8 @@ class CautionKind(enum.Enum):
     PRECISION = "precision"
     """``--precision`` was not reached."""
     MACHINE_LOAD = "machine_load"
+    MACHINE_SPEED = "machine_speed"
+    """The machine was much slower (or faster) for one of a comparison's runs than for the other."""
     STEAL = "steal"
     BUSY_PROCESSES = "busy_processes"
     GOVERNOR = "governor"

@@ -23,7 +23,7 @@ from critbench.report._html_page import (
     render_page,
     time_text,
 )
-from critbench.report._terminal import p_clause, target_text
+from critbench.report._terminal import p_clause, process_statistic_text, target_text
 
 
 def _memory_text(result: BenchmarkResult) -> str:
@@ -168,8 +168,10 @@ def _change_section(data: ReportInput, result: BenchmarkResult) -> dict[str, Any
         ComparisonUnit.RUN: "the runs as wholes (too few samples to test), against run-to-run drift",
         ComparisonUnit.COUNT: "instruction counts, one per heap layout (their spread the noise)",
     }[comparison.unit]
-    facts = [
-        ("Tested unit", unit),
+    facts = [("Tested unit", unit)]
+    if comparison.unit is ComparisonUnit.PROCESS:
+        facts.append(("Each process's figure", process_statistic_text(comparison).removeprefix("of each process's ")))
+    facts += [
         ("Noise threshold", f"±{comparison.noise_threshold * 100:.3g}%"),
         ("Run-to-run noise floor", f"{comparison.noise_floor * 100:.3g}%"),
         ("Significance level", f"{comparison.significance_level:.2f}"),

@@ -21,11 +21,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from critbench.model import (
+    WINDOW_GAP_LIMIT,
     BenchmarkResult,
     Comparison,
     ComparisonUnit,
     Estimate,
     Indicator,
+    ProcessStatistic,
     TargetAssessment,
     TargetStatus,
     Verdict,
@@ -174,7 +176,7 @@ def _basis(result: BenchmarkResult, comparison: Comparison) -> str:
     floor = f"noise floor {comparison.noise_floor * 100:.1f}%"
     processes = fmt.count(result.samples.process_count, "process", "processes") if result.samples else ""
     if comparison.unit is ComparisonUnit.PROCESS:
-        return f"of each process's fastest time; {floor}, {processes}"
+        return f"{process_statistic_text(comparison)}; {floor}{_raised_floor(comparison)}, {processes}"
     if comparison.unit is ComparisonUnit.PAIR:
         pairs = len(result.samples.iters) if result.samples else 0
         return f"of the pairs' median ratio; {pairs} pairs measured in alternation in {processes}"
@@ -183,6 +185,22 @@ def _basis(result: BenchmarkResult, comparison: Comparison) -> str:
     if comparison.unit is ComparisonUnit.COUNT:
         return counts.basis(result, comparison)
     return f"of the mean; {floor}"
+
+
+def process_statistic_text(comparison: Comparison) -> str:
+    """What the by-process test compared: ``"of each process's fastest ~0.1 ms window"`` or its fastest
+    sample (where a side kept no windows)."""
+    if comparison.process_statistic is ProcessStatistic.FASTEST_WINDOW:
+        return "of each process's fastest ~0.1 ms window"
+    return "of each process's fastest sample"
+
+
+def _raised_floor(comparison: Comparison) -> str:
+    """Why the floor is wide, when drifting windows raised it."""
+    gap = comparison.window_gap
+    if gap is None or gap <= WINDOW_GAP_LIMIT:
+        return ""
+    return f" (raised: a process's two fastest windows differ by {gap:.1%}, as memory-bound code's do)"
 
 
 def _settle(comparison: Comparison) -> str:

@@ -42,11 +42,19 @@ from critbench.stats._process_change import (
 from critbench.stats._sample_analysis import MAD_NORMAL_SCALE, analyze_samples, through_origin_r_squared
 from critbench.stats._seeding import make_rng
 from critbench.stats._tukey import OutlierClass, classify_outliers, tukey_fences
+from critbench.stats._windows import (
+    MEMORY_BOUND_NOISE_FLOOR,
+    time_beyond_windows,
+    window_estimates,
+    window_gap,
+    window_noise_floor,
+)
 
 __all__ = [
     "CACHE_EVENTS",
     "COARSE_NOISE_FLOOR",
     "MAD_NORMAL_SCALE",
+    "MEMORY_BOUND_NOISE_FLOOR",
     "MIN_PROCESSES",
     "MIN_SAMPLES_TO_TEST",
     "SETTLE_MARGIN",
@@ -83,6 +91,10 @@ __all__ = [
     "t_two_sided_p",
     "through_origin_r_squared",
     "through_origin_slope",
+    "time_beyond_windows",
     "tukey_fences",
     "welch_t",
+    "window_estimates",
+    "window_gap",
+    "window_noise_floor",
 ]

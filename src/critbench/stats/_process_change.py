@@ -6,10 +6,13 @@ the machine was in when it started), so they are not independent: Criterion's sa
 regression. On a shared machine the luck is large: measured here, means of the same code moved by 11–15%
 between runs, while each process's *fastest* sample moved by 1–5% (docs/rigor.md has the figures).
 
-So each process contributes one number, its fastest time per iteration, and a run is summarised by the
-mean (log scale) of its faster half of processes — the speed the code reaches when the machine lets it::
+So each process contributes one number, its fastest time per iteration — of its fastest ~0.1 ms window where
+the timing loop kept windows (``stats.window_estimates``: under heavy load even the fastest sample carries
+CPU time lost to other processes), else of its fastest sample (:func:`process_estimates`) — and a run is
+summarised by the mean (log scale) of its faster half of processes, the speed the code reaches when the
+machine lets it::
 
-    y_k = log(fastest time per iteration in process k)
+    y_k = log(fastest time per iteration in process k)    (window or sample)
     S   = mean of the lower half of the y_k            (robust to a few processes in a slow state)
     Δ   = S_new − S_base                             change = exp(Δ) − 1
     se² = var*(S_new) + var*(S_base)                 (bootstrap over processes within each run)

@@ -1,0 +1,59 @@
+"""Each process's fastest window, the gap between its two fastest, and the floor a comparison by windows uses:
+hand-computed cases."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from critbench import stats
+from critbench.model import WINDOW_GAP_LIMIT
+
+
+def test_window_estimates_take_each_process_fastest_window_in_process_order() -> None:
+    fastest = [105.0, 100.0, 110.0, 200.0, 190.0, 195.0]
+    process = [1, 1, 1, 0, 0, 0]
+    assert stats.window_estimates(fastest, process).tolist() == [190.0, 100.0]
+
+
+def test_window_estimates_refuse_mismatched_or_non_positive_input() -> None:
+    with pytest.raises(ValueError, match="one length"):
+        stats.window_estimates([1.0, 2.0], [0])
+    with pytest.raises(ValueError, match="positive"):
+        stats.window_estimates([0.0, 1.0], [0, 1])
+
+
+def test_window_gap_is_the_median_over_processes_of_second_fastest_over_fastest() -> None:
+    # process 0: 100, 101 → 1%; process 1: 200, 204 → 2%; process 2: 50, 50.25 → 0.5%; median 1%.
+    fastest = [101.0, 100.0, 130.0, 204.0, 200.0, 50.25, 50.0]
+    process = [0, 0, 0, 1, 1, 2, 2]
+    assert stats.window_gap(fastest, process) == pytest.approx(0.01)
+
+
+def test_window_gap_without_two_windows_in_any_process_is_none() -> None:
+    assert stats.window_gap([100.0, 120.0], [0, 1]) is None
+
+
+def test_noise_floor_is_kept_for_steady_windows_and_raised_for_drifting_ones() -> None:
+    assert stats.window_noise_floor(0.03, [0.002, 0.004]) == 0.03
+    assert stats.window_noise_floor(0.03, [0.002, WINDOW_GAP_LIMIT]) == 0.03
+    assert stats.window_noise_floor(0.03, [0.002, 0.021]) == stats.MEMORY_BOUND_NOISE_FLOOR == 0.12
+    assert stats.window_noise_floor(0.03, [None, None]) == 0.03
+    # A configured floor wider than the memory-bound one stays.
+    assert stats.window_noise_floor(0.2, [0.05, None]) == 0.2
+
+
+def test_time_beyond_windows_is_the_median_process_mean_time_over_its_fastest_window() -> None:
+    # process 0: 300 ns over 2 iterations = 150 per iteration, fastest window 100 → log 1.5;
+    # process 1: 240 / 2 = 120, window 100 → log 1.2; process 2: 220 / 2 = 110, window 110 → 0. Median log 1.2.
+    iters = [1, 1, 1, 1, 1, 1]
+    times = [100.0, 200.0, 120.0, 120.0, 110.0, 110.0]
+    fastest = [100.0, 105.0, 100.0, 100.0, 110.0, 110.0]
+    process = [0, 0, 1, 1, 2, 2]
+    assert stats.time_beyond_windows(iters, times, fastest, process) == pytest.approx(math.log(1.2))
+
+
+def test_time_beyond_windows_refuses_mismatched_input() -> None:
+    with pytest.raises(ValueError, match="one length"):
+        stats.time_beyond_windows([1, 1], [1.0, 1.0], [1.0], [0, 0])
