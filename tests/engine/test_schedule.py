@@ -200,6 +200,36 @@ def test_the_precision_extension_adds_processes_to_the_benchmarks_it_names(
     assert observer.events[-4:] == ["start t/a 3/2", "finished t/a", "start t/a 4/2", "finished t/a"]
 
 
+def test_settled_benchmarks_get_no_further_processes_and_a_round_of_settled_ones_starts_no_worker(
+    schedule: Callable[..., tuple[list[BenchmarkResult], Recorder]],
+) -> None:
+    asked: list[tuple[str, int]] = []
+
+    def settle(results: list[BenchmarkResult]) -> set[str]:
+        counts = {r.id.full_id: r.samples.process_count for r in results if r.samples is not None}
+        asked.extend(sorted(counts.items()))
+        return {"t/a"} if counts["t/b"] == 5 else {"t/a", "t/b"}
+
+    results, observer = schedule({"a": {"processes": 8}, "b": {"processes": 8}, "c": {"processes": 3}}, settle=settle)
+    by_id = _by_id(results)
+    counts = {bid: result.samples.process_count for bid, result in by_id.items() if result.samples is not None}
+    assert counts == {"t/a": 5, "t/b": 6, "t/c": 3}
+    assert asked[:3] == [("t/a", 5), ("t/b", 5), ("t/c", 3)], "asked from the fifth round on, with what each has"
+    starts = [event for event in observer.events if event.startswith("start")]
+    assert starts[-3:] == ["start t/a 5/8", "start t/b 5/8", "start t/b 6/8"], "no worker for round 7"
+    assert observer.events.count("finished t/a") == 1
+    assert observer.events.index("finished t/a") < observer.events.index("start t/b 6/8")
+
+
+def test_without_a_settle_rule_every_process_runs(
+    schedule: Callable[..., tuple[list[BenchmarkResult], Recorder]],
+) -> None:
+    results, _ = schedule({"a": {"processes": 7}})
+    result = _by_id(results)["t/a"]
+    assert result.samples is not None
+    assert result.samples.process_count == 7
+
+
 FORGERIES = [
     ("b", "forge-other", "a result for t/c while t/b was being measured"),
     ("c", "forge-other", "a result for t/a while t/c was being measured"),

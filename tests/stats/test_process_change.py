@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 
 from critbench.stats import (
+    SETTLE_MARGIN,
     compare_processes,
     detectable_change,
     faster_half,
+    floor_dominates,
     history_noise_floor,
     make_rng,
     process_estimates,
@@ -165,3 +167,31 @@ def test_the_interval_excludes_zero_exactly_when_the_test_is_significant() -> No
         excludes_zero = result.change.mean.lower > 0 or result.change.mean.upper < 0
         disagreements += excludes_zero != (result.change.p_value < 0.05)
     assert disagreements == 0
+
+
+def test_the_floor_dominates_processes_that_agree_to_a_tenth_of_a_percent() -> None:
+    rng = np.random.default_rng(1)
+    assert floor_dominates([100.0, 100.1, 99.9, 100.05, 99.95], 0.03, rng=rng)
+
+
+def test_processes_spread_by_ten_percent_still_gain_from_more() -> None:
+    rng = np.random.default_rng(1)
+    assert not floor_dominates([100.0, 110.0, 90.0, 120.0, 95.0], 0.03, rng=rng)
+
+
+def test_floor_dominates_is_the_margin_on_the_tests_own_total() -> None:
+    # By hand: the faster half's bootstrap variance from the same generator, against 2τ².
+    values = [100.0, 101.0, 102.5, 99.0, 104.0, 100.5]
+    y = np.log(values)
+    boot = faster_half(np.random.default_rng(7).choice(y, size=(2_000, y.size)))
+    ratio = math.sqrt(2 * float(np.var(boot, ddof=1)) + 2 * 0.03**2) / math.sqrt(2 * 0.03**2)
+    assert ratio > 1.0
+    expected = ratio <= 1 + SETTLE_MARGIN
+    assert floor_dominates(values, 0.03, rng=np.random.default_rng(7)) is expected
+    # A floor ten times smaller leaves the same spread in charge.
+    assert not floor_dominates(values, 0.003, rng=np.random.default_rng(7))
+
+
+@pytest.mark.parametrize(("values", "floor"), [([100.0] * 4, 0.03), ([100.0] * 6, 0.0)])
+def test_floor_dominates_needs_five_processes_and_a_floor(values: list[float], floor: float) -> None:
+    assert not floor_dominates(values, floor, rng=np.random.default_rng(1))

@@ -11,6 +11,8 @@ import critbench.stats
 
 PUBLIC = {
     "CACHE_EVENTS",
+    "SETTLE_MARGIN",
+    "floor_dominates",
     "analyze_counts",
     "compare_counts",
     "cycle_estimate",

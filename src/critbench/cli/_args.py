@@ -234,6 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, metavar="N", help="seed of the bootstrap (default 0)")
     run.add_argument("--processes", type=_positive_int, metavar="N", help=_PROCESSES_HELP)
     run.add_argument(
+        "--all-processes",
+        action="store_true",
+        help="give every benchmark all its --processes; by default one stops at 5 once more processes could no "
+        "longer lower its detectable change (config: settle = false)",
+    )
+    run.add_argument(
         "--repeat",
         type=_positive_int,
         default=1,

@@ -184,6 +184,8 @@ def _settings(values: dict[str, Any]) -> SettingsLayer:
     chosen = {key: values[key] for key in _SETTING_FLAGS if values.get(key) is not None}
     if values.get("quick"):
         chosen["quick"] = True
+    if values.get("all_processes"):
+        chosen["settle"] = False
     try:
         return settings_layer(chosen, source="command line")
     except ValueError as exc:

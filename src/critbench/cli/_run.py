@@ -68,7 +68,7 @@ def run_settings(ctx: Context, layer: SettingsLayer) -> Settings:
 def _measure(
     ctx: Context, options: RunOptions, settings: Settings, environment: Environment, pinned: dict[str, int] | None
 ) -> _Measured:
-    from critbench.compare import precision_check, precision_not_reached
+    from critbench.compare import precision_check, precision_not_reached, settled
     from critbench.engine import DiagnosticsProbe
 
     targets = select_targets(ctx.workspace, list(options.suite.scope.packages), options.suite.scope.target)
@@ -90,6 +90,7 @@ def _measure(
             more=more if settings.precision is not None else None,
             max_extra_rounds=3 * settings.processes if settings.precision is not None else 0,
             iterations=pinned,
+            settle=settled if settings.measure is Measure.WALL else None,
         )
     if settings.precision is not None:
         checked, unmet = precision_check(results)

@@ -9,6 +9,7 @@ from critbench.compare._policy import (
     missing_baseline_caution,
     precision_check,
     precision_not_reached,
+    settled,
     side_by_side_hint,
 )
 from critbench.compare._stability import (
@@ -52,6 +53,7 @@ __all__ = [
     "precision_check",
     "precision_not_reached",
     "prepare_report",
+    "settled",
     "side_by_side_hint",
     "spread_warning",
     "stability_table",

@@ -47,6 +47,27 @@ def precision_check(results: Sequence[BenchmarkResult]) -> tuple[list[BenchmarkR
     return analysed, wanted
 
 
+def settled(results: Sequence[BenchmarkResult]) -> set[str]:
+    """The ids whose detectable change more worker processes could no longer lower (``settings.settle``):
+    their per-process estimates, the ones the by-process test compares, agree so closely that the noise floor
+    alone sets what a comparison can see. The run gives them no further processes."""
+    from critbench import stats
+    from critbench.compare._evaluate import process_statistic
+
+    done = set()
+    for result in results:
+        settings, samples = result.info.settings, result.samples
+        if result.failure is not None or samples is None or not settings.settle or settings.precision is not None:
+            continue
+        if samples.process_count < stats.MIN_PROCESSES:
+            continue
+        rng = stats.make_rng(settings.seed, f"settle:{result.id.full_id}:{samples.process_count}")
+        estimates, floor = process_statistic(samples, settings.noise_floor)
+        if stats.floor_dominates(estimates, floor, rng=rng):
+            done.add(result.id.full_id)
+    return done
+
+
 def precision_not_reached(result: BenchmarkResult) -> BenchmarkResult:
     """``result`` with a warning that ``--precision`` was not reached within its extra processes."""
     caution = Caution(

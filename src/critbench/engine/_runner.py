@@ -101,13 +101,15 @@ class SuiteRunner:
         more: Callable[[list[BenchmarkResult]], set[str]] | None = None,
         max_extra_rounds: int = 0,
         iterations: Mapping[str, int] | None = None,
+        settle: Callable[[list[BenchmarkResult]], set[str]] | None = None,
     ) -> list[BenchmarkResult]:
         """Measure the selected benchmarks of every target; every one comes back, measured or failed.
 
         A benchmark's samples come from several worker processes (``settings.processes``), interleaved across
         the suite. ``more`` names benchmarks that want another process (``--precision``), up to
         ``max_extra_rounds`` times. ``iterations`` (instructions only) is the N each benchmark is counted
-        with, from the baseline, so both sides count the same intervals.
+        with, from the baseline, so both sides count the same intervals. ``settle`` names the benchmarks that
+        need no more processes (asked from the fifth round on).
         """
         pinned = dict(iterations) if iterations else None
         runs = [
@@ -116,7 +118,7 @@ class SuiteRunner:
             )
             for target in targets
         ]
-        return run_targets(runs, self.observer, more=more, max_extra_rounds=max_extra_rounds)
+        return run_targets(runs, self.observer, more=more, max_extra_rounds=max_extra_rounds, settle=settle)
 
     def run_paired(
         self,

@@ -8,7 +8,9 @@ A benchmark's samples come from several worker processes (``settings.processes``
 the processes are interleaved across the suite in *rounds* (the first process of every target, then the
 second of every target, ...), so a slow spell of the machine touches a share of each benchmark, not all of
 one. Each process's samples are merged into the benchmark's result as they arrive, and the result is
-announced once its last process is in. ``--precision`` adds further rounds for the benchmarks it names.
+announced once its last process is in. From the fifth round on, a benchmark whose detectable change more
+processes could no longer lower is *settled*: it gets no further processes, and a round whose benchmarks
+have all settled starts no worker. ``--precision`` adds further rounds for the benchmarks it names.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class TargetRun:
         self.fatal: Failure | None = None
         self.extra: dict[str, int] = {}
         """Processes added by ``--precision`` beyond a benchmark's own count."""
+        self.settled: dict[str, int] = {}
+        """Benchmarks settled before their own count of processes, with the count they stopped at."""
         self.paired_a: dict[str, Samples] = {}
         """critbench ab: revision A's samples, pair by pair with the results' (revision B's) samples."""
         self._round = 0
@@ -59,10 +63,22 @@ class TargetRun:
 
     @property
     def rounds(self) -> int:
-        return max((process_count(self.infos[bid].settings) for bid in self.order), default=1)
+        return max((self._rounds_of(bid) for bid in self.order if bid not in self.failed), default=1)
 
     def _rounds_of(self, bid: str) -> int:
-        return process_count(self.infos[bid].settings) + self.extra.get(bid, 0)
+        return self.settled.get(bid, process_count(self.infos[bid].settings)) + self.extra.get(bid, 0)
+
+    def settle(self, ids: set[str], rounds: int) -> None:
+        """Give each of ``ids`` that this target measures no processes beyond the first ``rounds``, and
+        announce it now if those are all in."""
+        for bid in ids:
+            if bid not in self.infos or bid in self.failed or bid in self.settled:
+                continue
+            if process_count(self.infos[bid].settings) <= rounds:
+                continue
+            self.settled[bid] = rounds
+            if bid in self.results:
+                self.observer.benchmark_finished(self.results[bid])
 
     def _expected(self) -> list[str]:
         return [bid for bid in self.order if bid not in self.failed and self._rounds_of(bid) > self._round]
@@ -101,7 +117,8 @@ class TargetRun:
         """Run workers for ``job`` until its benchmarks are done, restarting after a crash."""
         while True:
             finished_before = len(self._round_done)
-            fatal = self._run_worker(dataclasses.replace(job, skip=tuple(self._round_done | self.failed)))
+            finished = {bid for bid in self.settled if self._rounds_of(bid) <= self._round}
+            fatal = self._run_worker(dataclasses.replace(job, skip=tuple(self._round_done | self.failed | finished)))
             if fatal is not None and self._round > 0:
                 for bid in self._expected():
                     if bid not in self._round_done:
@@ -174,15 +191,28 @@ def run_targets(
     *,
     more: Callable[[list[BenchmarkResult]], set[str]] | None = None,
     max_extra_rounds: int = 0,
+    settle: Callable[[list[BenchmarkResult]], set[str]] | None = None,
 ) -> list[BenchmarkResult]:
-    """Every round of every target, then up to ``max_extra_rounds`` more for the ids ``more`` names."""
+    """Every round of every target, then up to ``max_extra_rounds`` more for the ids ``more`` names.
+
+    ``settle``, asked before each round from the fifth (:data:`~critbench.stats.MIN_PROCESSES`) on, names the
+    benchmarks that need no more processes.
+    """
+    from critbench.stats import MIN_PROCESSES
+
     for target_run in runs:
         target_run.run_round(0)
-    rounds = max((r.rounds for r in runs if r.fatal is None), default=1)
-    for index in range(1, rounds):
+    index = 1
+    while index < max((r.rounds for r in runs if r.fatal is None), default=1):
+        if settle is not None and index >= MIN_PROCESSES:
+            measured = [r for run in runs if run.fatal is None for r in run.results.values()]
+            done = settle(measured)
+            for target_run in runs:
+                target_run.settle(done, index)
         for target_run in runs:
             if target_run.fatal is None and index < target_run.rounds:
                 target_run.run_round(index)
+        index += 1
     results = _collect(runs, observer, announce_failures=True)
     for _ in range(max_extra_rounds if more is not None else 0):
         assert more is not None

@@ -64,6 +64,10 @@ class Settings:
     precision: float | None = None
     """``--precision``: keep adding worker processes until the typical time's CI half-width is within this
     fraction of it (0.02 = 2%), up to four times the measurement time."""
+    settle: bool = True
+    """Stop adding worker processes to a benchmark, from the fifth on, once more of them could no longer
+    lower its detectable change: when the noise floor, not the spread between its processes, sets it
+    (``stats.floor_dominates``). ``processes`` is then the most a benchmark gets."""
     fdr: bool = True
     """Control the false discovery rate across the suite (Benjamini–Hochberg) before calling changes."""
     warn_threshold: float = 0.05
@@ -228,7 +232,7 @@ def settings_layer(values: Mapping[str, Any], *, source: str, run_wide: bool = T
                 value = value if isinstance(value, SamplingMode) else SamplingMode(str(value).lower())
             elif key == "measure":
                 value = value if isinstance(value, Measure) else _measure(value)
-            elif key in ("quick", "fdr", "cache_simulation") and not isinstance(value, bool):
+            elif key in ("quick", "fdr", "settle", "cache_simulation") and not isinstance(value, bool):
                 raise ValueError(f"expected true or false, got {value!r}")
         except ValueError as exc:
             raise ValueError(f"{source}: {raw_key}: {exc}") from None

@@ -30,10 +30,12 @@ from critbench.stats._kde import gaussian_kde, silverman_bandwidth
 from critbench.stats._paired_change import compare_paired, paired_units
 from critbench.stats._process_change import (
     MIN_PROCESSES,
+    SETTLE_MARGIN,
     ProcessChange,
     compare_processes,
     detectable_change,
     faster_half,
+    floor_dominates,
     history_noise_floor,
     process_estimates,
 )
@@ -55,6 +57,7 @@ __all__ = [
     "MEMORY_BOUND_NOISE_FLOOR",
     "MIN_PROCESSES",
     "MIN_SAMPLES_TO_TEST",
+    "SETTLE_MARGIN",
     "OutlierClass",
     "ProcessChange",
     "SampleChange",
@@ -71,6 +74,7 @@ __all__ = [
     "density_curve",
     "detectable_change",
     "faster_half",
+    "floor_dominates",
     "gaussian_kde",
     "history_noise_floor",
     "layout_spread",

@@ -169,6 +169,29 @@ def compare_processes(
     return ProcessChange(change, detectable_change(total, significance_level), total, changes)
 
 
+SETTLE_MARGIN = 0.05
+"""How much wider than the noise floor's own a detectable change may be for more processes to buy nothing:
+at 5%, a comparison's "could detect changes ≥ 12.5%" would become at best 11.9% with every process added."""
+
+
+def floor_dominates(estimates: npt.ArrayLike, noise_floor: float, *, rng: np.random.Generator) -> bool:
+    """Whether more processes could no longer lower the detectable change of a by-process comparison.
+
+    ``estimates`` are one side's per-process estimates so far. The comparison's standard error is
+    ``total = √(var(S_new) + var(S_base) + 2τ²)``, where ``var(S)`` (the faster half's mean) shrinks with more
+    processes and ``2τ²`` does not. Taking the other side to be as spread as this one, the floor dominates when
+    ``total`` is within :data:`SETTLE_MARGIN` of ``√(2τ²)``: then no number of processes can lower the
+    detectable change by more than that. False below :data:`MIN_PROCESSES` estimates or without a floor.
+    """
+    y = np.log(np.asarray(estimates, dtype=float))
+    if y.size < MIN_PROCESSES or noise_floor <= 0 or not np.all(np.isfinite(y)):
+        return False
+    boot = faster_half(rng.choice(y, size=(2_000, y.size)))
+    floor_var = 2 * noise_floor**2
+    total = math.sqrt(2 * float(np.var(boot, ddof=1)) + floor_var)
+    return total <= (1 + SETTLE_MARGIN) * math.sqrt(floor_var)
+
+
 def history_noise_floor(
     typicals: npt.ArrayLike, standard_errors: npt.ArrayLike, versions: Sequence[object] | None = None
 ) -> float | None:
