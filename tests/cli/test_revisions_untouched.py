@@ -102,9 +102,23 @@ def test_an_interrupted_command_leaves_the_users_git_as_it_was(
     assert _everything(user_repo.root) == before
 
 
-@pytest.mark.parametrize("command", [("ab", "HEAD~1", "--quick"), ("ab", "HEAD~2", "HEAD", "--quick")], ids=" ".join)
-def test_a_finished_command_leaves_the_users_git_as_it_was(user_repo: Workspace, command: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("command", "status"),
+    [
+        (("ab", "HEAD~1", "--quick"), 0),
+        (("ab", "HEAD~2", "HEAD", "--quick"), 0),
+        (("ab", "HEAD~2", "HEAD", "--quick", "--benches-from", "HEAD~1"), 0),
+        (("ab", "HEAD~2", "HEAD", "--quick", "--own-benches"), 0),
+        (("ab", "HEAD~1", "HEAD", "--quick", "--install"), 0),
+        # Unchanged code: bisect measures BAD, finds no change past the threshold and says so (exit 3).
+        (("bisect", "HEAD~3", "HEAD", "--threshold", "0.5"), 3),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, tuple) else str(value),
+)
+def test_a_finished_command_leaves_the_users_git_as_it_was(
+    user_repo: Workspace, command: tuple[str, ...], status: int
+) -> None:
     before = _everything(user_repo.root)
-    result = user_repo.critbench(*command, "--warm-up-time", "0.01", "--measurement-time", "0.05")
-    assert result.returncode == 0, result.stdout + result.stderr
+    result = user_repo.critbench(*command, "--warm-up-time", "0.01", "--measurement-time", "0.05", timeout=600)
+    assert result.returncode == status, result.stdout + result.stderr
     assert _everything(user_repo.root) == before

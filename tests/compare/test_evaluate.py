@@ -167,6 +167,20 @@ def test_paired_samples_are_tested_pair_by_pair_without_a_noise_floor() -> None:
     assert judged.comparison.verdict is Verdict.REGRESSED
 
 
+def test_a_paired_comparison_does_not_warn_that_its_spread_hides_changes() -> None:
+    """Samples that disagree by 30% would draw the spread warning ("only large changes can be detected"); in a
+    paired comparison the pairing cancels that spread and the test detects a 2% change, so the warning would
+    contradict the detectable change printed beside it. A run compared with stored numbers keeps it."""
+    a = _samples(1000, seed=7, processes=10, spread=0.3)
+    b = Samples(a.mode, a.iters, tuple(t * 1.02 for t in a.times_ns), a.process)
+    (paired,) = evaluate([_result("f", b)], {"g/f": a}, "main (abc)", paired=True).results
+    assert paired.comparison is not None
+    assert paired.comparison.verdict is Verdict.REGRESSED
+    assert not [w for w in paired.warnings if w.kind is CautionKind.SPREAD]
+    (alone,) = evaluate([_result("f", b)], None, None).results
+    assert [w for w in alone.warnings if w.kind is CautionKind.SPREAD]
+
+
 def test_samples_that_do_not_pair_fail_that_benchmark_naming_the_baseline() -> None:
     a = _samples(1000, seed=8, processes=10)
     b = _samples(1000, seed=9, processes=5)

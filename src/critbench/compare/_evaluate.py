@@ -329,7 +329,7 @@ def evaluate(
         if judged.unit == "instructions":
             judged = dataclasses.replace(judged, warnings=(*judged.warnings, *count_warnings(judged)))
         else:
-            judged = with_sample_warnings(judged)
+            judged = with_sample_warnings(judged, spread=not (paired and comparison is not None))
         note = unjudged_target(judged)
         if note is not None and note not in judged.warnings:
             judged = dataclasses.replace(judged, warnings=(*judged.warnings, note))

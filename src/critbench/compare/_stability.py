@@ -168,11 +168,20 @@ def with_spread_warning(result: BenchmarkResult) -> BenchmarkResult:
     return _with_warnings(result, spread_warning(result.analysis))
 
 
-def with_sample_warnings(result: BenchmarkResult) -> BenchmarkResult:
-    """``result`` with what its samples call for, each once: :func:`overhead_warning`, then the spread's."""
+def with_sample_warnings(result: BenchmarkResult, *, spread: bool = True) -> BenchmarkResult:
+    """``result`` with what its samples call for, each once: :func:`overhead_warning`, then the spread's.
+
+    ``spread=False`` for a comparison made on pairs taken in alternation (critbench ab): the spread of the
+    samples themselves, which the pairing cancels, does not limit what it can detect, and its own detectable
+    change is printed beside it; "only large changes can be detected" would contradict that line.
+    """
     if result.analysis is None or result.samples is None or not result.ok:
         return result
-    return _with_warnings(result, overhead_warning(result.samples, result.analysis), spread_warning(result.analysis))
+    return _with_warnings(
+        result,
+        overhead_warning(result.samples, result.analysis),
+        spread_warning(result.analysis) if spread else None,
+    )
 
 
 def typicals_by_benchmark(runs: Sequence[Sequence[BenchmarkResult]]) -> dict[str, list[float]]:

@@ -79,11 +79,18 @@ def commit_subject(repo: Path, commit: str) -> str:
 def commits_between(repo: Path, good: str, bad: str) -> list[str]:
     """The commits after ``good`` up to and including ``bad``, oldest first, along ``bad``'s first parents.
 
+    That line starts where it left ``good``'s history. When ``good`` is on it (a linear history) that is
+    ``good`` itself; when ``good`` was made on a branch merged into ``bad``'s line (a release branch, say),
+    it is their fork point, so the line's own commits before the merge are searched too: a change made on the
+    main line before the release branch was merged back is found at its own commit, not at the merge.
+    (``--ancestry-path`` would keep only commits that contain ``good`` and, combined with ``--first-parent``,
+    drops every commit when ``good`` is reached through a merge's second parent.)
+
     Raises RevisionError when ``good`` is not an ancestor of ``bad``: there is no line of history to search.
     """
     if _git(repo, "merge-base", "--is-ancestor", good, bad).returncode != 0:
         raise RevisionError(f"{good[:10]} is not an ancestor of {bad[:10]}: bisect needs GOOD before BAD in history")
-    done = _git(repo, "rev-list", "--reverse", "--first-parent", "--ancestry-path", f"{good}..{bad}")
+    done = _git(repo, "rev-list", "--reverse", "--first-parent", f"{good}..{bad}")
     return done.stdout.split()
 
 
