@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,15 @@ FAKE_WORKER = str(Path(__file__).with_name("fake_worker.py"))
 class Recorder:
     def __init__(self) -> None:
         self.events: list[str] = []
+        self.plans: list[tuple[int, dict[str, int]]] = []
+        """What ``planned`` was told, after how many events."""
         self.finished: list[BenchmarkResult] = []
 
     def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
         self.events.append(f"start {benchmark_id} {process + 1}/{processes}")
+
+    def planned(self, processes: Mapping[str, int]) -> None:
+        self.plans.append((len(self.events), dict(processes)))
 
     def warming_up(self, benchmark_id: str, seconds: float) -> None:
         pass
@@ -84,6 +89,7 @@ def test_a_benchmark_measured_in_several_processes_is_merged_and_announced_once(
         "start t/a 3/3",
         "finished t/a",
     ], "rounds: the first process of every benchmark, then the second, ...; each announced when complete"
+    assert observer.plans == [(0, {"t/a": 3, "t/b": 2})], "the processes of every benchmark, before the first starts"
 
 
 def test_a_crash_fails_that_benchmark_and_a_fresh_worker_runs_the_rest(

@@ -199,6 +199,9 @@ class _Quiet:
         self._observer = observer
         self._mark = mark
 
+    def planned(self, processes: Mapping[str, int]) -> None:
+        self._observer.planned({benchmark_id + self._mark: count for benchmark_id, count in processes.items()})
+
     def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
         self._observer.benchmark_start(benchmark_id + self._mark, process, processes)
 

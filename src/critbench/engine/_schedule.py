@@ -132,6 +132,7 @@ class TargetRun:
             self.order = list(matched)
             by_id = {info.id.full_id: info for info in infos}
             self.infos = {bid: by_id[bid] for bid in self.order}
+            self.observer.planned({bid: self._rounds_of(bid) for bid in self.order})
 
     def finished(self, result: BenchmarkResult, samples_a: Samples | None) -> None:
         if samples_a is not None:

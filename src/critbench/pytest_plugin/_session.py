@@ -162,8 +162,29 @@ class BenchSession:
                 )
         else:
             self.compare_with = LAST_RUN if store.exists(LAST_RUN) else None
+        self._check_unit()
         if self.compare_fail and not option.benchmark_compare and not option.critbench_baseline:
             raise ValueError("--benchmark-compare-fail requires --benchmark-compare (or --critbench-baseline)")
+
+    def _check_unit(self) -> None:
+        """The session times its tests: a baseline of instruction counts is refused when asked for (a
+        comparison across measurements means nothing), and passed over when it is only the previous run."""
+        from critbench.cli._measure import unit_of
+        from critbench.model import LAST_RUN
+
+        if self.compare_with is None:
+            return
+        stored = unit_of(self.store.load(self.compare_with))
+        if stored == "ns":
+            return
+        if self.compare_with == LAST_RUN:
+            self.compare_with = None
+            return
+        raise ValueError(
+            f"baseline '{self.compare_with}' holds instruction counts (critbench run --measure instructions) and a "
+            "pytest session times its tests: a comparison across measurements means nothing; compare with a "
+            "baseline this plugin or a timed critbench run saved"
+        )
 
     # -- 2. the fixture -------------------------------------------------------------------------------------
 
