@@ -129,15 +129,26 @@ class BenchSession:
         return more, 3 * settings.processes
 
     def _worker_args(self) -> list[str]:
-        """This session's command line with the benchmark tests' files in place of its paths, and its rootdir."""
+        """This session's command line with the benchmark tests' files in place of its paths, and its rootdir.
+
+        pytest names a test under the rootdir by its path from there, and one outside it (a suite installed
+        in site-packages, collected with ``--pyargs``) by its path from the command-line argument that holds
+        it: for those the worker gets that argument's folder, not the file, so its node ids are the same."""
         config = self.config
         args = list(config.invocation_params.args)
         if config.args_source == pytest.Config.ArgsSource.ARGS:
             given = set(config.args)
             args = [arg for arg in args if arg not in given]
         invocation = Path(config.invocation_params.dir)
-        files = sorted({_relative(Path(item.path), invocation) for item in self.items})
-        return [*args, f"--rootdir={config.rootpath}", *files]
+        root = Path(config.rootpath)
+        initial = [Path(path) for path in getattr(self.items[0].session, "_initialpaths", ())] if self.items else []
+        paths = set()
+        for item in self.items:
+            path = Path(item.path)
+            if not path.is_relative_to(root):
+                path = next((held for held in initial if path.is_relative_to(held)), path)
+            paths.add(_relative(path, invocation))
+        return [*args, f"--rootdir={config.rootpath}", *sorted(paths)]
 
     def _plan_baselines(self) -> None:
         from critbench.model import LAST_RUN
