@@ -113,6 +113,8 @@ def test_ab_head_detects_a_five_percent_slowdown_in_the_working_tree(project: Wo
     assert "regressed tests.test_bench/test_work/1000" in done.stdout
     assert "1 regressed, 0 improved, 2 unchanged" in done.stdout
     assert "uncommitted changes (src/mylib/__init__.py) are part of what is measured" in done.stderr
+    assert f"[1/{2 * 3 * 5}] Benchmarking " in done.stderr, "the total counts both sides' processes from the start"
+    assert "tests.test_bench/test_pedantic [HEAD] [process 1/5]" in done.stderr, "revision A's lines are marked"
 
 
 def test_ab_head_on_unchanged_code_passes(project: Workspace) -> None:

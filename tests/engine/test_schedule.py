@@ -233,3 +233,21 @@ def test_a_message_the_runner_did_not_ask_for_fails_the_running_benchmark_and_no
         assert samples is not None, bid
         assert samples.times_ns == (100.0, 101.0, 101.0, 102.0), "measured by its own processes, nothing forged"
     assert observer.finished.count(by_id[f"t/{forger}"]) == 1, "announced once, as failed"
+
+
+def test_a_budget_caps_the_rounds_by_what_the_first_cost_but_not_below_five(
+    schedule: Callable[..., tuple[list[BenchmarkResult], Recorder]],
+) -> None:
+    caps: list[int] = []
+    results, observer = schedule({"a": {"processes": 8}, "b": {"processes": 3}}, budget_s=1e-9, capped=caps.append)
+    a, b = _by_id(results)["t/a"], _by_id(results)["t/b"]
+    assert a.samples is not None
+    assert b.samples is not None
+    assert sorted(set(a.samples.process)) == [0, 1, 2, 3, 4], "five processes, each with the share it had"
+    assert sorted(set(b.samples.process)) == [0, 1, 2]
+    assert caps == [5]
+    assert observer.events.count("finished t/a") == 1
+    roomy, _ = schedule({"a": {"processes": 8}}, budget_s=1e9, capped=caps.append)
+    assert roomy[0].samples is not None
+    assert len(set(roomy[0].samples.process)) == 8, "what fits is not capped"
+    assert caps == [5]

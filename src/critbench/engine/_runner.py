@@ -186,7 +186,14 @@ class SuiteRunner:
                 )
                 for code, side in ((code_a, "a"), (code_b, "b"))
             )
-            paired = run_pytest_paired(target, job_a, job_b, self.observer, seed=self.settings.seed)
+            paired = run_pytest_paired(
+                target,
+                job_a,
+                job_b,
+                self.observer,
+                seed=self.settings.seed,
+                observer_a=_Quiet(self.observer, f" [{code_a.label}]"),
+            )
             results += paired.results
             samples_a.update(paired.samples_a)
         return PairedResults(results, samples_a)

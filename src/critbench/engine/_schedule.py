@@ -14,6 +14,8 @@ announced once its last process is in. ``--precision`` adds further rounds for t
 from __future__ import annotations
 
 import dataclasses
+import math
+import time
 from collections.abc import Callable
 
 from critbench.engine._conversation import Conversation
@@ -50,13 +52,20 @@ class TargetRun:
         """critbench ab: revision A's samples, pair by pair with the results' (revision B's) samples."""
         self._round = 0
         self._round_done: set[str] = set()
+        self.cap: int | None = None
+        """At most this many processes per benchmark (:func:`run_targets`'s ``budget_s``): each keeps the share
+        of the benchmark's settings it had, so the processes that do run merge as planned."""
+
+    def _processes(self, bid: str) -> int:
+        count = process_count(self.infos[bid].settings)
+        return count if self.cap is None else min(count, self.cap)
 
     @property
     def rounds(self) -> int:
-        return max((process_count(self.infos[bid].settings) for bid in self.order), default=1)
+        return max((self._processes(bid) for bid in self.order), default=1)
 
     def _rounds_of(self, bid: str) -> int:
-        return process_count(self.infos[bid].settings) + self.extra.get(bid, 0)
+        return self._processes(bid) + self.extra.get(bid, 0)
 
     def _expected(self) -> list[str]:
         return [bid for bid in self.order if bid not in self.failed and self._rounds_of(bid) > self._round]
@@ -68,7 +77,7 @@ class TargetRun:
             return False
         index = max(self._rounds_of(bid) for bid in mine)
         for bid in mine:
-            self.extra[bid] = index + 1 - process_count(self.infos[bid].settings)
+            self.extra[bid] = index + 1 - self._processes(bid)
         self._round = index
         self._round_done = set()
         job = dataclasses.replace(
@@ -169,10 +178,20 @@ def run_targets(
     *,
     more: Callable[[list[BenchmarkResult]], set[str]] | None = None,
     max_extra_rounds: int = 0,
+    budget_s: float | None = None,
+    capped: Callable[[int], None] | None = None,
 ) -> list[BenchmarkResult]:
-    """Every round of every target, then up to ``max_extra_rounds`` more for the ids ``more`` names."""
+    """Every round of every target, then up to ``max_extra_rounds`` more for the ids ``more`` names.
+
+    With ``budget_s``, the first round's wall time tells what each round costs (starting the process, the
+    tests' own setup, warming up, measuring its share): the rounds are then capped at as many as fit in the
+    budget, but never below :data:`~critbench.stats.MIN_PROCESSES` (the fewest a comparison can treat the
+    process as its unit with), and ``capped`` hears the new count."""
+    started = time.monotonic()
     for target_run in runs:
         target_run.run_round(0)
+    if budget_s is not None:
+        _cap(runs, budget_s, time.monotonic() - started, capped)
     rounds = max((r.rounds for r in runs if r.fatal is None), default=1)
     for index in range(1, rounds):
         for target_run in runs:
@@ -187,6 +206,20 @@ def run_targets(
             break
         results = _collect(runs, observer, announce_failures=False)
     return results
+
+
+def _cap(runs: list[TargetRun], budget_s: float, first_s: float, capped: Callable[[int], None] | None) -> None:
+    from critbench.stats import MIN_PROCESSES
+
+    rounds = max((r.rounds for r in runs if r.fatal is None), default=1)
+    fitting = math.floor(budget_s / first_s) if first_s > 0 else rounds
+    cap = max(min(rounds, MIN_PROCESSES), fitting)
+    if cap >= rounds:
+        return
+    for target_run in runs:
+        target_run.cap = cap
+    if capped is not None:
+        capped(cap)
 
 
 def _collect(runs: list[TargetRun], observer: RunObserver, *, announce_failures: bool) -> list[BenchmarkResult]:

@@ -29,6 +29,10 @@ class SessionProgress(ProgressReporter):
         self._shown_twentieths = -1
         self.expect(self._total_expected)
 
+    def expect(self, total: int) -> None:
+        self._total_expected = total
+        super().expect(total)
+
     def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
         if not self._quiet:
             super().benchmark_start(benchmark_id, process, processes)

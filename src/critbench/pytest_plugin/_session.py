@@ -113,10 +113,31 @@ class BenchSession:
         progress = SessionProgress(sys.stderr, settings, len(self.items), verbose=option.benchmark_verbose)
         try:
             more, extra = self._precision(settings)
-            results = run_pytest(target, job, progress, more=more, max_extra_rounds=extra)
+            results = run_pytest(
+                target,
+                job,
+                progress,
+                more=more,
+                max_extra_rounds=extra,
+                budget_s=self._budget(settings),
+                capped=lambda processes: progress.expect(len(self.items) * processes),
+            )
         finally:
             progress.finish()
         self.results = {result.id.full_id: result for result in results}
+
+    def _budget(self, settings: Any) -> float | None:
+        """The wall time the worker processes may take when their number was chosen here, not asked for:
+        the measurement time plus :data:`~critbench.pytest_plugin._settings.STARTUP_SHARE` of it. Starting a
+        process and running each test's setup can cost more than the estimate the choice was made with (a
+        suite whose fixtures build a large object per test); the first process shows what one costs."""
+        from critbench.pytest_plugin._settings import STARTUP_SHARE
+
+        if "processes" in self.ctx.workspace.config.settings or self.config.option.critbench_processes is not None:
+            return None
+        if settings.quick or settings.processes <= 1:
+            return None
+        return (1 + STARTUP_SHARE) * len(self.items) * float(settings.measurement_time)
 
     def _precision(self, settings: Any) -> tuple[Any, int]:
         if settings.precision is None:
