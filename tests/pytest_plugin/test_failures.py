@@ -93,3 +93,6 @@ def test_tests_outside_the_rootdir_keep_their_node_ids_in_the_workers(project: P
     assert "2 passed" in session.stdout
     assert "benchmark: 2 tests" in session.stdout
     assert "not collected" not in session.stdout + session.stderr
+    one_file = project.pytest("-q", "--rootdir=elsewhere", "suite/test_outside.py", fake=FakeClock(1000))
+    assert one_file.returncode == 0, one_file.stdout + one_file.stderr
+    assert "1 passed" in one_file.stdout

@@ -48,7 +48,7 @@ class BenchSession:
 
         self.config = config
         self.items = items
-        self.ids = {item.nodeid: benchmark_id(item.nodeid).full_id for item in items}
+        self.ids = {item.nodeid: benchmark_id(item.nodeid, str(item.path)).full_id for item in items}
         self.results: dict[str, Any] = {}
         self.fixtures: dict[str, BenchmarkFixture] = {}
         self.outcome = _Outcome()
