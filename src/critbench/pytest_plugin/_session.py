@@ -120,7 +120,7 @@ class BenchSession:
                 more=more,
                 max_extra_rounds=extra,
                 budget_s=self._budget(settings),
-                capped=lambda processes: progress.expect(len(self.items) * processes),
+                capped=progress.capped,
             )
         finally:
             progress.finish()
