@@ -37,3 +37,9 @@ def test_the_marker_keeps_pytest_benchmarks_meaning() -> None:
 def test_an_unknown_marker_keyword_is_pytest_benchmarks_error() -> None:
     with pytest.raises(ValueError, match=re.escape("benchmark mark can't have 'rounds' keyword argument.")):
         marker_layer({"rounds": 3}, "here")
+
+
+def test_a_module_given_from_outside_the_rootdir_is_named_by_its_file() -> None:
+    """``pytest --pyargs pkg.tests.test_x`` names its tests ``::test_y``: the file gives the group."""
+    assert benchmark_id("::test_y[a]", "/site-packages/pkg/tests/test_x.py").full_id == "test_x/test_y/a"
+    assert benchmark_id("sub/test_x.py::test_y", "/elsewhere/sub/test_x.py").full_id == "sub.test_x/test_y"

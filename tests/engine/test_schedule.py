@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,15 @@ FAKE_WORKER = str(Path(__file__).with_name("fake_worker.py"))
 class Recorder:
     def __init__(self) -> None:
         self.events: list[str] = []
+        self.plans: list[tuple[int, dict[str, int]]] = []
+        """What ``planned`` was told, after how many events."""
         self.finished: list[BenchmarkResult] = []
 
     def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
         self.events.append(f"start {benchmark_id} {process + 1}/{processes}")
+
+    def planned(self, processes: Mapping[str, int]) -> None:
+        self.plans.append((len(self.events), dict(processes)))
 
     def warming_up(self, benchmark_id: str, seconds: float) -> None:
         pass
@@ -84,6 +89,7 @@ def test_a_benchmark_measured_in_several_processes_is_merged_and_announced_once(
         "start t/a 3/3",
         "finished t/a",
     ], "rounds: the first process of every benchmark, then the second, ...; each announced when complete"
+    assert observer.plans == [(0, {"t/a": 3, "t/b": 2})], "the processes of every benchmark, before the first starts"
 
 
 def test_a_crash_fails_that_benchmark_and_a_fresh_worker_runs_the_rest(
@@ -257,3 +263,21 @@ def test_a_message_the_runner_did_not_ask_for_fails_the_running_benchmark_and_no
         assert samples is not None, bid
         assert samples.times_ns == (100.0, 101.0, 101.0, 102.0), "measured by its own processes, nothing forged"
     assert observer.finished.count(by_id[f"t/{forger}"]) == 1, "announced once, as failed"
+
+
+def test_a_budget_caps_the_rounds_by_what_the_first_cost_but_not_below_five(
+    schedule: Callable[..., tuple[list[BenchmarkResult], Recorder]],
+) -> None:
+    caps: list[int] = []
+    results, observer = schedule({"a": {"processes": 8}, "b": {"processes": 3}}, budget_s=1e-9, capped=caps.append)
+    a, b = _by_id(results)["t/a"], _by_id(results)["t/b"]
+    assert a.samples is not None
+    assert b.samples is not None
+    assert sorted(set(a.samples.process)) == [0, 1, 2, 3, 4], "five processes, each with the share it had"
+    assert sorted(set(b.samples.process)) == [0, 1, 2]
+    assert caps == [5]
+    assert observer.events.count("finished t/a") == 1
+    roomy, _ = schedule({"a": {"processes": 8}}, budget_s=1e9, capped=caps.append)
+    assert roomy[0].samples is not None
+    assert len(set(roomy[0].samples.process)) == 8, "what fits is not capped"
+    assert caps == [5]

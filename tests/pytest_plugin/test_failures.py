@@ -79,3 +79,20 @@ def test_failures_fail_their_tests_and_the_others_are_measured(project: Project)
     assert "Summary: 6 benchmarks" in out, "the tests that skipped or never measured are not results"
     assert "test_first " in out
     assert "test_last " in out
+
+
+def test_tests_outside_the_rootdir_keep_their_node_ids_in_the_workers(project: Project) -> None:
+    """As with ``--pyargs`` over an installed package: pytest names such a test from the argument holding it."""
+    from critbench.testing import FakeClock
+
+    project.write("suite/test_outside.py", "def test_one(benchmark):\n    benchmark(sum, [1])\n")
+    project.write("suite/sub/test_deeper.py", "def test_two(benchmark):\n    benchmark(sum, [2])\n")
+    (project.root / "elsewhere").mkdir()
+    session = project.pytest("-q", "--rootdir=elsewhere", "suite", fake=FakeClock(1000))
+    assert session.returncode == 0, session.stdout + session.stderr
+    assert "2 passed" in session.stdout
+    assert "benchmark: 2 tests" in session.stdout
+    assert "not collected" not in session.stdout + session.stderr
+    one_file = project.pytest("-q", "--rootdir=elsewhere", "suite/test_outside.py", fake=FakeClock(1000))
+    assert one_file.returncode == 0, one_file.stdout + one_file.stderr
+    assert "1 passed" in one_file.stdout

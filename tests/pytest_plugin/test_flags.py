@@ -6,6 +6,9 @@ only on a regression critbench's test finds significant and beyond the threshold
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from critbench.model import LAST_RUN
 from critbench.testing import FakeClock
 from tests.pytest_plugin.conftest import Project, assert_golden
 
@@ -135,3 +138,46 @@ def test_critbench_json_and_no_report(project: Project) -> None:
         "test_work/test_sorting",
     ]
     assert not (project.output_root / "report").exists()
+
+
+def _save_counted(root: Path, name: str) -> None:
+    """A baseline of instruction counts, as ``critbench run --measure instructions`` saves one."""
+    from critbench.compare import analyze
+    from critbench.model import (
+        BenchmarkId,
+        BenchmarkInfo,
+        Environment,
+        Measure,
+        RunRecord,
+        Samples,
+        SamplingMode,
+        Settings,
+        to_data,
+    )
+    from critbench.storage import BaselineStore, StoredBenchmark
+
+    settings = Settings(measure=Measure.INSTRUCTIONS)
+    info = BenchmarkInfo(BenchmarkId("test_work", "test_sorting"), settings=settings, package="proj", bench_target="t")
+    samples = Samples(SamplingMode.LINEAR, (10.0, 20.0, 30.0), (1100.0, 2100.0, 3100.0), (0, 0, 0), unit="instructions")
+    record = RunRecord(
+        "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:01+00:00", Environment(), settings=to_data(settings)
+    )
+    analysis = analyze(samples, 2000, 0.95, 0, "test_work/test_sorting")
+    BaselineStore(root).save(name, record, [StoredBenchmark(info, samples, analysis)])
+
+
+def test_a_baseline_of_instruction_counts_is_refused_and_a_counted_last_run_passed_over(project: Project) -> None:
+    _project(project)
+    _save_counted(project.output_root, "counted")
+    refused = project.pytest("-q", "--critbench-baseline", "counted", fake=SAME)
+    assert refused.returncode == 4, refused.stdout  # pytest's usage error, before anything is measured
+    assert "baseline 'counted' holds instruction counts" in refused.stderr
+    assert "a pytest session times its tests" in refused.stderr
+    _save_counted(project.output_root, "0001_counted")
+    compared = project.pytest("-q", "--benchmark-compare=1", fake=SAME)
+    assert compared.returncode == 4, compared.stdout
+    assert "baseline '0001_counted' holds instruction counts" in compared.stderr
+    _save_counted(project.output_root, LAST_RUN)
+    plain = project.pytest("-q", fake=SAME)
+    assert plain.returncode == 0, plain.stdout + plain.stderr
+    assert "change:" not in plain.stdout, "the previous run counted instructions: nothing is compared with it"

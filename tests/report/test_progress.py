@@ -30,3 +30,14 @@ def test_without_an_expected_total_the_announced_benchmarks_count() -> None:
 
 def test_eta_text() -> None:
     assert [eta_text(s) for s in (0.2, 42, 240, 3900)] == ["ETA 1s", "ETA 42s", "ETA 4m", "ETA 1h05m"]
+
+
+def test_a_targets_listed_benchmarks_count_from_the_first_line() -> None:
+    stream = io.StringIO()
+    progress = ProgressReporter(stream, overwrite=False, verbose=False, style=Style(color=False))
+    progress.planned({"g/a": 3, "g/b": 2})
+    progress.benchmark_start("g/a", 0, 3)
+    progress.planned({"h/c": 5})
+    progress.benchmark_start("h/c", 0, 5)
+    assert stream.getvalue().splitlines()[0] == "[1/5] Benchmarking g/a [process 1/3]"
+    assert stream.getvalue().splitlines()[1].startswith("[2/10] Benchmarking h/c")

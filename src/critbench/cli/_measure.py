@@ -8,11 +8,11 @@ with exit status 2, except the implicit one with the previous run, which a plain
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from critbench.cli._pipeline import BaselinePlan
 from critbench.errors import UsageError
-from critbench.model import LAST_RUN, Caution, CautionKind, Measure, Samples, Settings
+from critbench.model import LAST_RUN, BenchTarget, Caution, CautionKind, Measure, Samples, Settings
 from critbench.storage import StoredBaseline
 
 _DESCRIBED = {"ns": "wall times", "instructions": "instruction counts"}
@@ -43,6 +43,19 @@ def check_counting(settings: Settings, *, interleave: bool = False, ab: bool = F
         raise UsageError(
             "--interleave measures two revisions' wall times in alternation; instruction counts need no "
             "alternation: count the baseline's commit and the working tree in two runs"
+        )
+
+
+def check_counted_targets(settings: Settings, targets: Sequence[BenchTarget]) -> None:
+    """UsageError (exit 2) when instructions are to be counted and a chosen target is a pytest suite: its
+    tests run in pytest's worker, which times them; counting them would need valgrind around pytest."""
+    if settings.measure is not Measure.INSTRUCTIONS:
+        return
+    suites = [f"{t.package}/{t.name}" for t in targets if t.is_pytest]
+    if suites:
+        raise UsageError(
+            f"--measure instructions counts the benchmarks of bench files; the pytest suite {', '.join(suites)} "
+            "can only be timed: drop --measure instructions, or name a bench file's target (critbench run TARGET)"
         )
 
 

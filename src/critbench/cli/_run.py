@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from critbench import __version__
 from critbench.cli._context import Context, display_path, measuring
-from critbench.cli._measure import check_counting, pinned_iterations, reconcile, unit_of
+from critbench.cli._measure import check_counted_targets, check_counting, pinned_iterations, reconcile, unit_of
 from critbench.cli._options import ListOptions, RunOptions
 from critbench.cli._pipeline import (
     BaselinePlan,
@@ -32,6 +32,7 @@ from critbench.discovery import select_targets
 from critbench.errors import EXIT_FAILED, EXIT_OK, NothingMatched, StorageError, UsageError
 from critbench.model import (
     BenchmarkResult,
+    BenchTarget,
     Caution,
     CautionKind,
     Diagnostics,
@@ -71,9 +72,7 @@ def _measure(
     from critbench.compare import precision_check, precision_not_reached, settled
     from critbench.engine import DiagnosticsProbe
 
-    targets = select_targets(ctx.workspace, list(options.suite.scope.packages), options.suite.scope.target)
-    if not targets:
-        raise UsageError(f"no bench targets found in {ctx.workspace.root} (looked for <package>/benches/*.py)")
+    targets = _targets(ctx, options)
     started = now()
     probe = DiagnosticsProbe()
     start = probe.start()
@@ -96,6 +95,13 @@ def _measure(
         checked, unmet = precision_check(results)
         results = [precision_not_reached(r) if r.id.full_id in unmet else r for r in checked]
     return _Measured(started, results, environment, start, probe.end())
+
+
+def _targets(ctx: Context, options: RunOptions) -> list[BenchTarget]:
+    targets = select_targets(ctx.workspace, list(options.suite.scope.packages), options.suite.scope.target)
+    if not targets:
+        raise UsageError(f"no bench targets found in {ctx.workspace.root} (looked for <package>/benches/*.py)")
+    return targets
 
 
 def _load(store: BaselineStore, name: str, options: RunOptions) -> _Measured:
@@ -148,6 +154,8 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
     plan = baseline_plan(options.baselines, store)
     _check(options, plan)
     settings = run_settings(ctx, options.suite.settings)
+    if plan.load is None and settings.measure is Measure.INSTRUCTIONS:
+        check_counted_targets(settings, _targets(ctx, options))
     check_counting(settings, interleave=options.interleave)
     preflight(ctx, options.suite.display)
     if options.interleave:

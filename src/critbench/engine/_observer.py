@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
 from critbench.model import BenchmarkResult
@@ -9,6 +10,9 @@ from critbench.model import BenchmarkResult
 
 class RunObserver(Protocol):
     """Lifecycle events of a run, for progress displays. Every method may do nothing."""
+
+    def planned(self, processes: Mapping[str, int]) -> None:
+        """A target listed its benchmarks: each one's id and how many worker processes will measure it."""
 
     def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None: ...
     def warming_up(self, benchmark_id: str, seconds: float) -> None: ...
@@ -18,6 +22,9 @@ class RunObserver(Protocol):
 
 
 class SilentObserver:
+    def planned(self, processes: Mapping[str, int]) -> None:
+        pass
+
     def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
         pass
 

@@ -20,6 +20,7 @@ itself and measures wall time. ``disable_gc`` is read by the worker's fixture.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import PurePath
 from typing import Any
 
 from critbench.api._fixture import MARKER_OPTIONS
@@ -38,11 +39,17 @@ process still warms up for at least 0.1 s): pytest-benchmark warms up for up to 
 for far less (``--benchmark-warmup-iterations``)."""
 
 
-def benchmark_id(nodeid: str) -> BenchmarkId:
-    """The benchmark id of the test ``nodeid`` (see the module's docstring)."""
+def benchmark_id(nodeid: str, path_of_file: str | None = None) -> BenchmarkId:
+    """The benchmark id of the test ``nodeid`` (see the module's docstring).
+
+    A module given on the command line from outside the rootdir (``pytest --pyargs pkg.tests.test_x``) has
+    tests whose node ids start with ``::``: pytest names them from that argument, which is the file itself.
+    Their group is then the file's name without ``.py`` (``path_of_file``, the test's file)."""
     path, _, rest = nodeid.partition("::")
     if not rest:
         raise ValueError(f"not the node id of a test function: {nodeid!r}")
+    if not path and path_of_file is not None:
+        path = PurePath(path_of_file).name
     module = path[:-3] if path.endswith(".py") else path
     group = module.replace("\\", "/").replace("/", ".")
     *classes, function = rest.split("::")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from critbench.engine._job import Job, PytestJob
 from critbench.engine._observer import RunObserver
@@ -62,10 +62,13 @@ def run_pytest(
     *,
     more: Callable[[list[BenchmarkResult]], set[str]] | None = None,
     max_extra_rounds: int = 0,
+    budget_s: float | None = None,
+    capped: Callable[[int], None] | None = None,
 ) -> list[BenchmarkResult]:
-    """Measure a pytest target's benchmark tests: every one comes back, measured or failed."""
+    """Measure a pytest target's benchmark tests: every one comes back, measured or failed. With ``budget_s``
+    the worker processes are capped at as many as fit in it, judged by the first one (``run_targets``)."""
     run = TargetRun(target, job, observer, spawn_pytest)
-    return run_targets([run], observer, more=more, max_extra_rounds=max_extra_rounds)
+    return run_targets([run], observer, more=more, max_extra_rounds=max_extra_rounds, budget_s=budget_s, capped=capped)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,10 +80,19 @@ class PairedProcesses:
 
 
 def run_pytest_paired(
-    target: BenchTarget, job_a: Job, job_b: Job, observer: RunObserver, *, seed: int = 0
+    target: BenchTarget,
+    job_a: Job,
+    job_b: Job,
+    observer: RunObserver,
+    *,
+    seed: int = 0,
+    observer_a: RunObserver | None = None,
 ) -> PairedProcesses:
-    """Alternate worker processes of revision A (``job_a``) and B (``job_b``) round by round."""
-    run_a = TargetRun(target, job_a, observer, spawn_pytest)
+    """Alternate worker processes of revision A (``job_a``) and B (``job_b``) round by round; A's progress goes
+    to ``observer_a`` when given (its lines marked, so the run's total counts both sides' processes)."""
+    if observer_a is not None:
+        observer, observer_a = _BothPlanned(observer, observer_a), _BothPlanned(observer_a, observer)
+    run_a = TargetRun(target, job_a, observer_a or observer, spawn_pytest)
     run_b = TargetRun(target, job_b, observer, spawn_pytest)
     rng = random.Random(f"{seed}:pytest-ab")
     first_a: list[bool] = []
@@ -114,6 +126,34 @@ def run_pytest_paired(
         samples_a[bid] = paired_a
         results.append(dataclasses.replace(result_b, samples=paired_b))
     return PairedProcesses(results, samples_a)
+
+
+class _BothPlanned:
+    """One side's progress: both sides run the same tests, so whichever lists them first plans the other's
+    processes too, and the run's total is right from its first line."""
+
+    def __init__(self, own: RunObserver, other: RunObserver) -> None:
+        self._own = own
+        self._other = other
+
+    def planned(self, processes: Mapping[str, int]) -> None:
+        self._own.planned(processes)
+        self._other.planned(processes)
+
+    def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
+        self._own.benchmark_start(benchmark_id, process, processes)
+
+    def warming_up(self, benchmark_id: str, seconds: float) -> None:
+        self._own.warming_up(benchmark_id, seconds)
+
+    def collecting(self, benchmark_id: str, samples: int, expected_s: float, iterations: int) -> None:
+        self._own.collecting(benchmark_id, samples, expected_s, iterations)
+
+    def warning(self, benchmark_id: str, text: str) -> None:
+        self._own.warning(benchmark_id, text)
+
+    def benchmark_finished(self, result: BenchmarkResult) -> None:
+        self._own.benchmark_finished(result)
 
 
 def pair_by_process(new: Samples, base: Samples, a_first: list[bool]) -> tuple[Samples, Samples]:

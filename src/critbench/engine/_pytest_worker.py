@@ -124,7 +124,7 @@ class WorkerSession:
             path, line, _ = item.location
             source = f"{path}:{(line or 0) + 1}"
         return BenchmarkInfo(
-            id=benchmark_id(nodeid),
+            id=benchmark_id(nodeid, str(item.path) if item is not None else None),
             description=description,
             settings=settings,
             package=self.job.package,

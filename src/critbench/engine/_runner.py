@@ -180,7 +180,14 @@ class SuiteRunner:
                 )
                 for code, side in ((code_a, "a"), (code_b, "b"))
             )
-            paired = run_pytest_paired(target, job_a, job_b, self.observer, seed=self.settings.seed)
+            paired = run_pytest_paired(
+                target,
+                job_a,
+                job_b,
+                self.observer,
+                seed=self.settings.seed,
+                observer_a=_Quiet(self.observer, f" [{code_a.label}]"),
+            )
             results += paired.results
             samples_a.update(paired.samples_a)
         return PairedResults(results, samples_a)
@@ -192,6 +199,9 @@ class _Quiet:
     def __init__(self, observer: RunObserver, mark: str) -> None:
         self._observer = observer
         self._mark = mark
+
+    def planned(self, processes: Mapping[str, int]) -> None:
+        self._observer.planned({benchmark_id + self._mark: count for benchmark_id, count in processes.items()})
 
     def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
         self._observer.benchmark_start(benchmark_id + self._mark, process, processes)

@@ -16,6 +16,8 @@ have all settled starts no worker. ``--precision`` adds further rounds for the b
 from __future__ import annotations
 
 import dataclasses
+import math
+import time
 from collections.abc import Callable
 
 from critbench.engine._conversation import Conversation
@@ -60,13 +62,23 @@ class TargetRun:
         """critbench ab: revision A's samples, pair by pair with the results' (revision B's) samples."""
         self._round = 0
         self._round_done: set[str] = set()
+        self.cap: int | None = None
+        """At most this many processes per benchmark (:func:`run_targets`'s ``budget_s``): each keeps the share
+        of the benchmark's settings it had, so the processes that do run merge as planned."""
 
     @property
     def rounds(self) -> int:
         return max((self._rounds_of(bid) for bid in self.order if bid not in self.failed), default=1)
 
+    def _processes(self, bid: str) -> int:
+        """The processes ``bid`` gets: its own count, capped by the run's budget, or fewer once settled."""
+        count = process_count(self.infos[bid].settings)
+        if self.cap is not None:
+            count = min(count, self.cap)
+        return min(count, self.settled.get(bid, count))
+
     def _rounds_of(self, bid: str) -> int:
-        return self.settled.get(bid, process_count(self.infos[bid].settings)) + self.extra.get(bid, 0)
+        return self._processes(bid) + self.extra.get(bid, 0)
 
     def settle(self, ids: set[str], rounds: int) -> None:
         """Give each of ``ids`` that this target measures no processes beyond the first ``rounds``, and
@@ -74,7 +86,7 @@ class TargetRun:
         for bid in ids:
             if bid not in self.infos or bid in self.failed or bid in self.settled:
                 continue
-            if process_count(self.infos[bid].settings) <= rounds:
+            if self._processes(bid) <= rounds:
                 continue
             self.settled[bid] = rounds
             if bid in self.results:
@@ -90,7 +102,7 @@ class TargetRun:
             return False
         index = max(self._rounds_of(bid) for bid in mine)
         for bid in mine:
-            self.extra[bid] = index + 1 - process_count(self.infos[bid].settings)
+            self.extra[bid] = index + 1 - self._processes(bid)
         self._round = index
         self._round_done = set()
         job = dataclasses.replace(
@@ -155,6 +167,7 @@ class TargetRun:
             self.order = list(matched)
             by_id = {info.id.full_id: info for info in infos}
             self.infos = {bid: by_id[bid] for bid in self.order}
+            self.observer.planned({bid: self._rounds_of(bid) for bid in self.order})
 
     def finished(self, result: BenchmarkResult, samples_a: Samples | None) -> None:
         if samples_a is not None:
@@ -192,16 +205,23 @@ def run_targets(
     more: Callable[[list[BenchmarkResult]], set[str]] | None = None,
     max_extra_rounds: int = 0,
     settle: Callable[[list[BenchmarkResult]], set[str]] | None = None,
+    budget_s: float | None = None,
+    capped: Callable[[int], None] | None = None,
 ) -> list[BenchmarkResult]:
     """Every round of every target, then up to ``max_extra_rounds`` more for the ids ``more`` names.
 
     ``settle``, asked before each round from the fifth (:data:`~critbench.stats.MIN_PROCESSES`) on, names the
-    benchmarks that need no more processes.
-    """
+    benchmarks that need no more processes. With ``budget_s``, the first round's wall time tells what each
+    round costs (starting the process, the tests' own setup, warming up, measuring its share): the rounds
+    are then capped at as many as fit in the budget, but never below ``MIN_PROCESSES`` (the fewest a
+    comparison can treat the process as its unit with), and ``capped`` hears the new count."""
     from critbench.stats import MIN_PROCESSES
 
+    started = time.monotonic()
     for target_run in runs:
         target_run.run_round(0)
+    if budget_s is not None:
+        _cap(runs, budget_s, time.monotonic() - started, capped)
     index = 1
     while index < max((r.rounds for r in runs if r.fatal is None), default=1):
         if settle is not None and index >= MIN_PROCESSES:
@@ -222,6 +242,20 @@ def run_targets(
             break
         results = _collect(runs, observer, announce_failures=False)
     return results
+
+
+def _cap(runs: list[TargetRun], budget_s: float, first_s: float, capped: Callable[[int], None] | None) -> None:
+    from critbench.stats import MIN_PROCESSES
+
+    rounds = max((r.rounds for r in runs if r.fatal is None), default=1)
+    fitting = math.floor(budget_s / first_s) if first_s > 0 else rounds
+    cap = max(min(rounds, MIN_PROCESSES), fitting)
+    if cap >= rounds:
+        return
+    for target_run in runs:
+        target_run.cap = cap
+    if capped is not None:
+        capped(cap)
 
 
 def _collect(runs: list[TargetRun], observer: RunObserver, *, announce_failures: bool) -> list[BenchmarkResult]:

@@ -25,11 +25,24 @@ class SessionProgress(ProgressReporter):
             style=Style(color=terminal and not os.environ.get("NO_COLOR")),
         )
         self._quiet = not terminal and not verbose
+        self._benchmarks = benchmarks
+        self._cap: int | None = None
         self._total_expected = benchmarks * (1 if settings.quick else settings.processes)
         self._shown_twentieths = -1
         self.expect(self._total_expected)
 
+    def expect(self, total: int) -> None:
+        self._total_expected = total
+        super().expect(total)
+
+    def capped(self, processes: int) -> None:
+        """The session capped each benchmark's processes at ``processes``: the total and the lines say so."""
+        self._cap = processes
+        self.expect(self._benchmarks * processes)
+
     def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
+        if self._cap is not None:
+            processes = min(processes, self._cap)
         if not self._quiet:
             super().benchmark_start(benchmark_id, process, processes)
             return

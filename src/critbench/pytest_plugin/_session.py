@@ -48,7 +48,7 @@ class BenchSession:
 
         self.config = config
         self.items = items
-        self.ids = {item.nodeid: benchmark_id(item.nodeid).full_id for item in items}
+        self.ids = {item.nodeid: benchmark_id(item.nodeid, str(item.path)).full_id for item in items}
         self.results: dict[str, Any] = {}
         self.fixtures: dict[str, BenchmarkFixture] = {}
         self.outcome = _Outcome()
@@ -113,10 +113,31 @@ class BenchSession:
         progress = SessionProgress(sys.stderr, settings, len(self.items), verbose=option.benchmark_verbose)
         try:
             more, extra = self._precision(settings)
-            results = run_pytest(target, job, progress, more=more, max_extra_rounds=extra)
+            results = run_pytest(
+                target,
+                job,
+                progress,
+                more=more,
+                max_extra_rounds=extra,
+                budget_s=self._budget(settings),
+                capped=progress.capped,
+            )
         finally:
             progress.finish()
         self.results = {result.id.full_id: result for result in results}
+
+    def _budget(self, settings: Any) -> float | None:
+        """The wall time the worker processes may take when their number was chosen here, not asked for:
+        the measurement time plus :data:`~critbench.pytest_plugin._settings.STARTUP_SHARE` of it. Starting a
+        process and running each test's setup can cost more than the estimate the choice was made with (a
+        suite whose fixtures build a large object per test); the first process shows what one costs."""
+        from critbench.pytest_plugin._settings import STARTUP_SHARE
+
+        if "processes" in self.ctx.workspace.config.settings or self.config.option.critbench_processes is not None:
+            return None
+        if settings.quick or settings.processes <= 1:
+            return None
+        return (1 + STARTUP_SHARE) * len(self.items) * float(settings.measurement_time)
 
     def _precision(self, settings: Any) -> tuple[Any, int]:
         if settings.precision is None:
@@ -129,15 +150,26 @@ class BenchSession:
         return more, 3 * settings.processes
 
     def _worker_args(self) -> list[str]:
-        """This session's command line with the benchmark tests' files in place of its paths, and its rootdir."""
+        """This session's command line with the benchmark tests' files in place of its paths, and its rootdir.
+
+        pytest names a test under the rootdir by its path from there, and one outside it (a suite installed
+        in site-packages, collected with ``--pyargs``) by its path from the command-line argument that holds
+        it: for those the worker gets that argument's folder, not the file, so its node ids are the same."""
         config = self.config
         args = list(config.invocation_params.args)
         if config.args_source == pytest.Config.ArgsSource.ARGS:
             given = set(config.args)
             args = [arg for arg in args if arg not in given]
         invocation = Path(config.invocation_params.dir)
-        files = sorted({_relative(Path(item.path), invocation) for item in self.items})
-        return [*args, f"--rootdir={config.rootpath}", *files]
+        root = Path(config.rootpath)
+        initial = [Path(path) for path in getattr(self.items[0].session, "_initialpaths", ())] if self.items else []
+        paths = set()
+        for item in self.items:
+            path = Path(item.path)
+            if not path.is_relative_to(root):
+                path = next((held for held in initial if path.is_relative_to(held)), path)
+            paths.add(_relative(path, invocation))
+        return [*args, f"--rootdir={config.rootpath}", *sorted(paths)]
 
     def _plan_baselines(self) -> None:
         from critbench.model import LAST_RUN
@@ -162,8 +194,29 @@ class BenchSession:
                 )
         else:
             self.compare_with = LAST_RUN if store.exists(LAST_RUN) else None
+        self._check_unit()
         if self.compare_fail and not option.benchmark_compare and not option.critbench_baseline:
             raise ValueError("--benchmark-compare-fail requires --benchmark-compare (or --critbench-baseline)")
+
+    def _check_unit(self) -> None:
+        """The session times its tests: a baseline of instruction counts is refused when asked for (a
+        comparison across measurements means nothing), and passed over when it is only the previous run."""
+        from critbench.cli._measure import unit_of
+        from critbench.model import LAST_RUN
+
+        if self.compare_with is None:
+            return
+        stored = unit_of(self.store.load(self.compare_with))
+        if stored == "ns":
+            return
+        if self.compare_with == LAST_RUN:
+            self.compare_with = None
+            return
+        raise ValueError(
+            f"baseline '{self.compare_with}' holds instruction counts (critbench run --measure instructions) and a "
+            "pytest session times its tests: a comparison across measurements means nothing; compare with a "
+            "baseline this plugin or a timed critbench run saved"
+        )
 
     # -- 2. the fixture -------------------------------------------------------------------------------------
 

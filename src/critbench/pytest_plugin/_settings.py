@@ -5,6 +5,8 @@ one second per test, its five rounds at least), then ``[tool.critbench]``, then 
 command line, then a test's ``@pytest.mark.benchmark`` (in the worker). The number of worker processes, unless
 set, is chosen so that starting them and warming each up costs at most about half of what the measurements
 themselves take (:func:`adaptive_processes`): the suite then takes about 1.5 times pytest-benchmark's time.
+That choice rests on an estimate; the session caps the processes once the first has shown what one costs
+(``BenchSession._budget``).
 
 Baselines keep pytest-benchmark's numbering: ``--benchmark-save=NAME`` saves the run as the critbench baseline
 ``NNNN_NAME``, ``--benchmark-autosave`` as ``NNNN_<commit>_<time>``, and ``--benchmark-compare[=NUM|ID]``

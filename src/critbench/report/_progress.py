@@ -8,13 +8,13 @@ ends with an estimate of the time left once one has finished::
     [12/56] Benchmarking parsing/parse_document [process 2/10]: Collecting 10 samples in ... ETA 4m
 
 The total is what the caller expects (:meth:`ProgressReporter.expect`), or else the processes of every
-benchmark announced so far, which is exact once each target has reported its benchmarks.
+benchmark the targets listed so far (:meth:`ProgressReporter.planned`), exact once each target has started.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TextIO
 
 from critbench.model import BenchmarkResult
@@ -57,6 +57,12 @@ class ProgressReporter:
     def expect(self, total: int) -> None:
         """The number of benchmark processes the run will start, when the caller knows it."""
         self._expected = total
+
+    def planned(self, processes: Mapping[str, int]) -> None:
+        """A target's benchmarks and their processes, known before the first of them starts: the total is
+        then exact from the first line, not only once every benchmark has started once."""
+        for benchmark_id, count in processes.items():
+            self._processes[benchmark_id] = max(count, self._processes.get(benchmark_id, 0))
 
     def _total(self) -> int:
         return self._expected if self._expected is not None else sum(self._processes.values())
