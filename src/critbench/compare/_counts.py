@@ -117,8 +117,9 @@ def _spread(result: BenchmarkResult) -> Caution | None:
     return Caution(
         CautionKind.SPREAD,
         f"Note: the count moved by {counts.spread:.2%} between heap layouts: this code's path through the "
-        "allocator depends on the heap's state, so changes smaller than that are judged within noise. "
-        "More layouts (--layouts 5) pin the spread down.",
+        "allocator depends on the heap's state, which any change to code loaded before it also moves, so "
+        "comparisons with other runs allow for that (a 0.4% floor, and the layouts' disagreement about the "
+        "change). More layouts (--layouts 5) pin the spread down.",
     )
 
 
