@@ -249,7 +249,7 @@ def per_workload(result: dict[str, Any], condition: str) -> list[str]:
     names = list(dict.fromkeys(i.split("/", 1)[1] for i in found))  # in the bench file's order
     head = ["workload", "instr / iteration (baseline)", "layout spread", "unchanged: difference"]
     head += [f"+{LEVELS[level]:.0%}: change, verdict, p" for level in levels if LEVELS[level] > 0]
-    head.append("detectable")
+    head += ["detectable", "true change (same run, against p0, per layout)"]
     lines = [f"#### {condition}, per workload", "", "| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     for name in names:
         first = base.get(f"{levels[0]}/{name}", {})
@@ -277,6 +277,13 @@ def per_workload(result: dict[str, Any], condition: str) -> list[str]:
             )
             detectable.append(bench["detectable"])
         row.append(f"{max(d for d in detectable if d is not None):.2%}" if any(detectable) else "")
+        truth = []
+        for level in levels:
+            bench, same_run = found.get(f"{level}/{name}"), found.get(f"p0/{name}")
+            if LEVELS[level] > 0 and bench and same_run and bench["per_layout"] and same_run["per_layout"]:
+                ratios = [x / y - 1 for x, y in zip(bench["per_layout"], same_run["per_layout"], strict=True)]
+                truth.append(f"{min(ratios):+.2%}…{max(ratios):+.2%}")
+        row.append(", ".join(truth))
         lines.append("| " + " | ".join(row) + " |")
     return [*lines, ""]
 
@@ -338,9 +345,26 @@ def summarize(path: Path) -> str:
     return "\n".join(lines)
 
 
+def rejudge(path: Path, compared: Path, condition: str) -> Path:
+    """``path``'s results with ``condition``'s verdicts replaced by those of ``critbench compare base --json``
+    (the same counts judged by the current method), written beside it with a ``-rejudged`` suffix."""
+    result = json.loads(path.read_text())
+    result["runs"][condition]["benchmarks"] = benchmarks(compared)
+    result["rejudged"] = {"condition": condition, "by": "critbench compare base --json"}
+    out = path.with_name(path.stem + "-rejudged.json")
+    out.write_text(json.dumps(result, indent=1))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--summarize", type=Path, help="print the tables of a results file")
+    parser.add_argument(
+        "--rejudge",
+        type=Path,
+        help="with --summarize: the `critbench compare base --json` output of the kept workspace (--keep), "
+        "whose verdicts replace those of the first --conditions run",
+    )
     parser.add_argument("--conditions", nargs="+", default=["cpu-hog", "quiet"], choices=["quiet", "cpu-hog"])
     parser.add_argument("--skip-wall", action="store_true", help="skip the wall-time run of the cost comparison")
     parser.add_argument("--levels", nargs="+", default=list(LEVELS), choices=list(LEVELS), help="change levels")
@@ -358,6 +382,11 @@ def main() -> int:
     )
     parser.add_argument("extra", nargs="*", help="more critbench run flags (after --), e.g. --layouts 5")
     args = parser.parse_args()
+    if args.summarize and args.rejudge:
+        path = rejudge(args.summarize, args.rejudge, args.conditions[0])
+        print(summarize(path))
+        print(f"\nresults: {path}", file=sys.stderr)
+        return 0
     if args.summarize:
         print(summarize(args.summarize))
         return 0
