@@ -63,6 +63,12 @@ def test_two_runs_count_the_same_instructions(make_workspace: Callable[..., Work
     first = ws.critbench("run", "--measure", "instructions", "--save-baseline", "base", "--json", "a.json", timeout=900)
     assert first.returncode == 0, first.stderr
     assert "instr:" in first.stdout
+    # One start per benchmark: the progress reaches its total, and names no process the run does not start.
+    assert "[3/3] Benchmarking" in first.stderr
+    assert "/6]" not in first.stderr
+    assert "[process" not in first.stderr
+    # Counts do not depend on the machine's load (this machine is often busy): no advice to quieten it.
+    assert "the machine was busy" not in first.stdout + first.stderr
     document = json.loads((ws.root / "a.json").read_text())
     assert document["run"]["settings"]["measure"] == "instructions"
     by_id = {b["id"]: b for b in document["benchmarks"]}

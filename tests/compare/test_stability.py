@@ -124,6 +124,8 @@ def test_machine_warnings_thresholds() -> None:
 
     busy_at_start = Diagnostics(cpu_count=1, load_average=(1.5, 1.0, 1.0), steal_share=0.051)
     assert [w.kind for w in machine_warnings(busy_at_start, None)] == [CautionKind.MACHINE_LOAD, CautionKind.STEAL]
+    # Instruction counts do not depend on the machine's load: no advice to quieten it.
+    assert machine_warnings(busy_at_start, busy_at_start, counted=True) == []
     assert [w.text for w in machine_warnings(busy_at_start, None)] == [
         "Warning: the machine was busy (load 1.5 on 1 CPU at the start of the run). Close other programs or wait "
         "for them to finish, then run again; changes are still judged against the noise floor, but a busy "

@@ -100,3 +100,12 @@ def test_the_html_and_markdown_reports_show_counts() -> None:
     markdown = render_markdown(data)
     assert "10,966 instr" in markdown
     assert "(instructions)" in markdown
+
+
+def test_markdown_says_a_time_target_was_not_judged_when_counting() -> None:
+    info = BenchmarkInfo(BenchmarkId("g", "work"), settings=SETTINGS, target_ns=10e6)
+    result = evaluate([BenchmarkResult(info, counted(10_966.0))], {}, None).results[0]
+    run = RunRecord("2024-01-01T00:00:00+00:00", "2024-01-01T00:01:00+00:00", Environment(), settings=to_data(SETTINGS))
+    markdown = render_markdown(prepare_report(run, [result]))
+    assert "No benchmark declares a target" not in markdown
+    assert "1 benchmark declares a target in the other unit; this run counted instructions" in markdown

@@ -169,6 +169,7 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
     baseline = store.load(plan.compare_with) if plan.compare_with is not None else None
     unit = unit_of(store.load(plan.load)) if plan.load is not None else settings.measure.unit
     plan, baseline, measure_note = reconcile(plan, baseline, unit)
+    counted = unit == Measure.INSTRUCTIONS.unit
     pinned = (
         pinned_iterations({item.info.id.full_id: item.samples for item in baseline.benchmarks}) if baseline else None
     )
@@ -207,7 +208,9 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
                 history.record(record, judged.results)
                 note = _failed_note(repetition, options.repeat, judged.results)
                 failed_before = failed_before or note is not None
-                warn(ctx, display, [*machine_warnings(record.diagnostics_start, record.diagnostics_end)])
+                warn(
+                    ctx, display, [*machine_warnings(record.diagnostics_start, record.diagnostics_end, counted=counted)]
+                )
                 if note is not None:
                     warn(ctx, display, [note])
 
@@ -237,7 +240,7 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
                 run_id = history.record(judged.record, judged.results)
                 series = history.series() if baseline else {}
                 report_path = write_reports(ctx, display, judged, series, run_id)
-            cautions += [*machine_warnings(record.diagnostics_start, record.diagnostics_end)]
+            cautions += [*machine_warnings(record.diagnostics_start, record.diagnostics_end, counted=counted)]
             cautions += [*stability_warnings(stability or ()), *history.cautions]
             warn(ctx, display, [c for c in cautions if c is not None])
             publish(ctx, display, judged, saved_to=saved_to, report_path=report_path, stability=stability)

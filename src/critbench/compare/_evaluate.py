@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from critbench import stats
-from critbench.compare._counts import count_test, count_warnings, unjudged_target
+from critbench.compare._counts import count_floor, count_test, count_warnings, unjudged_target
 from critbench.compare._stability import with_sample_warnings
 from critbench.compare._verdict import assess_target, judge
 from critbench.model import (
@@ -283,6 +283,8 @@ def evaluate(
                     floors[key] = 0.0
                     tests[key] = _paired_test(result.samples, base_samples, result.info.settings, key)
                 else:
+                    if result.samples.counted and base_samples.counted:
+                        floors[key] = count_floor(result.samples, base_samples, floors[key])
                     tests[key] = _test(result.samples, base_samples, result.info.settings, floors[key], key)
                     if tests[key].unit is ComparisonUnit.RUN:
                         floors[key] = max(floors[key], stats.COARSE_NOISE_FLOOR)

@@ -108,14 +108,20 @@ def _busy_processes_warning(start: Diagnostics | None, end: Diagnostics | None) 
     return None
 
 
-def machine_warnings(start: Diagnostics | None, end: Diagnostics | None) -> list[Caution]:
+def machine_warnings(start: Diagnostics | None, end: Diagnostics | None, *, counted: bool = False) -> list[Caution]:
     """What the run's diagnostics say about the machine, each with what to do about it; empty when quiet.
 
     ``start`` covers a short window before measuring and ``end`` the whole run; where both speak to the same
     thing, the run's own window (``end``) is preferred. The load is judged at both moments: at the end it
     includes critbench's own worker, which is right, since more runnable tasks than CPUs means the benchmark
     waited for a CPU.
+
+    A ``counted`` run (instruction counts) gets none of them: load, steal time, the governor and other
+    processes change how long instructions take, not how many run (experiments/instructions: a CPU-bound
+    neighbour changed no count), so advice to quieten the machine would be wrong there.
     """
+    if counted:
+        return []
     found = (
         _load_warning(start, end),
         _steal_warning(start, end),

@@ -185,10 +185,9 @@ def run_counting_job(job: Job, channel: Channel, out_dir: Path) -> int:
         info = _settings_of(declared, job)
         layouts = info.settings.layouts
         # One start per benchmark, for all its layouts (each child's progress renews the deadline); the
-        # first benchmark's deadline, not the start-up budget, also covers counting the harness loop.
-        channel.send(
-            protocol.Start(info.id.full_id, job.process_index * layouts, process_count(info.settings) * layouts)
-        )
+        # first benchmark's deadline, not the start-up budget, also covers counting the harness loop. The
+        # progress counts starts, so it is told of the worker processes, not of the layouts: one start each.
+        channel.send(protocol.Start(info.id.full_id, job.process_index, process_count(info.settings)))
         if index == 0:
             try:
                 counter.calibration = asyncio.run(calibrate(counter.recorder))

@@ -114,6 +114,19 @@ def _targets(data: ReportInput) -> list[str]:
     ]
     lines = ["## Performance Targets", ""]
     if not rows:
+        unjudged = sum(
+            1
+            for result in data.results
+            if (result.unit == "instructions" and result.info.target_ns is not None)
+            or (result.unit == "ns" and result.info.target_instructions is not None)
+        )
+        if unjudged:
+            measured = "counted instructions" if data.results[0].unit == "instructions" else "measured wall time"
+            return [
+                *lines,
+                f"{unjudged} {'benchmarks declare' if unjudged > 1 else 'benchmark declares'} a target in the other unit; this run "
+                f"{measured}, so no target was judged.",
+            ]
         return [*lines, 'No benchmark declares a target (e.g. `@bench(target="10ms")`).']
     lines.append("Achieved is the typical time ± half its confidence interval; the ratio compares it with the target.")
     lines.append("")
