@@ -34,3 +34,16 @@ def test_processes_pair_sample_by_sample_within_each_process() -> None:
     assert paired_base.times_ns == pytest.approx((100.0, 100.0, 300.0))
     assert paired_base.ran_first == (True, True, False)
     assert paired_new.ran_first == (False, False, True)
+
+
+def test_pairs_take_each_samples_fastest_window_where_both_sides_kept_it() -> None:
+    """Whole samples carry whatever else the machine did while they ran; their fastest 0.1 ms window does not."""
+    new = Samples(SamplingMode.FLAT, (1.0, 1.0), (150.0, 240.0), (0, 0), fastest_ns=(110.0, 120.0))
+    base = Samples(SamplingMode.FLAT, (1.0, 1.0), (100.0, 300.0), (0, 0), fastest_ns=(100.0, 100.0))
+    paired_new, paired_base = pair_by_process(new, base, [True])
+    assert paired_new.times_ns == pytest.approx((110.0, 120.0))
+    assert paired_base.times_ns == pytest.approx((100.0, 100.0))
+    without = Samples(SamplingMode.FLAT, (1.0, 1.0), (100.0, 300.0), (0, 0))
+    paired_new, paired_base = pair_by_process(new, without, [True])
+    assert paired_new.times_ns == pytest.approx((150.0, 240.0)), "one side without windows: whole samples"
+    assert paired_base.times_ns == pytest.approx((100.0, 300.0))

@@ -9,8 +9,9 @@ per-process), so for a pytest suite it alternates whole processes instead (:func
 each round a worker process of revision A and one of B, in random order, every process running every
 benchmark test. A's process ``i`` and B's process ``i`` ran minutes apart at most, so their pairing cancels
 the machine's slow drift; the test is over the pairs of processes (``stats.compare_paired``), whose spread
-includes each process's own luck. It sees changes of a few percent, not the 2% that sample-by-sample
-alternation inside one process sees.
+includes each process's own luck. Each sample counts by its fastest 0.1 ms window, which the machine's
+other work disturbs far less than the whole sample (:func:`pair_by_process`). It sees changes of a few
+percent on a quiet machine, not the 2% that sample-by-sample alternation inside one process sees.
 """
 
 from __future__ import annotations
@@ -158,12 +159,21 @@ class _BothPlanned:
 
 def pair_by_process(new: Samples, base: Samples, a_first: list[bool]) -> tuple[Samples, Samples]:
     """Both sides' samples as pairs: in each process index present on both sides, sample ``j`` of one with
-    sample ``j`` of the other (the shorter side's count), each as its net time per iteration."""
+    sample ``j`` of the other (the shorter side's count), each as its net time per iteration in the sample's
+    fastest 0.1 ms window where both sides kept it (its whole time per iteration otherwise).
+
+    The two samples of a pair ran in different processes, seconds to minutes apart: whatever else the machine
+    was doing then is in each sample's whole time (a sample of several milliseconds is almost always
+    preempted somewhere on a busy machine), not in its fastest window, which therefore varies far less from
+    process to process (experiments/drift)."""
+    fastest = new.net_fastest_ns is not None and base.net_fastest_ns is not None
+    new_values = new.net_fastest_ns if fastest and new.net_fastest_ns is not None else new.net_per_iteration_ns
+    base_values = base.net_fastest_ns if fastest and base.net_fastest_ns is not None else base.net_per_iteration_ns
     new_by: dict[int, list[float]] = {}
     base_by: dict[int, list[float]] = {}
-    for process, value in zip(new.process, new.net_per_iteration_ns, strict=True):
+    for process, value in zip(new.process, new_values, strict=True):
         new_by.setdefault(process, []).append(value)
-    for process, value in zip(base.process, base.net_per_iteration_ns, strict=True):
+    for process, value in zip(base.process, base_values, strict=True):
         base_by.setdefault(process, []).append(value)
     times_new: list[float] = []
     times_base: list[float] = []
