@@ -18,6 +18,8 @@ The options move one part of the harness at a time towards what ``critbench ab``
     --clock thread     CPU time of the measuring thread (time.thread_time_ns) instead of wall time: what
                        the code did, without the time it waited for a CPU
     --first-iteration  also time each sample's first iteration alone (how much a switch of sides costs)
+    --sweep 1,2,5,20   samples of each of these lengths (ms), drawn at random pair by pair in every process,
+                       so that all lengths share the machine's moods; one change per length is printed
 
     python3 experiments/revisions/independent.py /tmp/tomli 1.0.3 1.0.4 --package tomli \\
         --data benchmark/data.toml --processes 8
@@ -117,17 +119,22 @@ while spent < 0.5e9:
     spent += timed("a", n) + timed("b", n)
     n *= 2
 per_call = max(timed("a", 50) / 50, timed("b", 50) / 50)
-k = max(1, round(config["sample_ms"] * 1e6 / per_call))
-logs = []
+lengths = config["sweep"] or [config["sample_ms"]]
+ks = [max(1, round(ms * 1e6 / per_call)) for ms in lengths]
+k = ks[0]
+logs = {kk: [] for kk in ks}
 for _ in range(config["pairs"]):
+    kk = rng.choice(ks)
     first = rng.random() < 0.5
     if first:
-        ta = timed("a", k); tb = timed("b", k)
+        ta = timed("a", kk); tb = timed("b", kk)
     else:
-        tb = timed("b", k); ta = timed("a", k)
-    logs.append(math.log(tb / ta))
+        tb = timed("b", kk); ta = timed("a", kk)
+    logs[kk].append(math.log(tb / ta))
 first = {side: statistics.median(values) if values else None for side, values in firsts.items()}
-print(json.dumps({"median": statistics.median(logs), "k": k, "per_call_ns": per_call, "order": order, "first": first}))
+sweep = {str(ms): statistics.median(logs[kk]) for ms, kk in zip(lengths, ks) if logs[kk]}
+print(json.dumps({"median": statistics.median(logs[k]), "k": k, "per_call_ns": per_call, "order": order,
+                  "first": first, "sweep": sweep}))
 """
 
 
@@ -182,6 +189,7 @@ def main() -> int:
         action="store_true",
         help="also time each sample's first iteration alone; prints its median cost relative to the others'",
     )
+    parser.add_argument("--sweep", type=lambda text: [float(x) for x in text.split(",")], default=None)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ab-independent-") as scratch:
         folders = {
@@ -190,6 +198,7 @@ def main() -> int:
         }
         data = str((args.repo / args.data).resolve())
         medians = []
+        sweeps: list[dict[str, float]] = []
         firsts: list[dict[str, float]] = []
         for index in range(args.processes):
             config = {
@@ -205,6 +214,7 @@ def main() -> int:
                 "pairs": args.pairs,
                 "first_iteration": args.first_iteration,
                 "clock": args.clock,
+                "sweep": args.sweep,
             }
             env = {**os.environ, "PYTHONHASHSEED": "0"}
             out = subprocess.run(
@@ -212,6 +222,7 @@ def main() -> int:
             ).stdout
             reply = json.loads(out)
             medians.append(reply["median"])
+            sweeps.append(reply["sweep"])
             if args.first_iteration:
                 firsts.append(reply["first"])
     mean = statistics.mean(medians)
@@ -220,6 +231,16 @@ def main() -> int:
         f"{name}={getattr(args, name)}"
         for name in ("threads", "use_lambda", "sample_ms", "pin", "order", "pairs", "clock")
     )
+    if args.sweep:
+        for key in sweeps[0]:
+            values = [sweep[key] for sweep in sweeps if key in sweep]
+            centre = statistics.mean(values)
+            spread = t_quantile(len(values) - 1) * statistics.stdev(values) / math.sqrt(len(values))
+            print(
+                f"sweep {float(key):5.1f} ms samples: "
+                f"change {math.expm1(centre) * 100:+.2f}% "
+                f"[{math.expm1(centre - spread) * 100:+.2f}% {math.expm1(centre + spread) * 100:+.2f}%]"
+            )
     if firsts:
         for side in "ab":
             values = [f[side] for f in firsts if f[side] is not None]
