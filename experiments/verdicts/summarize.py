@@ -65,7 +65,7 @@ def table(trials: list[dict]) -> None:  # type: ignore[type-arg]
             )
     print()
     for slowdown, (regressed, count) in totals.items():
-        print(f"all workloads, slowdown {slowdown:.0%}: regressed {regressed}/{count}")
+        print(f"- all workloads, slowdown {slowdown:.0%}: regressed {regressed}/{count}")
     false_trials = sum(
         any(
             c["verdict"] == "regressed"
@@ -76,24 +76,24 @@ def table(trials: list[dict]) -> None:  # type: ignore[type-arg]
         for trial in trials
     )
     if 0.0 in slowdowns:
-        print(f"trials whose unchanged comparison called any workload regressed: {false_trials}/{len(trials)}")
+        print(f"- trials whose unchanged comparison called any workload regressed: {false_trials}/{len(trials)}")
     if calibrated[1]:
         print(
-            f"calibrated: of {calibrated[1]} comparisons whose printed detectable change was ≤ the true slowdown, "
+            f"- calibrated: of {calibrated[1]} comparisons whose printed detectable change was ≤ the true slowdown, "
             f"{calibrated[0]} caught ({calibrated[0] / calibrated[1]:.0%})"
         )
     loads = [trial["baseline"]["load_before"] for trial in trials]
     loads += [run[key] for trial in trials for run in trial["comparisons"] for key in ("load_before", "load_after")]
     loads += [trial["baseline"]["load_after"] for trial in trials]
     print(
-        f"1-minute load average at the runs' starts and ends: {min(loads):.1f} … {max(loads):.1f} "
+        f"- 1-minute load average at the runs' starts and ends: {min(loads):.1f} … {max(loads):.1f} "
         f"(median {statistics.median(loads):.1f}) on 2 CPUs"
     )
     walls = [trial["baseline"]["wall_s"] for trial in trials] + [
         run["wall_s"] for trial in trials for run in trial["comparisons"]
     ]
     print(
-        f"wall time per run: {min(walls):.0f} … {max(walls):.0f} s (median {statistics.median(walls):.0f} s); "
+        f"- wall time per run: {min(walls):.0f} … {max(walls):.0f} s (median {statistics.median(walls):.0f} s); "
         f"{trials[0]['started']} … {trials[-1]['started']} (trial starts, UTC)"
     )
 
