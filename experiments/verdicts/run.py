@@ -21,7 +21,7 @@ experiment runs cannot change what it measures. Reproduce with (from the reposit
 
     .venv/bin/python experiments/verdicts/run.py --trials 30 --name main \\
         -- --warm-up-time 1 --measurement-time 2
-    .venv/bin/python experiments/verdicts/run.py --trials 5 --name neighbours --neighbours 2 --slowdowns 0
+    .venv/bin/python experiments/verdicts/run.py --trials 8 --name neighbours --neighbours 2 --slowdowns 0
     .venv/bin/python experiments/verdicts/summarize.py experiments/verdicts/results/main.jsonl
 """
 

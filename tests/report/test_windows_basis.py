@@ -1,0 +1,43 @@
+"""The comparison line of separate runs names the statistic it compared, and why a floor was raised."""
+
+from __future__ import annotations
+
+from critbench.compare import evaluate
+from critbench.model import BenchmarkId, BenchmarkInfo, BenchmarkResult, Samples, SamplingMode, Settings
+from critbench.report import OutputFormat, Style, render_result
+
+SETTINGS = Settings(nresamples=1000, processes=10)
+
+
+def _samples(cost_ns: float, windows: tuple[float, float] | None) -> Samples:
+    """Ten processes of ten samples; each process's windows ``windows[0]`` then ``windows[1]`` (or none)."""
+    count = 100
+    iters = (100.0,) * count
+    times = tuple(100 * cost_ns * (1 + 0.001 * (i % 7)) for i in range(count))
+    fastest = tuple(windows[0] if i % 10 == 0 else windows[1] for i in range(count)) if windows else None
+    return Samples(SamplingMode.FLAT, iters, times, tuple(i // 10 for i in range(count)), fastest_ns=fastest)
+
+
+def _line(new: Samples, base: Samples) -> str:
+    result = BenchmarkResult(info=BenchmarkInfo(BenchmarkId("g", "f"), settings=SETTINGS), samples=new)
+    (judged,) = evaluate([result], {"g/f": base}, "before").results
+    text = render_result(judged, OutputFormat.CRITERION, Style())
+    return next(line.strip() for line in text.splitlines() if "could detect" in line)
+
+
+def test_windows_on_both_sides_are_named() -> None:
+    line = _line(_samples(1000, (1000.0, 1002.0)), _samples(1000, (1000.0, 1003.0)))
+    assert line.endswith("(of each process's fastest ~0.1 ms window; noise floor 3.0%, 10 processes)")
+
+
+def test_a_floor_raised_for_drifting_windows_says_why() -> None:
+    line = _line(_samples(1000, (1000.0, 1025.0)), _samples(1000, (1000.0, 1002.0)))
+    assert line.endswith(
+        "(of each process's fastest ~0.1 ms window; noise floor 12.0% (raised: a process's two fastest windows "
+        "differ by 2.5%, as memory-bound code's do), 10 processes)"
+    )
+
+
+def test_without_windows_on_a_side_the_fastest_sample_is_named() -> None:
+    line = _line(_samples(1000, (1000.0, 1002.0)), _samples(1000, None))
+    assert line.endswith("(of each process's fastest sample; noise floor 3.0%, 10 processes)")
