@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from critbench.engine._core import TimingBencher
-from critbench.engine._loops import FakeTimer
+from critbench.engine._fake_timer import FakeTimer
 from critbench.model import BenchmarkId, SamplingMode, Settings
 
 FAST = Settings(warm_up_time=1e-3, measurement_time=2e-3, sample_size=5)

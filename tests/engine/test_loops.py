@@ -16,6 +16,7 @@ from critbench.api._bencher import (
 )
 from critbench.engine import _loops
 from critbench.engine._core import TimingBencher
+from critbench.engine._fake_timer import FakeTimer
 from critbench.engine._loops import (
     BATCH_BYTES,
     CUSTOM_SLACK_NS,
@@ -23,7 +24,6 @@ from critbench.engine._loops import (
     BatchedLoop,
     CustomLoop,
     FakeLoop,
-    FakeTimer,
     IterLoop,
     Loop,
     calibrated_overhead,

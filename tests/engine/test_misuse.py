@@ -18,7 +18,7 @@ from critbench import Bencher, bench
 from critbench.api import BenchInstance, collecting
 from critbench.api._bencher import BencherMisuse, call_benchmark
 from critbench.engine._core import TimingBencher
-from critbench.engine._loops import FakeTimer
+from critbench.engine._fake_timer import FakeTimer
 from critbench.engine._paired import PairSide, Revision, measure_pair
 from critbench.model import BenchmarkId, Settings
 from critbench.testing import SmokeTestError, smoke_run

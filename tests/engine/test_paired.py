@@ -13,7 +13,7 @@ from critbench import Bencher, bench
 from critbench.api import collecting
 from critbench.api._bencher import run_to_end
 from critbench.engine._core import drive
-from critbench.engine._loops import FakeTimer
+from critbench.engine._fake_timer import FakeTimer
 from critbench.engine._paired import SAMPLE_TIME_NS, PairSide, Revision, Turn, measure_pair, paired_plan, paired_sampler
 from critbench.model import Settings
 

@@ -395,7 +395,6 @@ def _with_targets(result: BenchmarkResult, analysis: SampleAnalysis, comparison:
 
 def process_statistic(samples: Samples, noise_floor: float) -> tuple[FloatArray, float]:
     """One side's per-process figures as the by-process test compares them, and the floor it would allow
-    (for the run's stopping rule): the fastest windows where the loop recorded them, else the fastest
-    samples."""
+    (for the run's stopping rule): the fastest windows where recorded, else the fastest samples."""
     figures = _by_process(samples, samples, noise_floor)
     return figures.new, figures.noise_floor

@@ -20,7 +20,8 @@ from typing import Protocol, TypeVar
 
 from critbench.api._bencher import Bencher, BencherMisuse, Routine, run_to_end
 from critbench.engine import _sampling
-from critbench.engine._loops import FakeLoop, FakeTimer, Loop, calibrated_overhead, loop_for
+from critbench.engine._fake_timer import FakeTimer
+from critbench.engine._loops import FakeLoop, Loop, calibrated_overhead, loop_for
 from critbench.engine._measurement import WALL_TIME, Measurement
 from critbench.engine._sampling import SampledRun
 from critbench.model import BenchmarkId, Settings

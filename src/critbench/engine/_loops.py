@@ -14,16 +14,11 @@ from __future__ import annotations
 
 import abc
 import math
-import random
 import statistics
 import sys
-import tracemalloc
-import zlib
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from itertools import repeat
 from time import perf_counter_ns
-from types import TracebackType
 from typing import Any
 
 from critbench.api._bencher import (
@@ -34,8 +29,9 @@ from critbench.api._bencher import (
     IterRoutine,
     Routine,
 )
+from critbench.engine._fake_timer import FakeTimer
 from critbench.engine._measurement import WALL_TIME, Measurement
-from critbench.model import FakeClock
+from critbench.engine._tracing import TRACED_TRIES, PeakTrace, retained_bytes, traced_peak_bytes
 
 
 class Loop(abc.ABC):
@@ -214,7 +210,7 @@ class BatchedLoop(Loop):
     async def peak_bytes(self) -> int:
         # Memory of the routine alone: inputs are made before tracing starts, as they are made untimed.
         routine = self._batched.routine
-        inputs = [self._batched.setup() for _ in range(_TRACED_TRIES)]
+        inputs = [self._batched.setup() for _ in range(TRACED_TRIES)]
         return traced_peak_bytes(lambda: routine(inputs.pop()))
 
 
@@ -284,8 +280,8 @@ class AsyncLoop(Loop):
         return AsyncLoop(async_noop, self._measurement)
 
     async def peak_bytes(self) -> int:
-        with _PeakTrace() as trace:
-            for _ in range(_TRACED_TRIES):
+        with PeakTrace() as trace:
+            for _ in range(TRACED_TRIES):
                 trace.begin()
                 result = await self._routine()
                 trace.end()
@@ -307,45 +303,6 @@ def loop_for(routine: Routine, measurement: Measurement = WALL_TIME) -> Loop:
             return CustomLoop(routine)
         case AsyncRoutine():
             return AsyncLoop(routine.routine, measurement)
-
-
-@dataclass(frozen=True)
-class FakeTimer:
-    """A deterministic stand-in for the clock, for golden-output tests of the whole pipeline.
-
-    Each timed call still runs the routine once (so the benchmark's code is exercised), but reports
-    ``iters × cost_ns`` scaled by a small seeded jitter instead of the real elapsed time; with ``busy``
-    (the clock's), also ``1 + busy`` times that, and a fastest window per call at the cost itself.
-    """
-
-    cost_ns: float
-    key: str
-    busy: float | None = None
-
-    @classmethod
-    def of(cls, clock: FakeClock, full_id: str, process_index: int, *, side: str | None = None) -> FakeTimer:
-        """The timer of one benchmark in one worker process; ``side`` "a" or "b" under ``critbench ab``,
-        where revision B costs what the clock's ``costs_b_ns`` says."""
-        key = f"{clock.seed:g}:{full_id}#{process_index}"
-        if side is None:
-            return cls(clock.cost_ns(full_id), key, clock.busy)
-        return cls(clock.cost_ns(full_id, side_b=side == "b"), f"{key}:{side}", clock.busy)
-
-    def timer(self) -> Callable[[int], float]:
-        rng = random.Random(zlib.crc32(self.key.encode()))
-        stretch = 1.0 + (self.busy or 0.0)
-
-        def fake_time(iters: int) -> float:
-            return iters * self.cost_ns * stretch * (1.0 + 0.02 * rng.gauss(0.0, 1.0))
-
-        return fake_time
-
-    def window_timer(self) -> Callable[[], float] | None:
-        """The fastest window's time per iteration of each call, or None when the clock keeps no windows."""
-        if self.busy is None:
-            return None
-        rng = random.Random(zlib.crc32(f"{self.key}:windows".encode()))
-        return lambda: self.cost_ns * (1.0 + 0.002 * rng.gauss(0.0, 1.0))
 
 
 class FakeLoop(Loop):
@@ -405,59 +362,3 @@ async def calibrated_overhead(loop: Loop) -> float:
     if loop.key not in _CALIBRATED:
         _CALIBRATED[loop.key] = await calibrate(empty)
     return _CALIBRATED[loop.key]
-
-
-_TRACED_TRIES = 3
-
-
-class _PeakTrace:
-    """tracemalloc on for the block (left on if it already was), and the smallest of the peaks seen between
-    each :meth:`begin` and :meth:`end`: the first iteration may fill caches that later ones reuse."""
-
-    def __enter__(self) -> _PeakTrace:
-        self._was_tracing = tracemalloc.is_tracing()
-        if not self._was_tracing:
-            tracemalloc.start()
-        self._peaks: list[int] = []
-        self._before = 0
-        return self
-
-    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
-        if not self._was_tracing:
-            tracemalloc.stop()
-
-    def begin(self) -> None:
-        tracemalloc.reset_peak()
-        self._before = tracemalloc.get_traced_memory()[0]
-
-    def end(self) -> None:
-        self._peaks.append(max(0, tracemalloc.get_traced_memory()[1] - self._before))
-
-    @property
-    def smallest(self) -> int:
-        return min(self._peaks)
-
-
-def retained_bytes(make: Callable[[], object]) -> tuple[object, int]:
-    """What ``make()`` returns, and the memory tracemalloc sees it hold once made."""
-    was_tracing = tracemalloc.is_tracing()
-    if not was_tracing:
-        tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        made = make()
-        return made, max(0, tracemalloc.get_traced_memory()[0] - before)
-    finally:
-        if not was_tracing:
-            tracemalloc.stop()
-
-
-def traced_peak_bytes(one_iteration: Callable[[], object]) -> int:
-    """Peak memory tracemalloc sees during one iteration, above what was allocated before it (best of 3)."""
-    with _PeakTrace() as trace:
-        for _ in range(_TRACED_TRIES):
-            trace.begin()
-            result = one_iteration()
-            trace.end()
-            del result
-    return trace.smallest

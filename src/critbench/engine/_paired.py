@@ -40,8 +40,8 @@ from critbench.api import Bencher, BenchInstance
 from critbench.api._bencher import BencherMisuse, Routine, run_to_end
 from critbench.engine import _sampling
 from critbench.engine._core import Progress, drive, loop_of, timer_of
+from critbench.engine._fake_timer import FakeTimer
 from critbench.engine._isolation import IsolationError, Revision, load_revision
-from critbench.engine._loops import FakeTimer
 from critbench.model import Settings
 
 _STOP = -1

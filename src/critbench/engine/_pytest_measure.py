@@ -32,7 +32,8 @@ from critbench.api._bencher import AsyncRoutine, IterRoutine, Routine, run_to_en
 from critbench.api._fixture import AnyCall, BenchmarkFixture, Call, PedanticCall, TestNode
 from critbench.api._fixture_stats import Metadata
 from critbench.engine._core import Progress, checked, measure
-from critbench.engine._loops import AsyncLoop, FakeLoop, FakeTimer, IterLoop, Loop, calibrated_overhead
+from critbench.engine._fake_timer import FakeTimer
+from critbench.engine._loops import AsyncLoop, FakeLoop, IterLoop, Loop, calibrated_overhead
 from critbench.engine._measurement import WALL_TIME, Measurement
 from critbench.engine._sampling import SampledRun
 from critbench.model import Samples, SamplingMode, Settings
@@ -98,7 +99,7 @@ class PedanticLoop(Loop):
     async def peak_bytes(self) -> int | None:
         if self._call.is_async:
             return None
-        from critbench.engine._loops import traced_peak_bytes
+        from critbench.engine._tracing import traced_peak_bytes
 
         call = self._call
         args, kwargs = call.arguments()

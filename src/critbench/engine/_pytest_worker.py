@@ -245,7 +245,7 @@ class WorkerSession:
 
     def make_fixture(self, request: pytest.FixtureRequest) -> MeasuringFixture:
         """The ``benchmark`` fixture of the test ``request`` belongs to: one that measures."""
-        from critbench.engine._loops import FakeTimer
+        from critbench.engine._fake_timer import FakeTimer
         from critbench.engine._pytest_measure import MeasuringContext, MeasuringFixture
         from critbench.engine._worker import _ProgressToChannel, _settings_of
 

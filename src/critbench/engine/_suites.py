@@ -17,10 +17,10 @@ from pathlib import Path
 
 from critbench.api import Bencher, BenchInstance, collecting
 from critbench.engine._core import Progress, TimingBencher, overhead_of
+from critbench.engine._fake_timer import FakeTimer
 from critbench.engine._isolation import Boundaries, load_alone, load_revision
 from critbench.engine._job import Job, PairedTarget
 from critbench.engine._loading import import_file
-from critbench.engine._loops import FakeTimer
 from critbench.engine._paired import PairSide, measure_pair, pin_to_one_cpu
 from critbench.engine._protocol import Measured, Message
 from critbench.model import BenchmarkInfo, FakeClock, MemoryUsage, Samples, SamplingMode, Settings
