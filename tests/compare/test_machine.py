@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from critbench.compare import machine_slowdown, machine_speed_caution, one_minute_load
+from critbench.compare import found_busy, machine_slowdown, machine_speed_caution, one_minute_load
 from critbench.model import (
     LAST_RUN,
     BenchmarkId,
     BenchmarkInfo,
     BenchmarkResult,
+    Caution,
     CautionKind,
     Diagnostics,
     Samples,
@@ -77,6 +78,34 @@ def test_small_differences_and_missing_baselines_say_nothing() -> None:
     base = {"g/a": _samples(100, 0.0)}
     assert machine_speed_caution([_result("a", _samples(100, 0.09))], base, "main") is None
     assert machine_speed_caution([_result("a", _samples(100, 0.5))], None, None) is None
+
+
+def test_on_a_busy_machine_a_small_difference_is_a_note_that_says_how_much() -> None:
+    # Neighbours busy, but the scheduler gave the worker a CPU of its own: samples 12% over their windows
+    # against the baseline's 7%, a 4.7% slower machine for the benchmarks, said rather than left to guess.
+    base = {"g/a": _samples(100, 0.07)}
+    caution = machine_speed_caution([_result("a", _samples(100, 0.12))], base, "main", busy=True)
+    assert caution is not None
+    assert caution.kind is CautionKind.MACHINE_SPEED
+    assert caution.text == (
+        "Note: the machine was busy, but the benchmarks lost about as much time to other processes as during the "
+        "run saved as baseline 'main' (it was 5% slower for them in this run, under the 10% worth a warning): "
+        "this run's samples took 12% longer than each process's fastest ~0.1 ms windows account for, those of "
+        "the run saved as baseline 'main' 7% (median of 1 benchmark)."
+    )
+    faster = machine_speed_caution([_result("a", _samples(100, 0.0))], base, "main", busy=True)
+    assert faster is not None
+    assert "(it was 7% faster for them in this run" in faster.text
+    slower = machine_speed_caution([_result("a", _samples(100, 0.5))], base, "main", busy=True)
+    assert slower is not None
+    assert slower.text.startswith("Warning: the machine was 40% slower during this run")
+
+
+def test_the_busy_kinds_are_the_load_and_the_busy_processes() -> None:
+    assert found_busy([None, Caution(CautionKind.BUSY_PROCESSES, "x")])
+    assert found_busy([Caution(CautionKind.MACHINE_LOAD, "x")])
+    assert not found_busy([Caution(CautionKind.GOVERNOR, "x"), Caution(CautionKind.STEAL, "x"), None])
+    assert not found_busy([])
 
 
 def test_one_minute_load_reads_the_diagnostics_where_they_have_it() -> None:

@@ -133,6 +133,7 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
         environment_caution,
         evaluate,
         exit_status,
+        found_busy,
         machine_speed_caution,
         machine_warnings,
         missing_baseline_caution,
@@ -215,6 +216,7 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
                     warn(ctx, display, [note])
 
         cautions: list[Caution | None] = [measure_note]
+        machine = machine_warnings(judged.record.diagnostics_start, judged.record.diagnostics_end, counted=counted)
         if baseline is not None and plan.compare_with is not None:
             cautions.append(environment_caution(judged.record.environment, baseline.run.environment, plan.compare_with))
             if plan.strict:
@@ -229,6 +231,7 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
                     plan.compare_with,
                     load=one_minute_load(judged.record.diagnostics_end),
                     baseline_load=one_minute_load(baseline.run.diagnostics_end),
+                    busy=found_busy(machine),
                 )
             )
         units = {r.id.full_id: r.unit for r in judged.results}
@@ -240,7 +243,7 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
                 run_id = history.record(judged.record, judged.results)
                 series = history.series() if baseline else {}
                 report_path = write_reports(ctx, display, judged, series, run_id)
-            cautions += [*machine_warnings(record.diagnostics_start, record.diagnostics_end, counted=counted)]
+            cautions += machine
             cautions += [*stability_warnings(stability or ()), *history.cautions]
             warn(ctx, display, [c for c in cautions if c is not None])
             publish(ctx, display, judged, saved_to=saved_to, report_path=report_path, stability=stability)

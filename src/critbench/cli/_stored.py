@@ -15,7 +15,15 @@ from critbench.storage import LAST_RUN, BaselineStore, check_baseline_name
 
 def compare_command(ctx: Context, options: CompareOptions) -> int:
     """Compare NEW (default: the last run) with BASE, as ``--load-baseline NEW --baseline BASE`` would."""
-    from critbench.compare import environment_caution, evaluate, exit_status, machine_speed_caution, one_minute_load
+    from critbench.compare import (
+        environment_caution,
+        evaluate,
+        exit_status,
+        found_busy,
+        machine_speed_caution,
+        machine_warnings,
+        one_minute_load,
+    )
 
     store = BaselineStore(ctx.output_root)
     base_name = check_baseline_name(options.base)
@@ -48,6 +56,7 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
             base_name,
             load=one_minute_load(new.run.diagnostics_end),
             baseline_load=one_minute_load(base.run.diagnostics_end),
+            busy=found_busy(machine_warnings(new.run.diagnostics_start, new.run.diagnostics_end)),
         ),
     ]
     warn(ctx, options.display, [caution for caution in cautions if caution is not None])

@@ -3,7 +3,7 @@
 from critbench.compare._bisect import BisectSearch
 from critbench.compare._evaluate import Evaluation, analyze, evaluate, noise_floors
 from critbench.compare._figures import benchmark_figures, history_stability, prepare_report
-from critbench.compare._machine import machine_slowdown, machine_speed_caution, one_minute_load
+from critbench.compare._machine import found_busy, machine_slowdown, machine_speed_caution, one_minute_load
 from critbench.compare._policy import (
     environment_caution,
     missing_baseline_caution,
@@ -40,6 +40,7 @@ __all__ = [
     "environment_caution",
     "evaluate",
     "exit_status",
+    "found_busy",
     "history_stability",
     "indicator",
     "judge",

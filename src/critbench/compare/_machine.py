@@ -11,20 +11,33 @@ cancels, so the difference between the two runs' figures is the machine's, whate
     slowdown   = exp(median over benchmarks of (lost_new − lost_base)) − 1
 
 A slowdown of 10% or more either way is worth a line: the times shown (``time:``) carry it, the changes
-judged by windows do not, and a reader comparing the two should know why they disagree.
+judged by windows do not, and a reader comparing the two should know why they disagree. When this run's own
+diagnostics found the machine busy, a smaller figure is printed too, as a note: the busy-machine warning
+alone would leave the reader guessing how much the other processes cost the benchmarks, and on a 2-CPU
+machine the scheduler often gives the worker a CPU of its own while two neighbours share the other
+(experiments/verdicts: neighbours at 50% of a CPU each, the benchmarks' samples slowed by under 10%).
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from critbench import stats
 from critbench.model import BenchmarkResult, Caution, CautionKind, Diagnostics, Samples, describe_baseline
 
 MACHINE_SPEED_WARNING = 0.10
 """Say so when the machine was at least this much slower (or faster) in one run than in the other."""
+
+
+BUSY_KINDS = frozenset({CautionKind.MACHINE_LOAD, CautionKind.BUSY_PROCESSES})
+"""The machine warnings that say other work shared the CPUs with the run."""
+
+
+def found_busy(cautions: Iterable[Caution | None]) -> bool:
+    """Whether the run's machine warnings (``compare.machine_warnings``) found other work on its CPUs."""
+    return any(caution is not None and caution.kind in BUSY_KINDS for caution in cautions)
 
 
 def one_minute_load(diagnostics: Diagnostics | None) -> float | None:
@@ -72,17 +85,20 @@ def machine_speed_caution(
     *,
     load: float | None = None,
     baseline_load: float | None = None,
+    busy: bool = False,
 ) -> Caution | None:
     """A warning when the machine was :data:`MACHINE_SPEED_WARNING` or more slower (or faster) for this run
     than for the baseline's, saying by how much and what that does to the figures shown; ``load`` and
-    ``baseline_load`` (1-minute load averages at the end of each run), when known, are quoted beside it."""
+    ``baseline_load`` (1-minute load averages at the end of each run), when known, are quoted beside it.
+    With ``busy`` (this run's diagnostics found the machine busy) a smaller difference is a note that says
+    how much the benchmarks lost to the other processes."""
     if baseline is None or baseline_name is None:
         return None
     found = machine_slowdown(results, baseline)
     if found is None:
         return None
     slowdown, new_lost, base_lost, count = found
-    if abs(slowdown) < MACHINE_SPEED_WARNING:
+    if abs(slowdown) < MACHINE_SPEED_WARNING and not busy:
         return None
     name = describe_baseline(baseline_name)
     other = name if name.startswith("the ") else f"the run saved as baseline '{name}'"
@@ -93,6 +109,14 @@ def machine_speed_caution(
         f"this run's samples took {new_lost:.0%} longer than each process's fastest ~0.1 ms windows account "
         f"for, those of {other} {base_lost:.0%} (median of {count} benchmark{'s' if count != 1 else ''}{loads})"
     )
+    if abs(slowdown) < MACHINE_SPEED_WARNING:
+        direction = "slower" if slowdown >= 0 else "faster"
+        return Caution(
+            CautionKind.MACHINE_SPEED,
+            f"Note: the machine was busy, but the benchmarks lost about as much time to other processes as "
+            f"during {other} (it was {abs(slowdown):.0%} {direction} for them in this run, under the "
+            f"{MACHINE_SPEED_WARNING:.0%} worth a warning): {measured}.",
+        )
     if slowdown > 0:
         return Caution(
             CautionKind.MACHINE_SPEED,
