@@ -41,7 +41,26 @@ def test_quick_against_quick_catches_large_changes_only(
     )
     assert result.returncode == status, result.stdout + result.stderr
     assert verdict in result.stdout
-    assert "too few samples to test: the means against ±20% drift per run" in result.stdout
+    assert "too few samples to test: each process's fastest sample against ±20% drift per run" in result.stdout
+
+
+@pytest.mark.parametrize(("base_busy", "new_busy"), [(0.6, 0.0), (0.0, 0.6)])
+def test_quick_runs_compare_windows_so_a_busier_run_neither_hides_nor_fakes_a_change(
+    make_workspace: Callable[..., Workspace], base_busy: float, new_busy: float
+) -> None:
+    # Whole samples of the busier run take 1.6x as long, its fastest windows do not: judged by the samples'
+    # means, a doubling after a busy baseline read +25% ("No change") and a busy comparison of unchanged code
+    # +60%; judged by windows, the doubling is +100% and the unchanged code ±0%.
+    ws = make_workspace()
+    ws.package("pkg", "pkg", {"t": TARGET})
+    saved = ws.critbench("run", "--save-baseline", "b", "--", "--quick", fake=FakeClock(1000, seed=1, busy=base_busy))
+    assert saved.returncode == EXIT_OK, saved.stderr
+    doubled = ws.critbench("run", "--baseline", "b", "--", "--quick", fake=FakeClock(2000, seed=2, busy=new_busy))
+    assert doubled.returncode == EXIT_GATE, doubled.stdout + doubled.stderr
+    assert "Performance has regressed." in doubled.stdout
+    unchanged = ws.critbench("run", "--baseline", "b", "--", "--quick", fake=FakeClock(1000, seed=3, busy=new_busy))
+    assert unchanged.returncode == EXIT_OK, unchanged.stdout + unchanged.stderr
+    assert "No change in performance detected." in unchanged.stdout
 
 
 def test_quick_against_a_full_baseline_never_gates_unchanged_code(make_workspace: Callable[..., Workspace]) -> None:

@@ -160,16 +160,16 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
         )
     rng = stats.make_rng(settings.seed, "change:" + key)
     if min(len(new.iters), len(base.iters)) < stats.MIN_SAMPLES_TO_TEST:
+        figures = _by_process(new, base, noise_floor)  # windows where kept: a busier run moves them least
         coarse = stats.compare_runs(
-            new.net_per_iteration_ns,
-            base.net_per_iteration_ns,
+            figures.new,
+            figures.base,
             noise_floor=noise_floor,
             confidence_level=settings.confidence_level,
             significance_level=settings.significance_level,
             rng=rng,
         )
-        # The drift is in the test already (its interval excludes zero exactly when it is significant), so the
-        # noise threshold stays the configured one: a band on top of the band would hide a doubling.
+        # The drift is in the test already, so the threshold stays the configured one (a band on a band hides 2×).
         return _Test(
             coarse.change,
             ComparisonUnit.RUN,
@@ -177,6 +177,7 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
             settings.noise_threshold,
             coarse.distribution,
             coarse.standard_error,
+            process_statistic=figures.statistic,
         )
     if new.process_count >= stats.MIN_PROCESSES and base.process_count >= stats.MIN_PROCESSES:
         by_process = _by_process(new, base, noise_floor)
@@ -394,7 +395,6 @@ def _with_targets(result: BenchmarkResult, analysis: SampleAnalysis, comparison:
 
 
 def process_statistic(samples: Samples, noise_floor: float) -> tuple[FloatArray, float]:
-    """One side's per-process figures as the by-process test compares them, and the floor it would allow
-    (for the run's stopping rule): the fastest windows where recorded, else the fastest samples."""
+    """One side's per-process figures as the by-process test compares them, and the floor it would allow."""
     figures = _by_process(samples, samples, noise_floor)
     return figures.new, figures.noise_floor

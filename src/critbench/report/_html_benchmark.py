@@ -169,7 +169,7 @@ def _change_section(data: ReportInput, result: BenchmarkResult) -> dict[str, Any
         ComparisonUnit.COUNT: "instruction counts, one per heap layout (their spread the noise)",
     }[comparison.unit]
     facts = [("Tested unit", unit)]
-    if comparison.unit is ComparisonUnit.PROCESS:
+    if comparison.process_statistic is not None:
         facts.append(("Each process's figure", process_statistic_text(comparison).removeprefix("of each process's ")))
     facts += [
         ("Noise threshold", f"±{comparison.noise_threshold * 100:.3g}%"),

@@ -181,7 +181,10 @@ def _basis(result: BenchmarkResult, comparison: Comparison) -> str:
         pairs = len(result.samples.iters) if result.samples else 0
         return f"of the pairs' median ratio; {pairs} pairs measured in alternation in {processes}"
     if comparison.unit is ComparisonUnit.RUN:
-        return f"too few samples to test: the means against ±{comparison.noise_floor * 100:.0f}% drift per run"
+        figure = "the means"
+        if comparison.process_statistic is not None:
+            figure = process_statistic_text(comparison).removeprefix("of ")
+        return f"too few samples to test: {figure} against ±{comparison.noise_floor * 100:.0f}% drift per run"
     if comparison.unit is ComparisonUnit.COUNT:
         return counts.basis(result, comparison)
     return f"of the mean; {floor}"

@@ -7,7 +7,8 @@ regressed). What two runs of unchanged code can differ by on a shared machine is
 data: whole processes land in a fast or a slow state, up to 1.65× apart (docs/rigor.md). So the change is
 judged against that band alone::
 
-    d   = log(mean_new / mean_base)          per-iteration means of each side
+    d   = log(mean_new / mean_base)          means of each side's figures per iteration (each process's
+                                         fastest window where the runs kept windows, else each sample)
     sd  = √2 · τ                             τ = max(noise floor, COARSE_NOISE_FLOOR): each run's drift
     z   = d / sd                             p = 2·(1 − Φ(|z|))
     CI  = exp(d ± z₁₋α/₂ · sd) − 1           the change the runs allow, given that drift
@@ -46,13 +47,14 @@ def compare_runs(
     rng: np.random.Generator,
     nresamples: int = 2000,
 ) -> ProcessChange:
-    """The coarse comparison described in the module docstring, of per-iteration times ``new`` and ``base``.
+    """The coarse comparison described in the module docstring, of per-iteration figures ``new`` and ``base``
+    (per sample, or one per process: one value a side is enough, since the band comes from outside the data).
 
     ``distribution`` holds draws of the change under the band's normal model, for a chart of it.
     """
     check_bootstrap_settings(nresamples, confidence_level)
-    new_arr = as_positive_sample(new, "new")
-    base_arr = as_positive_sample(base, "base")
+    new_arr = as_positive_sample(new, "new", min_size=1)
+    base_arr = as_positive_sample(base, "base", min_size=1)
     tau = max(noise_floor, COARSE_NOISE_FLOOR)
     sd = math.sqrt(2) * tau
     normal = NormalDist()

@@ -21,9 +21,9 @@ def as_sample(values: npt.ArrayLike, name: str, *, min_size: int = 2) -> npt.NDA
     return array
 
 
-def as_positive_sample(values: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]:
-    """A sample of per-iteration times: at least two finite values, all strictly positive."""
-    array = as_sample(values, name)
+def as_positive_sample(values: npt.ArrayLike, name: str, *, min_size: int = 2) -> npt.NDArray[np.float64]:
+    """A sample of per-iteration times: at least ``min_size`` finite values, all strictly positive."""
+    array = as_sample(values, name, min_size=min_size)
     if (array == 0).any():
         raise ValueError(f"{name}: a benchmark took zero time per iteration; the timer is too coarse for it")
     if (array < 0).any():
