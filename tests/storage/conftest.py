@@ -78,13 +78,15 @@ def make_result(
     baseline: str = "main",
     memory_peak_bytes: int | None = None,
     samples: int = 4,
+    change_point: float = 0.12,
 ) -> BenchmarkResult:
-    """A measured benchmark whose typical time (the slope) is ``typical_ns``, optionally compared."""
+    """A measured benchmark whose typical time (the slope) is ``typical_ns``, optionally compared (with a
+    change of ``change_point``)."""
     estimate = Estimate(typical_ns, typical_ns * 0.99, typical_ns * 1.01, typical_ns * 0.005, 0.95)
     spread = Estimate(typical_ns * 0.02, typical_ns * 0.01, typical_ns * 0.03, 1.0, 0.95)
     comparison = None
     if verdict is not None:
-        change = Estimate(0.12, 0.10, 0.14, 0.01, 0.95)
+        change = Estimate(change_point, change_point - 0.02, change_point + 0.02, 0.01, 0.95)
         comparison = Comparison(
             baseline=baseline,
             change=ChangeStatistics(mean=change, median=change, t_statistic=5.0, p_value=0.001),

@@ -92,6 +92,7 @@ def test_series_round_trip(store_url: str) -> None:
     )
     assert newest.typical.point == 1250.5
     assert (newest.verdict, newest.compared_with, newest.git_dirty) == (Verdict.REGRESSED, "main", True)
+    assert newest.change == 0.12, "the change the run judged, as it printed it"
     assert newest.memory_peak_bytes is None
 
 

@@ -1,13 +1,15 @@
 """``critbench history [ID]``: the stored runs, or one benchmark's typical time over them, in the terminal.
 
 Without an id it answers "what has been recorded, from which commits"; with one, "did this benchmark move,
-and when": each point with its confidence interval, its change from the point before, the baselines the
-run saved or compared with, and a sparkline of the whole series.
+and when": each point with its confidence interval, the change its run judged against the baseline it
+compared with (the very figure that run printed, so ``run``, ``compare`` and ``history`` tell one story),
+the baselines the run saved or compared with, and a sparkline of the whole series.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Sequence
 
 from critbench.cli._context import Context
@@ -114,6 +116,16 @@ def _dirty_note(dirty: bool) -> list[str]:
     return ["", "  * measured with uncommitted changes"] if dirty else []
 
 
+def _change_note(compared: bool) -> list[str]:
+    if not compared:
+        return []
+    return [
+        "",
+        "  change: as each run judged it against the baseline named beside it (the figure and statistic that run",
+        "  printed, e.g. each process's fastest window), not the ratio of the typical times shown",
+    ]
+
+
 def _write_runs(ctx: Context, runs: list[StoredRun], location: str) -> None:
     if not runs:
         ctx.stdout.write(f"No runs recorded yet in {location} (every 'critbench run' records one).\n")
@@ -145,7 +157,6 @@ def _write_series(ctx: Context, benchmark_id: str, points: list[HistoryPoint], l
     from critbench.report._format import change, measured
 
     shown = points[-limit:]
-    previous = points[-limit - 1] if len(points) > limit else None
     rows = []
     for point in shown:
         estimate = point.typical
@@ -154,9 +165,7 @@ def _write_series(ctx: Context, benchmark_id: str, points: list[HistoryPoint], l
         def time(value: float, unit: str = unit) -> str:
             return measured(value, unit)
 
-        comparable = previous is not None and previous.unit == unit
-        before = previous.typical.point if previous is not None and comparable else 0.0
-        moved = change(estimate.point / before - 1.0).strip() if before > 0 else ""
+        moved = change(point.change).strip() if point.change is not None and math.isfinite(point.change) else ""
         rows.append(
             [
                 str(point.run_id),
@@ -167,7 +176,6 @@ def _write_series(ctx: Context, benchmark_id: str, points: list[HistoryPoint], l
                 _baselines(point.saved_as, point.compared_with, point.verdict),
             ]
         )
-        previous = point
     unit = shown[-1].unit
     typicals = [point.typical.point for point in shown if point.unit == unit]
     what = "instructions per iteration" if unit == "instructions" else "typical time"
@@ -182,5 +190,6 @@ def _write_series(ctx: Context, benchmark_id: str, points: list[HistoryPoint], l
         f"  {sparkline(typicals)}  min {measured(min(typicals), unit)}, max {measured(max(typicals), unit)}, "
         f"latest {measured(typicals[-1], unit)}" + (" (runs measured like the latest)" if mixed else ""),
         *_dirty_note(any(point.git_dirty for point in shown)),
+        *_change_note(any(point.change is not None for point in shown)),
     ]
     ctx.stdout.write("\n".join(lines) + "\n")

@@ -276,6 +276,7 @@ def with_this_run(
                 saved_as=judged.record.saved_as,
                 compared_with=judged.record.compared_with,
                 verdict=comparison.verdict if comparison is not None else None,
+                change=comparison.change.mean.point if comparison is not None else None,
                 memory_peak_bytes=result.memory.peak_rss_bytes if result.memory is not None else None,
                 unit=result.unit,
             )

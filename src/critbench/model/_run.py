@@ -181,6 +181,8 @@ class HistoryPoint:
     """The baseline the run was saved as, so charts can mark baselines."""
     compared_with: str | None = None
     verdict: Verdict | None = None
+    change: float | None = None
+    """The comparison's change as the run judged it (``Comparison.change.mean.point``), where it compared."""
     memory_peak_bytes: int | None = None
     unit: str = "ns"
     """What ``typical`` is in: ``"ns"`` or ``"instructions"`` (a benchmark's history may hold both)."""

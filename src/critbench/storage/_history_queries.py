@@ -121,6 +121,7 @@ def select_points(engine: sa.Engine, benchmark_id: str | None, limit: int | None
             results.c.confidence_level,
             results.c.compared_with,
             results.c.verdict,
+            results.c.change_mean_point,
             results.c.memory_peak_bytes,
             newest_first.label("recency"),
         )
@@ -274,6 +275,7 @@ def _point(row: sa.Row[Any], unit: str = "ns") -> HistoryPoint:
         saved_as=row.saved_as,
         compared_with=row.compared_with,
         verdict=Verdict[row.verdict] if row.verdict else None,
+        change=row.change_mean_point if row.verdict else None,
         memory_peak_bytes=row.memory_peak_bytes,
         unit=unit,
     )
