@@ -55,6 +55,7 @@ PUBLIC = {
     "window_estimates",
     "window_gap",
     "window_noise_floor",
+    "process_spread",
     "time_beyond_windows",
 }
 

@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from critbench import stats
 from critbench.compare._counts import count_floor, count_test, count_warnings, unjudged_target
+from critbench.compare._process_figures import by_process
 from critbench.compare._stability import with_sample_warnings
 from critbench.compare._verdict import assess_target, judge
 from critbench.model import (
@@ -60,39 +61,6 @@ def analyze(samples: Samples, nresamples: int, confidence_level: float, seed: in
     )
 
 
-def _process_values(samples: Samples) -> npt.NDArray[np.float64]:
-    return stats.process_estimates(samples.iters, samples.net_times_ns, samples.process)
-
-
-@dataclasses.dataclass(frozen=True)
-class _ByProcess:
-    """What the by-process test compares: one figure per process on each side, and the floor to allow."""
-
-    new: FloatArray
-    base: FloatArray
-    noise_floor: float
-    statistic: ProcessStatistic
-    window_gap: float | None = None
-
-
-def _by_process(new: Samples, base: Samples, noise_floor: float) -> _ByProcess:
-    """Each side's per-process figures and the noise floor to test them against: the fastest ~0.1 ms window
-    of each process where both sides recorded windows (``stats.window_estimates`` says why), with the floor
-    raised where the windows drift like memory-bound code's; else each process's fastest sample."""
-    new_windows, base_windows = new.net_fastest_ns, base.net_fastest_ns
-    if new_windows is None or base_windows is None:
-        return _ByProcess(_process_values(new), _process_values(base), noise_floor, ProcessStatistic.FASTEST_SAMPLE)
-    gaps = [stats.window_gap(new_windows, new.process), stats.window_gap(base_windows, base.process)]
-    known = [gap for gap in gaps if gap is not None]
-    return _ByProcess(
-        stats.window_estimates(new_windows, new.process),
-        stats.window_estimates(base_windows, base.process),
-        stats.window_noise_floor(noise_floor, gaps),
-        ProcessStatistic.FASTEST_WINDOW,
-        max(known) if known else None,
-    )
-
-
 @dataclasses.dataclass(frozen=True)
 class _Test:
     change: ChangeStatistics
@@ -109,6 +77,7 @@ class _Test:
     """τ as the test used it, where it differs from the benchmark's (raised for drifting windows)."""
     process_statistic: ProcessStatistic | None = None
     window_gap: float | None = None
+    window_spread: float | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -160,7 +129,7 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
         )
     rng = stats.make_rng(settings.seed, "change:" + key)
     if min(len(new.iters), len(base.iters)) < stats.MIN_SAMPLES_TO_TEST:
-        figures = _by_process(new, base, noise_floor)  # windows where kept: a busier run moves them least
+        figures = by_process(new, base, noise_floor)  # windows where kept: a busier run moves them least
         coarse = stats.compare_runs(
             figures.new,
             figures.base,
@@ -180,14 +149,14 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
             process_statistic=figures.statistic,
         )
     if new.process_count >= stats.MIN_PROCESSES and base.process_count >= stats.MIN_PROCESSES:
-        by_process = _by_process(new, base, noise_floor)
+        per_process = by_process(new, base, noise_floor)
         result = stats.compare_processes(
-            by_process.new,
-            by_process.base,
+            per_process.new,
+            per_process.base,
             nresamples=settings.nresamples,
             confidence_level=settings.confidence_level,
             significance_level=settings.significance_level,
-            noise_floor=by_process.noise_floor,
+            noise_floor=per_process.noise_floor,
             rng=rng,
         )
         return _Test(
@@ -197,9 +166,10 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
             settings.noise_threshold,
             result.distribution,
             result.standard_error,
-            noise_floor=by_process.noise_floor,
-            process_statistic=by_process.statistic,
-            window_gap=by_process.window_gap,
+            noise_floor=per_process.noise_floor,
+            process_statistic=per_process.statistic,
+            window_gap=per_process.window_gap,
+            window_spread=per_process.window_spread,
         )
     by_sample = stats.sample_change(
         np.asarray(new.net_per_iteration_ns),
@@ -327,6 +297,7 @@ def evaluate(
                 noise_floor=floors[key],
                 process_statistic=test.process_statistic,
                 window_gap=test.window_gap,
+                window_spread=test.window_spread,
             )
         judged = _with_targets(result, analysis, comparison)
         if judged.unit == "instructions":
@@ -392,9 +363,3 @@ def _with_targets(result: BenchmarkResult, analysis: SampleAnalysis, comparison:
     return dataclasses.replace(
         result, analysis=analysis, comparison=comparison, time_target=time_target, memory_target=memory_target
     )
-
-
-def process_statistic(samples: Samples, noise_floor: float) -> tuple[FloatArray, float]:
-    """One side's per-process figures as the by-process test compares them, and the floor it would allow."""
-    figures = _by_process(samples, samples, noise_floor)
-    return figures.new, figures.noise_floor

@@ -85,6 +85,7 @@ def judge(
     noise_floor: float = 0.0,
     process_statistic: ProcessStatistic | None = None,
     window_gap: float | None = None,
+    window_spread: float | None = None,
 ) -> Comparison:
     """A comparison under ``settings``' policy; the adjusted p-value, when given, is the one tested, and
     ``noise_threshold``, when given, replaces the setting (a test may need a wider band than configured)."""
@@ -104,6 +105,7 @@ def judge(
         noise_floor=noise_floor,
         process_statistic=process_statistic,
         window_gap=window_gap,
+        window_spread=window_spread,
     )
 
 

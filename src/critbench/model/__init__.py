@@ -15,6 +15,7 @@ from critbench.model._figures import (
 )
 from critbench.model._ids import BenchmarkId, Selection, Throughput, ThroughputKind
 from critbench.model._results import (
+    PROCESS_SPREAD_LIMIT,
     WINDOW_GAP_LIMIT,
     BenchmarkInfo,
     BenchmarkResult,
@@ -67,6 +68,7 @@ from critbench.model._workspace import BenchTarget, Package
 __all__ = [
     "LAST_RUN",
     "PREVIOUS_RUN",
+    "PROCESS_SPREAD_LIMIT",
     "RUN_WIDE_SETTINGS",
     "SETTING_NAMES",
     "UNITS",

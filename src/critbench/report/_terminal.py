@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from critbench.model import (
+    PROCESS_SPREAD_LIMIT,
     WINDOW_GAP_LIMIT,
     BenchmarkResult,
     Comparison,
@@ -200,10 +201,15 @@ def process_statistic_text(comparison: Comparison) -> str:
 
 def _raised_floor(comparison: Comparison) -> str:
     """Why the floor is wide, when drifting windows raised it."""
-    gap = comparison.window_gap
-    if gap is None or gap <= WINDOW_GAP_LIMIT:
-        return ""
-    return f" (raised: a process's two fastest windows differ by {gap:.1%}, as memory-bound code's do)"
+    gap, spread = comparison.window_gap, comparison.window_spread
+    if gap is not None and gap > WINDOW_GAP_LIMIT:
+        return f" (raised: a process's two fastest windows differ by {gap:.1%}, as memory-bound code's do)"
+    if spread is not None and spread > PROCESS_SPREAD_LIMIT:
+        return (
+            f" (raised: the median process's fastest window is {spread:.1%} above the fastest process's, "
+            "as memory-bound code's are)"
+        )
+    return ""
 
 
 def _settle(comparison: Comparison) -> str:

@@ -44,6 +44,7 @@ from critbench.stats._seeding import make_rng
 from critbench.stats._tukey import OutlierClass, classify_outliers, tukey_fences
 from critbench.stats._windows import (
     MEMORY_BOUND_NOISE_FLOOR,
+    process_spread,
     time_beyond_windows,
     window_estimates,
     window_gap,
@@ -84,6 +85,7 @@ __all__ = [
     "per_process_counts",
     "percentile_interval",
     "process_estimates",
+    "process_spread",
     "regularized_incomplete_beta",
     "sample_change",
     "silverman_bandwidth",

@@ -12,27 +12,37 @@ shared with every other process), and its windows disagree with each other withi
 
     gap_k  = second-fastest window / fastest window − 1      in process k
     gap    = median of gap_k over processes
-    gap ≤ 1%  →  CPU-bound: the configured noise floor holds
-    gap > 1%  →  drifts like memory-bound code: the floor is at least 12%
+    spread = median over processes of their fastest window / the fastest process's − 1   (3+ processes)
+    gap ≤ 1% and spread ≤ 5%  →  CPU-bound: the configured noise floor holds
+    gap > 1% or spread > 5%   →  drifts like memory-bound code: the floor is at least 12%
 
 The drift experiment's CPU-bound workloads measured gaps of 0.02–1.06% and its memory walk 1.07–4.86%; in the
 acceptance experiment (experiments/verdicts) five CPU-bound workloads stayed under 1% in 298 of 300
 comparisons and a dict of a million keys went over it in 59 of 60. The split is thin at both edges: a rule
 from measurement, not a law. A wrongly raised floor costs sensitivity and says so (the printed detectable
-change); a floor left at 3% for drifting code risks a false verdict.
+change); a floor left at 3% for drifting code risks a false verdict. The spread is the second signal, for
+the gap's thin edge: memory-bound code's processes land in states far apart (a page-table or huge-page
+layout per process), CPU-bound code's do not. In experiments/drift the CPU-bound workloads' spread stayed at
+or under 3.3% in every run and the memory walk's at or over 5.5%; three runs of 20 processes at a load
+average of 9–12 gave 0.7–1.5% for string building and 5.5%, 29% and 136% for the dict of a million keys
+(whose gap had once fallen to 0.81% in the acceptance experiment).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from critbench.model import WINDOW_GAP_LIMIT
+from critbench.model import PROCESS_SPREAD_LIMIT, WINDOW_GAP_LIMIT
 
 MEMORY_BOUND_NOISE_FLOOR = 0.12
 """τ for benchmarks whose windows drift (the memory walk needed 6–12% for at most 5% false alarms)."""
+
+MIN_PROCESSES_FOR_SPREAD = 3
+"""Fewer processes than this on a side, and its spread says nothing."""
 
 
 def window_estimates(fastest_ns: npt.ArrayLike, process: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -59,13 +69,22 @@ def window_gap(fastest_ns: npt.ArrayLike, process: npt.ArrayLike) -> float | Non
     return float(np.median(gaps)) if gaps else None
 
 
-def window_noise_floor(configured: float, gaps: list[float | None]) -> float:
+def process_spread(estimates: npt.ArrayLike) -> float | None:
+    """The median process's figure over the fastest process's, less one; None under three processes."""
+    values = np.asarray(estimates, dtype=float)
+    if values.size < MIN_PROCESSES_FOR_SPREAD or not np.min(values) > 0:
+        return None
+    return float(np.median(values) / np.min(values) - 1)
+
+
+def window_noise_floor(configured: float, gaps: Sequence[float | None], spreads: Sequence[float | None] = ()) -> float:
     """τ for a comparison by windows: the configured floor, raised to :data:`MEMORY_BOUND_NOISE_FLOOR` when
-    either side's windows disagree like memory-bound code's (a gap over :data:`WINDOW_GAP_LIMIT`)."""
-    known = [gap for gap in gaps if gap is not None]
-    if known and max(known) > WINDOW_GAP_LIMIT:
-        return max(configured, MEMORY_BOUND_NOISE_FLOOR)
-    return configured
+    either side's windows disagree like memory-bound code's (a gap over :data:`WINDOW_GAP_LIMIT`, or its
+    processes' windows a spread over :data:`PROCESS_SPREAD_LIMIT`)."""
+    drifting = any(gap is not None and gap > WINDOW_GAP_LIMIT for gap in gaps) or any(
+        spread is not None and spread > PROCESS_SPREAD_LIMIT for spread in spreads
+    )
+    return max(configured, MEMORY_BOUND_NOISE_FLOOR) if drifting else configured
 
 
 def time_beyond_windows(
