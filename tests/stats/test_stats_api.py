@@ -47,6 +47,7 @@ PUBLIC = {
     "through_origin_r_squared",
     "tukey_fences",
     "welch_t",
+    "COARSE_DRIFTING_NOISE_FLOOR",
     "COARSE_NOISE_FLOOR",
     "MIN_SAMPLES_TO_TEST",
     "compare_runs",

@@ -129,11 +129,15 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
         )
     rng = stats.make_rng(settings.seed, "change:" + key)
     if min(len(new.iters), len(base.iters)) < stats.MIN_SAMPLES_TO_TEST:
-        figures = by_process(new, base, noise_floor)  # windows where kept: a busier run moves them least
+        # Each process's fastest window where kept (a busier run moves it least); a wider band where the
+        # windows drift like memory-bound code's, whose single process may have landed in a fast or slow state.
+        figures = by_process(new, base, noise_floor)
+        drifting = figures.noise_floor > noise_floor
+        band = stats.COARSE_DRIFTING_NOISE_FLOOR if drifting else noise_floor
         coarse = stats.compare_runs(
             figures.new,
             figures.base,
-            noise_floor=noise_floor,
+            noise_floor=band,
             confidence_level=settings.confidence_level,
             significance_level=settings.significance_level,
             rng=rng,
@@ -146,7 +150,9 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
             settings.noise_threshold,
             coarse.distribution,
             coarse.standard_error,
+            noise_floor=max(band, stats.COARSE_NOISE_FLOOR),
             process_statistic=figures.statistic,
+            window_gap=figures.window_gap,
         )
     if new.process_count >= stats.MIN_PROCESSES and base.process_count >= stats.MIN_PROCESSES:
         per_process = by_process(new, base, noise_floor)

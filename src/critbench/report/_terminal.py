@@ -185,7 +185,8 @@ def _basis(result: BenchmarkResult, comparison: Comparison) -> str:
         figure = "the means"
         if comparison.process_statistic is not None:
             figure = process_statistic_text(comparison).removeprefix("of ")
-        return f"too few samples to test: {figure} against ±{comparison.noise_floor * 100:.0f}% drift per run"
+        drift = f"±{comparison.noise_floor * 100:.0f}% drift per run{_raised_floor(comparison)}"
+        return f"too few samples to test: {figure} against {drift}"
     if comparison.unit is ComparisonUnit.COUNT:
         return counts.basis(result, comparison)
     return f"of the mean; {floor}"

@@ -17,7 +17,12 @@ passes in (see :func:`make_rng`). This package imports only numpy, the standard 
 
 from critbench.stats._bootstrap import percentile_interval
 from critbench.stats._change_statistics import SampleChange, compare_samples, sample_change, welch_t
-from critbench.stats._coarse_change import COARSE_NOISE_FLOOR, MIN_SAMPLES_TO_TEST, compare_runs
+from critbench.stats._coarse_change import (
+    COARSE_DRIFTING_NOISE_FLOOR,
+    COARSE_NOISE_FLOOR,
+    MIN_SAMPLES_TO_TEST,
+    compare_runs,
+)
 from critbench.stats._count_analysis import CACHE_EVENTS, analyze_counts, cycle_estimate, per_process_counts
 from critbench.stats._count_change import compare_counts, layout_spread, paired_spread
 from critbench.stats._distributions import regularized_incomplete_beta, t_critical, t_two_sided_p
@@ -53,6 +58,7 @@ from critbench.stats._windows import (
 
 __all__ = [
     "CACHE_EVENTS",
+    "COARSE_DRIFTING_NOISE_FLOOR",
     "COARSE_NOISE_FLOOR",
     "MAD_NORMAL_SCALE",
     "MEMORY_BOUND_NOISE_FLOOR",

@@ -33,6 +33,12 @@ COARSE_NOISE_FLOOR = 0.20
 """τ for comparisons too small to test: log(1.65) / 2.5, so that the largest fast/slow-state ratio seen on
 these machines (1.65×) stays inside the band at α = 0.05."""
 
+COARSE_DRIFTING_NOISE_FLOOR = 0.40
+"""τ for comparisons too small to test of code whose windows drift like memory-bound code's: such code's
+processes land in states up to 2.7× apart (a dict of a million keys, 20 processes of one run: fastest
+windows 56 µs to 150 µs), and a run of one process cannot tell which it got. At 0.40 the band at α = 0.05
+is ±1.11 on the log scale (3.0×): a state flip stays inside it, and so, honestly, does a doubling."""
+
 MIN_SAMPLES_TO_TEST = 10
 """Fewer samples than this on either side, and the change is judged by :func:`compare_runs`."""
 
