@@ -49,6 +49,7 @@ PUBLIC = {
     "welch_t",
     "COARSE_DRIFTING_NOISE_FLOOR",
     "COARSE_NOISE_FLOOR",
+    "COARSE_WINDOW_NOISE_FLOOR",
     "MIN_SAMPLES_TO_TEST",
     "compare_runs",
     "t_critical",

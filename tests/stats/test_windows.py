@@ -48,8 +48,8 @@ def test_process_spread_is_the_median_process_over_the_fastest_one() -> None:
     # Sorted: 100, 101, 103, 150, 160 -> median 103 over 100 -> 3%.
     assert stats.process_spread([150.0, 101.0, 100.0, 160.0, 103.0]) == pytest.approx(0.03)
     # An even count takes the middle two's mean: (101 + 120) / 2 = 110.5 over 100.
-    assert stats.process_spread([100.0, 101.0, 120.0, 200.0]) == pytest.approx(0.105)
-    assert stats.process_spread([100.0, 150.0]) is None, "two processes say nothing about a spread"
+    assert stats.process_spread([100.0, 101.0, 120.0, 200.0, 100.0, 300.0]) == pytest.approx(0.105)
+    assert stats.process_spread([100.0, 150.0, 160.0, 170.0]) is None, "four processes say too little"
 
 
 def test_a_wide_spread_between_processes_raises_the_floor_even_when_the_gaps_are_small() -> None:

@@ -18,7 +18,7 @@ T = TypeVar("T")
 
 _JSON_HELP = "write machine-readable results to FILE (schema: docs/json-format.md)"
 _FAIL_ON_HELP = "what exits 1: regression (the default), change, target, never; comma-separated"
-_PROCESSES_HELP = "worker processes each benchmark's samples are spread over (default 10; 1 with --quick)"
+_PROCESSES_HELP = "worker processes each benchmark's samples are spread over (default 10; 3 with --quick)"
 _MEASUREMENT_TIME_HELP = "time to spend sampling each benchmark, over all its processes (default 5)"
 
 _EPILOG_RUN = """\
@@ -93,7 +93,7 @@ def add_harness_options(parser: argparse.ArgumentParser, *, with_filter: bool) -
     for flag, parse, metavar, help_text in _SETTING_FLAGS:
         parser.add_argument(flag, type=parse, metavar=metavar, default=s, help=help_text)
     parser.add_argument(
-        "--quick", action="store_true", default=s, help="stop sampling as soon as two timings agree (one process)"
+        "--quick", action="store_true", default=s, help="stop sampling as soon as two timings agree (three processes)"
     )
     parser.add_argument(
         "--measure",

@@ -129,15 +129,18 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
         )
     rng = stats.make_rng(settings.seed, "change:" + key)
     if min(len(new.iters), len(base.iters)) < stats.MIN_SAMPLES_TO_TEST:
-        # Each process's fastest window where kept (a busier run moves it least); a wider band where the
-        # windows drift like memory-bound code's, whose single process may have landed in a fast or slow state.
+        # Each process's fastest window where kept (a busier run moves it least), against the drift such
+        # figures show: windows less than whole samples, unless they drift like memory-bound code's.
         figures = by_process(new, base, noise_floor)
-        drifting = figures.noise_floor > noise_floor
-        band = stats.COARSE_DRIFTING_NOISE_FLOOR if drifting else noise_floor
+        band = stats.COARSE_NOISE_FLOOR
+        if figures.statistic is ProcessStatistic.FASTEST_WINDOW:
+            drifting = figures.noise_floor > noise_floor
+            band = stats.COARSE_DRIFTING_NOISE_FLOOR if drifting else stats.COARSE_WINDOW_NOISE_FLOOR
         coarse = stats.compare_runs(
             figures.new,
             figures.base,
-            noise_floor=band,
+            noise_floor=noise_floor,
+            band=band,
             confidence_level=settings.confidence_level,
             significance_level=settings.significance_level,
             rng=rng,
@@ -150,7 +153,7 @@ def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, k
             settings.noise_threshold,
             coarse.distribution,
             coarse.standard_error,
-            noise_floor=max(band, stats.COARSE_NOISE_FLOOR),
+            noise_floor=max(band, noise_floor),
             process_statistic=figures.statistic,
             window_gap=figures.window_gap,
         )
@@ -263,8 +266,6 @@ def evaluate(
                     if result.samples.counted and base_samples.counted:
                         floors[key] = count_floor(result.samples, base_samples, floors[key])
                     tests[key] = _test(result.samples, base_samples, result.info.settings, floors[key], key)
-                    if tests[key].unit is ComparisonUnit.RUN:
-                        floors[key] = max(floors[key], stats.COARSE_NOISE_FLOOR)
                     floors[key] = max(floors[key], tests[key].noise_floor or 0.0)
             except ValueError as exc:
                 broken[key] = f"could not be compared with {describe_baseline(baseline_name)}: {exc}"

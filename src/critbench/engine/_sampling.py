@@ -243,9 +243,16 @@ def quick(settings: Settings) -> Sampler:
         t_prev = t_now
 
 
+QUICK_PROCESSES = 3
+"""Worker processes of a benchmark in quick mode: one process a side cannot tell a change from the state a
+process happened to land in (memory-bound code's lie up to 2.7× apart); the median of three can, and three
+show whether the windows drift."""
+
+
 def process_count(settings: Settings) -> int:
-    """How many worker processes measure a benchmark: ``settings.processes``, or one in quick mode."""
-    return 1 if settings.quick else settings.processes
+    """How many worker processes measure a benchmark: ``settings.processes``, or in quick mode
+    :data:`QUICK_PROCESSES` of them (fewer when fewer are configured)."""
+    return min(QUICK_PROCESSES, settings.processes) if settings.quick else settings.processes
 
 
 def process_share(settings: Settings, index: int, *, extension: bool = False) -> Settings | None:
@@ -255,7 +262,7 @@ def process_share(settings: Settings, index: int, *, extension: bool = False) ->
 
     The sample size, measurement time and warm-up are split across ``settings.processes`` processes, so
     spreading a benchmark over processes costs no more time than measuring it in one. Each process still
-    warms up for at least 0.1 s (or the whole warm-up, if shorter). Quick mode always uses one process.
+    warms up for at least 0.1 s (or the whole warm-up, if shorter). Quick mode uses :data:`QUICK_PROCESSES`.
     """
     count = process_count(settings)
     if index >= count and not extension:

@@ -20,6 +20,7 @@ from critbench.stats._change_statistics import SampleChange, compare_samples, sa
 from critbench.stats._coarse_change import (
     COARSE_DRIFTING_NOISE_FLOOR,
     COARSE_NOISE_FLOOR,
+    COARSE_WINDOW_NOISE_FLOOR,
     MIN_SAMPLES_TO_TEST,
     compare_runs,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "CACHE_EVENTS",
     "COARSE_DRIFTING_NOISE_FLOOR",
     "COARSE_NOISE_FLOOR",
+    "COARSE_WINDOW_NOISE_FLOOR",
     "MAD_NORMAL_SCALE",
     "MEMORY_BOUND_NOISE_FLOOR",
     "MIN_PROCESSES",

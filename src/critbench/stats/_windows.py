@@ -12,7 +12,7 @@ shared with every other process), and its windows disagree with each other withi
 
     gap_k  = second-fastest window / fastest window − 1      in process k
     gap    = median of gap_k over processes
-    spread = median over processes of their fastest window / the fastest process's − 1   (3+ processes)
+    spread = median over processes of their fastest window / the fastest process's − 1   (5+ processes)
     gap ≤ 1% and spread ≤ 5%  →  CPU-bound: the configured noise floor holds
     gap > 1% or spread > 5%   →  drifts like memory-bound code: the floor is at least 12%
 
@@ -41,8 +41,9 @@ from critbench.model import PROCESS_SPREAD_LIMIT, WINDOW_GAP_LIMIT
 MEMORY_BOUND_NOISE_FLOOR = 0.12
 """τ for benchmarks whose windows drift (the memory walk needed 6–12% for at most 5% false alarms)."""
 
-MIN_PROCESSES_FOR_SPREAD = 3
-"""Fewer processes than this on a side, and its spread says nothing."""
+MIN_PROCESSES_FOR_SPREAD = 5
+"""Fewer processes than this on a side, and its spread says nothing (three quick processes of CPU-bound code
+can lie 5% apart when their few windows were all interrupted)."""
 
 
 def window_estimates(fastest_ns: npt.ArrayLike, process: npt.ArrayLike) -> npt.NDArray[np.float64]:
@@ -70,7 +71,7 @@ def window_gap(fastest_ns: npt.ArrayLike, process: npt.ArrayLike) -> float | Non
 
 
 def process_spread(estimates: npt.ArrayLike) -> float | None:
-    """The median process's figure over the fastest process's, less one; None under three processes."""
+    """The median process's figure over the fastest process's, less one; None under five processes."""
     values = np.asarray(estimates, dtype=float)
     if values.size < MIN_PROCESSES_FOR_SPREAD or not np.min(values) > 0:
         return None
