@@ -3,10 +3,9 @@
 Verdicts are decided for the whole suite together, after every benchmark is measured, so the
 false-discovery adjustment across the suite (Benjamini–Hochberg) is applied before anything is printed.
 
-The change test depends on what was measured: with five or more worker processes on each side the
-process is the unit (``stats.compare_processes``); otherwise Criterion's sample-level test is used and
-its noise threshold is raised to the noise floor's band. Either way a change must clear the run-to-run
-noise floor τ to be called a regression, and every comparison carries its minimum detectable change.
+Each benchmark's change test is chosen by what was measured (``compare._change_test``), against a noise
+floor τ that is its setting or the drift its stored runs of unchanged code show (:func:`noise_floors`); the
+suite's adjustment then raises each detectable change to the level the adjusted test really asks for.
 """
 
 from __future__ import annotations
@@ -20,18 +19,17 @@ import numpy as np
 import numpy.typing as npt
 
 from critbench import stats
-from critbench.compare._counts import count_floor, count_test, count_warnings, unjudged_target
+from critbench.compare._change_test import ChangeTest, change_test, paired_test
+from critbench.compare._counts import count_floor, count_warnings, unjudged_target
 from critbench.compare._stability import with_sample_warnings
 from critbench.compare._verdict import assess_target, judge
 from critbench.model import (
     BenchmarkResult,
-    ChangeStatistics,
     Comparison,
     ComparisonUnit,
     Failure,
     FailureKind,
     HistoryPoint,
-    ProcessStatistic,
     SampleAnalysis,
     Samples,
     SamplingMode,
@@ -60,57 +58,6 @@ def analyze(samples: Samples, nresamples: int, confidence_level: float, seed: in
     )
 
 
-def _process_values(samples: Samples) -> npt.NDArray[np.float64]:
-    return stats.process_estimates(samples.iters, samples.net_times_ns, samples.process)
-
-
-@dataclasses.dataclass(frozen=True)
-class _ByProcess:
-    """What the by-process test compares: one figure per process on each side, and the floor to allow."""
-
-    new: FloatArray
-    base: FloatArray
-    noise_floor: float
-    statistic: ProcessStatistic
-    window_gap: float | None = None
-
-
-def _by_process(new: Samples, base: Samples, noise_floor: float) -> _ByProcess:
-    """Each side's per-process figures and the noise floor to test them against: the fastest ~0.1 ms window
-    of each process where both sides recorded windows (``stats.window_estimates`` says why), with the floor
-    raised where the windows drift like memory-bound code's; else each process's fastest sample."""
-    new_windows, base_windows = new.net_fastest_ns, base.net_fastest_ns
-    if new_windows is None or base_windows is None:
-        return _ByProcess(_process_values(new), _process_values(base), noise_floor, ProcessStatistic.FASTEST_SAMPLE)
-    gaps = [stats.window_gap(new_windows, new.process), stats.window_gap(base_windows, base.process)]
-    known = [gap for gap in gaps if gap is not None]
-    return _ByProcess(
-        stats.window_estimates(new_windows, new.process),
-        stats.window_estimates(base_windows, base.process),
-        stats.window_noise_floor(noise_floor, gaps),
-        ProcessStatistic.FASTEST_WINDOW,
-        max(known) if known else None,
-    )
-
-
-@dataclasses.dataclass(frozen=True)
-class _Test:
-    change: ChangeStatistics
-    unit: ComparisonUnit
-    min_detectable_change: float
-    noise_threshold: float
-    draws: FloatArray
-    """The bootstrap resamples behind ``change.mean``'s interval."""
-    standard_error: float
-    """Of the log change, as the detectable change was computed from it."""
-    degrees_of_freedom: float | None = None
-    """For a t-test; None for a normal one."""
-    noise_floor: float | None = None
-    """τ as the test used it, where it differs from the benchmark's (raised for drifting windows)."""
-    process_statistic: ProcessStatistic | None = None
-    window_gap: float | None = None
-
-
 @dataclasses.dataclass(frozen=True)
 class Evaluation:
     """A suite judged: every result with its analysis, comparison and targets, and for each comparison the
@@ -119,103 +66,6 @@ class Evaluation:
 
     results: list[BenchmarkResult]
     change_draws: dict[str, FloatArray] = dataclasses.field(default_factory=dict)
-
-
-def _paired_test(new: Samples, base: Samples, settings: Settings, key: str) -> _Test:
-    """critbench ab: ``base`` holds revision A's samples, pair by pair with ``new``'s."""
-    if new.iters != base.iters or new.process != base.process:
-        raise ValueError("revision A's samples do not pair with revision B's")
-    result = stats.compare_paired(
-        base.net_times_ns,
-        new.net_times_ns,
-        new.process,
-        a_first=base.ran_first,
-        nresamples=settings.nresamples,
-        confidence_level=settings.confidence_level,
-        significance_level=settings.significance_level,
-        rng=stats.make_rng(settings.seed, "paired:" + key),
-    )
-    return _Test(
-        result.change,
-        ComparisonUnit.PAIR,
-        result.min_detectable_change,
-        settings.noise_threshold,
-        result.distribution,
-        result.standard_error,
-        result.degrees_of_freedom,
-    )
-
-
-def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str) -> _Test:
-    if new.counted or base.counted:
-        counted, threshold = count_test(new, base, settings, noise_floor, key)
-        return _Test(
-            counted.change,
-            ComparisonUnit.COUNT,
-            counted.min_detectable_change,
-            threshold,
-            counted.distribution,
-            counted.standard_error,
-            counted.degrees_of_freedom,
-        )
-    rng = stats.make_rng(settings.seed, "change:" + key)
-    if min(len(new.iters), len(base.iters)) < stats.MIN_SAMPLES_TO_TEST:
-        coarse = stats.compare_runs(
-            new.net_per_iteration_ns,
-            base.net_per_iteration_ns,
-            noise_floor=noise_floor,
-            confidence_level=settings.confidence_level,
-            significance_level=settings.significance_level,
-            rng=rng,
-        )
-        # The drift is in the test already (its interval excludes zero exactly when it is significant), so the
-        # noise threshold stays the configured one: a band on top of the band would hide a doubling.
-        return _Test(
-            coarse.change,
-            ComparisonUnit.RUN,
-            coarse.min_detectable_change,
-            settings.noise_threshold,
-            coarse.distribution,
-            coarse.standard_error,
-        )
-    if new.process_count >= stats.MIN_PROCESSES and base.process_count >= stats.MIN_PROCESSES:
-        by_process = _by_process(new, base, noise_floor)
-        result = stats.compare_processes(
-            by_process.new,
-            by_process.base,
-            nresamples=settings.nresamples,
-            confidence_level=settings.confidence_level,
-            significance_level=settings.significance_level,
-            noise_floor=by_process.noise_floor,
-            rng=rng,
-        )
-        return _Test(
-            result.change,
-            ComparisonUnit.PROCESS,
-            result.min_detectable_change,
-            settings.noise_threshold,
-            result.distribution,
-            result.standard_error,
-            noise_floor=by_process.noise_floor,
-            process_statistic=by_process.statistic,
-            window_gap=by_process.window_gap,
-        )
-    by_sample = stats.sample_change(
-        np.asarray(new.net_per_iteration_ns),
-        np.asarray(base.net_per_iteration_ns),
-        nresamples=settings.nresamples,
-        confidence_level=settings.confidence_level,
-        rng=rng,
-    )
-    change = by_sample.change
-    # Samples of one process are not independent: the run-to-run floor widens what counts as noise.
-    z = NormalDist().inv_cdf(1 - (1 - settings.confidence_level) / 2)
-    within = math.log1p(change.mean.upper) - math.log1p(change.mean.lower)
-    within_se = max(within, 0.0) / (2 * z)
-    total_se = math.sqrt(within_se**2 + 2 * noise_floor**2)
-    threshold = max(settings.noise_threshold, math.expm1(z * math.sqrt(2) * noise_floor))
-    detectable = stats.detectable_change(total_se, settings.significance_level)
-    return _Test(change, ComparisonUnit.SAMPLE, detectable, threshold, by_sample.distribution, total_se)
 
 
 def noise_floors(
@@ -272,7 +122,7 @@ def evaluate(
         {r.id.full_id: r.info.settings.noise_floor for r in measured},
         {r.id.full_id: r.unit for r in measured},
     )
-    tests: dict[str, _Test] = {}
+    tests: dict[str, ChangeTest] = {}
     broken: dict[str, str] = {}
     for result in measured:
         key = result.id.full_id
@@ -281,11 +131,11 @@ def evaluate(
             try:
                 if paired and not result.samples.counted:
                     floors[key] = 0.0
-                    tests[key] = _paired_test(result.samples, base_samples, result.info.settings, key)
+                    tests[key] = paired_test(result.samples, base_samples, result.info.settings, key)
                 else:
                     if result.samples.counted and base_samples.counted:
                         floors[key] = count_floor(result.samples, base_samples, floors[key])
-                    tests[key] = _test(result.samples, base_samples, result.info.settings, floors[key], key)
+                    tests[key] = change_test(result.samples, base_samples, result.info.settings, floors[key], key)
                     if tests[key].unit is ComparisonUnit.RUN:
                         floors[key] = max(floors[key], stats.COARSE_NOISE_FLOOR)
                     floors[key] = max(floors[key], tests[key].noise_floor or 0.0)
@@ -316,11 +166,11 @@ def evaluate(
         if key in tests and baseline_name is not None:
             test = tests[key]
             comparison = judge(
-                test.change,
+                test.result.change,
                 settings,
                 baseline_name,
                 p_value_adjusted=adjusted.get(key),
-                min_detectable_change=test.min_detectable_change,
+                min_detectable_change=test.result.min_detectable_change,
                 noise_threshold=test.noise_threshold,
                 unit=test.unit,
                 noise_floor=floors[key],
@@ -336,13 +186,13 @@ def evaluate(
         if note is not None and note not in judged.warnings:
             judged = dataclasses.replace(judged, warnings=(*judged.warnings, note))
         evaluated.append(judged)
-    draws = {key: test.draws for key, test in tests.items() if key not in broken}
+    draws = {key: test.result.distribution for key, test in tests.items() if key not in broken}
     return Evaluation(evaluated, draws)
 
 
 def _detectable_after_adjustment(
-    tests: dict[str, _Test], adjusted: set[str], settings: Mapping[str, Settings]
-) -> dict[str, _Test]:
+    tests: dict[str, ChangeTest], adjusted: set[str], settings: Mapping[str, Settings]
+) -> dict[str, ChangeTest]:
     """Each comparison's detectable change at the significance level the suite's adjustment really asks of it.
 
     Benjamini–Hochberg over m comparisons lets the smallest p-value through at α/m; when one benchmark of a
@@ -355,10 +205,13 @@ def _detectable_after_adjustment(
     return {
         key: dataclasses.replace(
             test,
-            min_detectable_change=stats.detectable_change(
-                test.standard_error,
-                settings[key].significance_level / m,
-                degrees_of_freedom=test.degrees_of_freedom,
+            result=dataclasses.replace(
+                test.result,
+                min_detectable_change=stats.detectable_change(
+                    test.result.standard_error,
+                    settings[key].significance_level / m,
+                    degrees_of_freedom=test.result.degrees_of_freedom,
+                ),
             ),
         )
         if key in adjusted
@@ -367,12 +220,12 @@ def _detectable_after_adjustment(
     }
 
 
-def _adjusted_p_values(tests: Mapping[str, _Test], settings: Mapping[str, Settings]) -> dict[str, float]:
+def _adjusted_p_values(tests: Mapping[str, ChangeTest], settings: Mapping[str, Settings]) -> dict[str, float]:
     """Benjamini–Hochberg over the suite's p-values, for the benchmarks whose settings ask for it."""
     keys = [key for key in tests if settings[key].fdr]
     if len(keys) < 2:
         return {}
-    adjusted = stats.benjamini_hochberg([tests[key].change.p_value for key in keys])
+    adjusted = stats.benjamini_hochberg([tests[key].result.change.p_value for key in keys])
     return {key: float(value) for key, value in zip(keys, adjusted, strict=True)}
 
 
@@ -391,10 +244,3 @@ def _with_targets(result: BenchmarkResult, analysis: SampleAnalysis, comparison:
     return dataclasses.replace(
         result, analysis=analysis, comparison=comparison, time_target=time_target, memory_target=memory_target
     )
-
-
-def process_statistic(samples: Samples, noise_floor: float) -> tuple[FloatArray, float]:
-    """One side's per-process figures as the by-process test compares them, and the floor it would allow
-    (for the run's stopping rule): the fastest windows where recorded, else the fastest samples."""
-    figures = _by_process(samples, samples, noise_floor)
-    return figures.new, figures.noise_floor

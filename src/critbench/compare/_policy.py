@@ -52,7 +52,7 @@ def settled(results: Sequence[BenchmarkResult]) -> set[str]:
     their per-process estimates, the ones the by-process test compares, agree so closely that the noise floor
     alone sets what a comparison can see. The run gives them no further processes."""
     from critbench import stats
-    from critbench.compare._evaluate import process_statistic
+    from critbench.compare._change_test import process_statistic
 
     done = set()
     for result in results:
