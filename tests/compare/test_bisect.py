@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import pytest
 
 from critbench.compare import BisectSearch
-from critbench.model import BisectStep
+from critbench.model import BisectStep, Estimate
 
 
 def _run(search: BisectSearch, change_of: Mapping[int, float | None], threshold: float | None = None) -> list[int]:
@@ -15,8 +15,13 @@ def _run(search: BisectSearch, change_of: Mapping[int, float | None], threshold:
     while (index := search.next_index()) is not None:
         visited.append(index)
         change = change_of[index]
-        skipped = "could not build" if change is None else None
-        search.record(BisectStep(index, f"c{index}", "subject", change, skipped=skipped), threshold)
+        if change is None:
+            step = BisectStep(index, f"c{index}", "subject", skipped="could not build")
+        else:
+            step = BisectStep(
+                index, f"c{index}", "subject", Estimate(change, change - 0.01, change + 0.01, 0.005, 0.95)
+            )
+        search.record(step, threshold)
     return visited
 
 

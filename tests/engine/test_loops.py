@@ -109,6 +109,35 @@ def test_loops_bracket_each_timed_block_with_the_measurement() -> None:
     assert run_to_end(IterLoop(lambda: None, counter).time(7)) == 1000.0, "the first call is one window"
 
 
+def test_iter_and_async_loops_share_the_window_sizes_and_end_on_the_remainder() -> None:
+    class Slow(Counter):
+        def end(self, started: int) -> float:
+            self.reads += 1
+            return 1e6
+
+    calls: list[int] = []
+
+    async def routine() -> None:
+        calls.append(1)
+
+    def iter_loop(slow: Slow) -> Loop:
+        return IterLoop(lambda: calls.append(1), slow)
+
+    def async_loop(slow: Slow) -> Loop:
+        return AsyncLoop(routine, slow)
+
+    for make in (iter_loop, async_loop):
+        calls.clear()
+        slow = Slow()
+        loop = make(slow)
+        assert run_to_end(loop.time(100)) == 1e6, "the first call is one window"
+        # Windows of 100,000 ns / (1e6 ns / 100 iterations) = 10 iterations: 10, 10 and the remaining 5.
+        assert run_to_end(loop.time(25)) == 3 * 1e6
+        assert len(calls) == 125
+        assert slow.reads == 2 * (1 + 3)
+        assert loop.fastest(2) == (1e4, 1e6 / 10), "the last window's 5 iterations are not the fastest"
+
+
 def test_each_routine_kind_gets_its_loop() -> None:
     async def nothing() -> None:
         pass

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from critbench.model import BenchmarkResult, FailureKind, RunRecord
-from critbench.storage import BaselineStore, StorageError, StoredBenchmark
+from critbench.model import BenchmarkResult, Failure, FailureKind, MemoryUsage, RunRecord
+from critbench.storage import BaselineStore, StorageError, StoredBenchmark, stored_benchmarks
 from tests.storage.test_baselines import RUN, _stored
 
 
@@ -30,6 +30,17 @@ def _run_of(*measured: StoredBenchmark) -> RunRecord:
 
 def _point(item: StoredBenchmark) -> float:
     return item.analysis.estimates.mean.point
+
+
+def test_a_baseline_keeps_the_measured_and_analysed_results_only() -> None:
+    kept, unanalysed, failed = _stored("t/kept"), _stored("t/unanalysed"), _stored("t/failed")
+    memory = MemoryUsage(peak_rss_bytes=1 << 20)
+    results = [
+        dataclasses.replace(_result(kept), memory=memory),
+        BenchmarkResult(unanalysed.info, unanalysed.samples),
+        BenchmarkResult(failed.info, failure=Failure(FailureKind.ERROR, "raised")),
+    ]
+    assert stored_benchmarks(results) == [dataclasses.replace(kept, memory=memory)]
 
 
 def test_namesakes_in_two_packages_are_stored_apart(tmp_path: Path) -> None:

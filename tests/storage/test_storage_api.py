@@ -30,6 +30,7 @@ PUBLIC = {
     "dump_document",
     "ignore_in_git",
     "mask_password",
+    "stored_benchmarks",
     "write_bytes_atomic",
     "write_folder_atomic",
 }

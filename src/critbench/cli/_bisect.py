@@ -19,7 +19,7 @@ from critbench.cli._options import BisectOptions, SuiteOptions
 from critbench.cli._pipeline import preflight, warn
 from critbench.cli._run import run_settings
 from critbench.errors import EXIT_FAILED, EXIT_OK, RevisionError, UsageError
-from critbench.model import BenchTarget, BisectStep, Selection, Settings
+from critbench.model import BenchTarget, BisectStep, Estimate, Selection, Settings
 
 if TYPE_CHECKING:
     from critbench.engine import Checkout
@@ -57,8 +57,8 @@ def _measure(
     *,
     sides: tuple[Checkout, Checkout],
     target: BenchTarget,
-) -> tuple[float, float, float] | str:
-    """The change of ``sides[1]`` from GOOD (point, lower, upper), or why it could not be measured."""
+) -> Estimate | str:
+    """The change of ``sides[1]``'s mean from GOOD, with its interval, or why it could not be measured."""
     from critbench.compare import evaluate
     from critbench.engine import BuildError
 
@@ -79,8 +79,7 @@ def _measure(
         return f"the benchmark failed: {result.failure.reason}"
     if result.comparison is None:
         return "nothing to compare"
-    mean = result.comparison.change.mean
-    return mean.point, mean.lower, mean.upper
+    return result.comparison.change.mean
 
 
 def bisect_command(ctx: Context, options: BisectOptions, argv: Sequence[str]) -> int:
@@ -125,17 +124,17 @@ def bisect_command(ctx: Context, options: BisectOptions, argv: Sequence[str]) ->
             try:
                 side = owned.add(label, commit)
             except RevisionError as exc:
-                outcome: tuple[float, float, float] | str = str(exc)
+                outcome: Estimate | str = str(exc)
             else:
                 try:
                     outcome = _measure(ctx, exact, settings, source, sides=(side_good, side), target=target)
                 finally:
                     owned.remove(side)
-            step = BisectStep(index, commit, commit_subject(repo, commit))
+            subject = commit_subject(repo, commit)
             if isinstance(outcome, str):
-                step = dataclasses.replace(step, skipped=outcome)
+                step = BisectStep(index, commit, subject, skipped=outcome)
             else:
-                step = dataclasses.replace(step, change=outcome[0], lower=outcome[1], upper=outcome[2])
+                step = BisectStep(index, commit, subject, change=outcome)
             step = search.record(step, options.threshold)
             ctx.stdout.write(render_bisect_step(len(search.steps), step, search.threshold, style))
             ctx.stdout.flush()

@@ -44,7 +44,7 @@ from critbench.model import (
     measure_defaults,
     to_data,
 )
-from critbench.storage import LAST_RUN, BaselineStore, StoredBenchmark, Tidied
+from critbench.storage import LAST_RUN, BaselineStore, Tidied, stored_benchmarks
 
 
 @dataclass(frozen=True)
@@ -259,11 +259,7 @@ def _save(ctx: Context, store: BaselineStore, plan: BaselinePlan, judged: Judged
     """Save the measured results as the last run and, if asked, as a named baseline; where they went."""
     if plan.load is not None:
         return None
-    measured = [
-        StoredBenchmark(r.info, r.samples, r.analysis, r.memory)
-        for r in judged.results
-        if r.samples is not None and r.analysis
-    ]
+    measured = stored_benchmarks(judged.results)
     if not measured:
         return None
     tidied = Tidied()

@@ -68,11 +68,12 @@ class BisectSearch:
         if step.change is None:
             self.steps.append(step)
             return step
+        change = step.change.point
         if not self.steps and step.index == self.count - 1:
-            self.direction = 1.0 if step.change >= 0 else -1.0
-            self.threshold = threshold if threshold is not None else abs(step.change) / 2
+            self.direction = 1.0 if change >= 0 else -1.0
+            self.threshold = threshold if threshold is not None else abs(change) / 2
         assert self.threshold is not None
-        judged = replace(step, changed=self.direction * step.change > self.threshold)
+        judged = replace(step, changed=self.direction * change > self.threshold)
         self.steps.append(judged)
         if judged.changed:
             self.hi = step.index if self.hi is None else min(self.hi, step.index)
@@ -97,9 +98,9 @@ class BisectSearch:
         found = []
         for step in self.measured:
             assert step.change is not None
-            along = self.direction * step.change
+            along = self.direction * step.change.point
             if along < -self.threshold:
                 found.append((step, "changed the other way from GOOD→BAD"))
-            elif step is not bad and along > OVERSHOOT * abs(bad.change):
+            elif step is not bad and along > OVERSHOOT * abs(bad.change.point):
                 found.append((step, "changed far more than GOOD→BAD did: a later commit undid part of it"))
         return found

@@ -3,10 +3,9 @@
 Verdicts are decided for the whole suite together, after every benchmark is measured, so the
 false-discovery adjustment across the suite (Benjamini–Hochberg) is applied before anything is printed.
 
-The change test depends on what was measured: with five or more worker processes on each side the
-process is the unit (``stats.compare_processes``); otherwise Criterion's sample-level test is used and
-its noise threshold is raised to the noise floor's band. Either way a change must clear the run-to-run
-noise floor τ to be called a regression, and every comparison carries its minimum detectable change.
+Each benchmark's change test is chosen by what was measured (``compare._change_test``), against a noise
+floor τ that is its setting or the drift its stored runs of unchanged code show (:func:`noise_floors`); the
+suite's adjustment then raises each detectable change to the level the adjusted test really asks for.
 """
 
 from __future__ import annotations
@@ -20,19 +19,16 @@ import numpy as np
 import numpy.typing as npt
 
 from critbench import stats
-from critbench.compare._counts import count_floor, count_test, count_warnings, unjudged_target
-from critbench.compare._process_figures import by_process
+from critbench.compare._change_test import ChangeTest, change_test, paired_test
+from critbench.compare._counts import count_floor, count_warnings, unjudged_target
 from critbench.compare._stability import with_sample_warnings
 from critbench.compare._verdict import assess_target, judge
 from critbench.model import (
     BenchmarkResult,
-    ChangeStatistics,
     Comparison,
-    ComparisonUnit,
     Failure,
     FailureKind,
     HistoryPoint,
-    ProcessStatistic,
     SampleAnalysis,
     Samples,
     SamplingMode,
@@ -62,25 +58,6 @@ def analyze(samples: Samples, nresamples: int, confidence_level: float, seed: in
 
 
 @dataclasses.dataclass(frozen=True)
-class _Test:
-    change: ChangeStatistics
-    unit: ComparisonUnit
-    min_detectable_change: float
-    noise_threshold: float
-    draws: FloatArray
-    """The bootstrap resamples behind ``change.mean``'s interval."""
-    standard_error: float
-    """Of the log change, as the detectable change was computed from it."""
-    degrees_of_freedom: float | None = None
-    """For a t-test; None for a normal one."""
-    noise_floor: float | None = None
-    """τ as the test used it, where it differs from the benchmark's (raised for drifting windows)."""
-    process_statistic: ProcessStatistic | None = None
-    window_gap: float | None = None
-    window_spread: float | None = None
-
-
-@dataclasses.dataclass(frozen=True)
 class Evaluation:
     """A suite judged: every result with its analysis, comparison and targets, and for each comparison the
     bootstrap resamples its interval came from, so the report's change charts draw them instead of
@@ -88,114 +65,6 @@ class Evaluation:
 
     results: list[BenchmarkResult]
     change_draws: dict[str, FloatArray] = dataclasses.field(default_factory=dict)
-
-
-def _paired_test(new: Samples, base: Samples, settings: Settings, key: str) -> _Test:
-    """critbench ab: ``base`` holds revision A's samples, pair by pair with ``new``'s."""
-    if new.iters != base.iters or new.process != base.process:
-        raise ValueError("revision A's samples do not pair with revision B's")
-    result = stats.compare_paired(
-        base.net_times_ns,
-        new.net_times_ns,
-        new.process,
-        a_first=base.ran_first,
-        nresamples=settings.nresamples,
-        confidence_level=settings.confidence_level,
-        significance_level=settings.significance_level,
-        rng=stats.make_rng(settings.seed, "paired:" + key),
-    )
-    return _Test(
-        result.change,
-        ComparisonUnit.PAIR,
-        result.min_detectable_change,
-        settings.noise_threshold,
-        result.distribution,
-        result.standard_error,
-        result.degrees_of_freedom,
-    )
-
-
-def _test(new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str) -> _Test:
-    if new.counted or base.counted:
-        counted, threshold = count_test(new, base, settings, noise_floor, key)
-        return _Test(
-            counted.change,
-            ComparisonUnit.COUNT,
-            counted.min_detectable_change,
-            threshold,
-            counted.distribution,
-            counted.standard_error,
-            counted.degrees_of_freedom,
-        )
-    rng = stats.make_rng(settings.seed, "change:" + key)
-    if min(len(new.iters), len(base.iters)) < stats.MIN_SAMPLES_TO_TEST:
-        # Each process's fastest window where kept (a busier run moves it least), against the drift such
-        # figures show: windows less than whole samples, unless they drift like memory-bound code's.
-        figures = by_process(new, base, noise_floor)
-        band = stats.COARSE_NOISE_FLOOR
-        if figures.statistic is ProcessStatistic.FASTEST_WINDOW:
-            drifting = figures.noise_floor > noise_floor
-            band = stats.COARSE_DRIFTING_NOISE_FLOOR if drifting else stats.COARSE_WINDOW_NOISE_FLOOR
-        coarse = stats.compare_runs(
-            figures.new,
-            figures.base,
-            noise_floor=noise_floor,
-            band=band,
-            confidence_level=settings.confidence_level,
-            significance_level=settings.significance_level,
-            rng=rng,
-        )
-        # The drift is in the test already, so the threshold stays the configured one (a band on a band hides 2×).
-        return _Test(
-            coarse.change,
-            ComparisonUnit.RUN,
-            coarse.min_detectable_change,
-            settings.noise_threshold,
-            coarse.distribution,
-            coarse.standard_error,
-            noise_floor=max(band, noise_floor),
-            process_statistic=figures.statistic,
-            window_gap=figures.window_gap,
-        )
-    if new.process_count >= stats.MIN_PROCESSES and base.process_count >= stats.MIN_PROCESSES:
-        per_process = by_process(new, base, noise_floor)
-        result = stats.compare_processes(
-            per_process.new,
-            per_process.base,
-            nresamples=settings.nresamples,
-            confidence_level=settings.confidence_level,
-            significance_level=settings.significance_level,
-            noise_floor=per_process.noise_floor,
-            rng=rng,
-        )
-        return _Test(
-            result.change,
-            ComparisonUnit.PROCESS,
-            result.min_detectable_change,
-            settings.noise_threshold,
-            result.distribution,
-            result.standard_error,
-            noise_floor=per_process.noise_floor,
-            process_statistic=per_process.statistic,
-            window_gap=per_process.window_gap,
-            window_spread=per_process.window_spread,
-        )
-    by_sample = stats.sample_change(
-        np.asarray(new.net_per_iteration_ns),
-        np.asarray(base.net_per_iteration_ns),
-        nresamples=settings.nresamples,
-        confidence_level=settings.confidence_level,
-        rng=rng,
-    )
-    change = by_sample.change
-    # Samples of one process are not independent: the run-to-run floor widens what counts as noise.
-    z = NormalDist().inv_cdf(1 - (1 - settings.confidence_level) / 2)
-    within = math.log1p(change.mean.upper) - math.log1p(change.mean.lower)
-    within_se = max(within, 0.0) / (2 * z)
-    total_se = math.sqrt(within_se**2 + 2 * noise_floor**2)
-    threshold = max(settings.noise_threshold, math.expm1(z * math.sqrt(2) * noise_floor))
-    detectable = stats.detectable_change(total_se, settings.significance_level)
-    return _Test(change, ComparisonUnit.SAMPLE, detectable, threshold, by_sample.distribution, total_se)
 
 
 def noise_floors(
@@ -252,7 +121,7 @@ def evaluate(
         {r.id.full_id: r.info.settings.noise_floor for r in measured},
         {r.id.full_id: r.unit for r in measured},
     )
-    tests: dict[str, _Test] = {}
+    tests: dict[str, ChangeTest] = {}
     broken: dict[str, str] = {}
     for result in measured:
         key = result.id.full_id
@@ -261,11 +130,11 @@ def evaluate(
             try:
                 if paired and not result.samples.counted:
                     floors[key] = 0.0
-                    tests[key] = _paired_test(result.samples, base_samples, result.info.settings, key)
+                    tests[key] = paired_test(result.samples, base_samples, result.info.settings, key)
                 else:
                     if result.samples.counted and base_samples.counted:
                         floors[key] = count_floor(result.samples, base_samples, floors[key])
-                    tests[key] = _test(result.samples, base_samples, result.info.settings, floors[key], key)
+                    tests[key] = change_test(result.samples, base_samples, result.info.settings, floors[key], key)
                     floors[key] = max(floors[key], tests[key].noise_floor or 0.0)
             except ValueError as exc:
                 broken[key] = f"could not be compared with {describe_baseline(baseline_name)}: {exc}"
@@ -294,11 +163,11 @@ def evaluate(
         if key in tests and baseline_name is not None:
             test = tests[key]
             comparison = judge(
-                test.change,
+                test.result.change,
                 settings,
                 baseline_name,
                 p_value_adjusted=adjusted.get(key),
-                min_detectable_change=test.min_detectable_change,
+                min_detectable_change=test.result.min_detectable_change,
                 noise_threshold=test.noise_threshold,
                 unit=test.unit,
                 noise_floor=floors[key],
@@ -315,13 +184,13 @@ def evaluate(
         if note is not None and note not in judged.warnings:
             judged = dataclasses.replace(judged, warnings=(*judged.warnings, note))
         evaluated.append(judged)
-    draws = {key: test.draws for key, test in tests.items() if key not in broken}
+    draws = {key: test.result.distribution for key, test in tests.items() if key not in broken}
     return Evaluation(evaluated, draws)
 
 
 def _detectable_after_adjustment(
-    tests: dict[str, _Test], adjusted: set[str], settings: Mapping[str, Settings]
-) -> dict[str, _Test]:
+    tests: dict[str, ChangeTest], adjusted: set[str], settings: Mapping[str, Settings]
+) -> dict[str, ChangeTest]:
     """Each comparison's detectable change at the significance level the suite's adjustment really asks of it.
 
     Benjamini–Hochberg over m comparisons lets the smallest p-value through at α/m; when one benchmark of a
@@ -334,10 +203,13 @@ def _detectable_after_adjustment(
     return {
         key: dataclasses.replace(
             test,
-            min_detectable_change=stats.detectable_change(
-                test.standard_error,
-                settings[key].significance_level / m,
-                degrees_of_freedom=test.degrees_of_freedom,
+            result=dataclasses.replace(
+                test.result,
+                min_detectable_change=stats.detectable_change(
+                    test.result.standard_error,
+                    settings[key].significance_level / m,
+                    degrees_of_freedom=test.result.degrees_of_freedom,
+                ),
             ),
         )
         if key in adjusted
@@ -346,12 +218,12 @@ def _detectable_after_adjustment(
     }
 
 
-def _adjusted_p_values(tests: Mapping[str, _Test], settings: Mapping[str, Settings]) -> dict[str, float]:
+def _adjusted_p_values(tests: Mapping[str, ChangeTest], settings: Mapping[str, Settings]) -> dict[str, float]:
     """Benjamini–Hochberg over the suite's p-values, for the benchmarks whose settings ask for it."""
     keys = [key for key in tests if settings[key].fdr]
     if len(keys) < 2:
         return {}
-    adjusted = stats.benjamini_hochberg([tests[key].change.p_value for key in keys])
+    adjusted = stats.benjamini_hochberg([tests[key].result.change.p_value for key in keys])
     return {key: float(value) for key, value in zip(keys, adjusted, strict=True)}
 
 

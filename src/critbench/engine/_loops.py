@@ -16,7 +16,7 @@ import abc
 import math
 import statistics
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from itertools import repeat
 from time import perf_counter_ns
 from typing import Any
@@ -63,28 +63,41 @@ WINDOW_NS = 100_000
 
 class _Windows:
     """The fastest ~0.1 ms window of each timed call, kept per call: a loop times its iterations in chunks of
-    :meth:`chunk` iterations (about :data:`WINDOW_NS` each, from the previous call's speed) and reports each
-    chunk's time to :meth:`seen`, then the call's end to :meth:`close`."""
+    :meth:`chunks` (about :data:`WINDOW_NS` each, from the previous call's speed), reports each chunk's time
+    to :meth:`seen`, and ends the call with :meth:`close`, which returns the call's total."""
 
     def __init__(self) -> None:
         self.fastest_ns: list[float] = []
         self._window = 0
         self._best = math.inf
+        self._total: float = 0  # stays an int while the measurement's values are ints
 
     def chunk(self, iters: int) -> int:
         """How many iterations a window of the coming call holds."""
         return self._window or iters
 
+    def chunks(self, iters: int) -> Iterator[int]:
+        """The coming call's ``iters`` iterations as windows: how many iterations each holds, in turn."""
+        window = self.chunk(iters)
+        for _ in repeat(None, iters // window):
+            yield window
+        if iters % window:
+            yield iters % window
+
     def seen(self, elapsed: float, count: int) -> None:
+        """A window of ``count`` iterations took ``elapsed``."""
+        self._total += elapsed
         if elapsed > 0:
             self._best = min(self._best, elapsed / count)
 
-    def close(self, total: float, iters: int) -> None:
-        """End of a call of ``iters`` iterations that took ``total``: keep its fastest window's time per
-        iteration (the whole call's, if no window measured anything) and size the next call's windows."""
+    def close(self, iters: int) -> float:
+        """End of a call of ``iters`` iterations: keep its fastest window's time per iteration (the whole
+        call's, if no window measured anything), size the next call's windows, and return the call's total."""
+        total, self._total = self._total, 0
         self.fastest_ns.append(self._best if math.isfinite(self._best) else total / iters)
         self._best = math.inf
         self._window = max(1, int(WINDOW_NS * iters / total)) if total > 0 else iters
+        return total
 
     def last(self, samples: int) -> tuple[float, ...]:
         return tuple(self.fastest_ns[-samples:])
@@ -110,22 +123,13 @@ class IterLoop(Loop):
         return self.timed(iters)
 
     def timed(self, iters: int) -> float:
-        routine, start, end = self._routine, self._measurement.start, self._measurement.end
-        windows = self.windows
-        window = windows.chunk(iters)
-        total: float = 0  # stays an int while the measurement's values are ints
-        remaining = iters
-        while remaining > 0:
-            chunk = min(window, remaining)
+        routine, start, end, windows = self._routine, self._measurement.start, self._measurement.end, self.windows
+        for chunk in windows.chunks(iters):
             started = start()
             for _ in repeat(None, chunk):
                 routine()
-            elapsed = end(started)
-            total += elapsed
-            windows.seen(elapsed, chunk)
-            remaining -= chunk
-        windows.close(total, iters)
-        return total
+            windows.seen(end(started), chunk)
+        return windows.close(iters)
 
     def empty(self) -> Loop:
         return IterLoop(noop, self._measurement)
@@ -182,7 +186,6 @@ class BatchedLoop(Loop):
         size = min(self._batched.inputs_per_batch(iters), self.most_inputs())
         windows = self.windows
         window = windows.chunk(iters)
-        total: float = 0
         remaining = iters
         while remaining > 0:
             count = min(size, remaining)
@@ -193,13 +196,10 @@ class BatchedLoop(Loop):
             for part in parts:
                 started = start()
                 outputs += map(routine, part)
-                elapsed = end(started)
-                total += elapsed
-                windows.seen(elapsed, len(part))
+                windows.seen(end(started), len(part))
             remaining -= len(inputs)
             del outputs, inputs, parts, part
-        windows.close(total, iters)
-        return total
+        return windows.close(iters)
 
     def empty(self) -> Loop:
         return BatchedLoop(BatchedRoutine(noop, noop_input, self._batched.batch_size), self._measurement)
@@ -259,22 +259,13 @@ class AsyncLoop(Loop):
         self.windows = _Windows()
 
     async def time(self, iters: int) -> float:
-        routine, start, end = self._routine, self._measurement.start, self._measurement.end
-        windows = self.windows
-        window = windows.chunk(iters)
-        total: float = 0
-        remaining = iters
-        while remaining > 0:
-            chunk = min(window, remaining)
+        routine, start, end, windows = self._routine, self._measurement.start, self._measurement.end, self.windows
+        for chunk in windows.chunks(iters):
             started = start()
             for _ in repeat(None, chunk):
                 await routine()
-            elapsed = end(started)
-            total += elapsed
-            windows.seen(elapsed, chunk)
-            remaining -= chunk
-        windows.close(total, iters)
-        return total
+            windows.seen(end(started), chunk)
+        return windows.close(iters)
 
     def empty(self) -> Loop:
         return AsyncLoop(async_noop, self._measurement)

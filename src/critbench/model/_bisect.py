@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from critbench.model._results import Estimate
+
 
 @dataclass(frozen=True)
 class BisectStep:
@@ -13,11 +15,9 @@ class BisectStep:
     """The commit's place after GOOD: 0 is GOOD's child, the last is BAD."""
     commit: str
     subject: str
-    change: float | None = None
-    """Relative change of the benchmark from GOOD (0.1 = 10% slower); None when skipped."""
-    lower: float | None = None
-    upper: float | None = None
-    """The change's confidence interval."""
+    change: Estimate | None = None
+    """The benchmark's relative change from GOOD (0.1 = 10% slower), with its confidence interval: the side by
+    side comparison's change of the mean. None when skipped."""
     changed: bool | None = None
     """Past the threshold in GOOD→BAD's direction."""
     skipped: str | None = None

@@ -45,7 +45,7 @@ def finish(bench: BenchSession) -> bool:
     from critbench.errors import EXIT_GATE
     from critbench.model import LAST_RUN, RunRecord, to_data
     from critbench.pytest_plugin._settings import save_names
-    from critbench.storage import StoredBenchmark
+    from critbench.storage import stored_benchmarks
 
     option = bench.config.option
     ctx, store = bench.ctx, bench.store
@@ -70,11 +70,7 @@ def finish(bench: BenchSession) -> bool:
             measured=tuple(r.id.full_id for r in results),
         )
         judged = Judged(record, evaluation, compare_with, baseline_samples)
-        stored = [
-            StoredBenchmark(r.info, r.samples, r.analysis, r.memory)
-            for r in judged.results
-            if r.samples is not None and r.analysis is not None
-        ]
+        stored = stored_benchmarks(judged.results)
         if stored:
             store.save(LAST_RUN, record, stored)
             for name in names:

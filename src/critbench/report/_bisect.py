@@ -26,10 +26,11 @@ def render_bisect_header(benchmark_id: str, good: str, bad: str, count: int, mos
 def render_bisect_step(number: int, step: BisectStep, threshold: float | None, style: Style) -> str:
     """``step 2  1a2b3c4d5e  +10.12% [+9.80% +10.41%]  changed    Subject``."""
     head = f"step {number:<2} {step.commit[:10]}  "
-    if step.change is None or step.lower is None or step.upper is None:
+    change = step.change
+    if change is None:
         return head + style.yellow(f"skipped: {fmt.printable(step.skipped or 'not measured')}") + "\n"
     interval = (
-        f"{fmt.change(step.change).strip():>8} [{fmt.change(step.lower).strip()} {fmt.change(step.upper).strip()}]"
+        f"{fmt.change(change.point).strip():>8} [{fmt.change(change.lower).strip()} {fmt.change(change.upper).strip()}]"
     )
     verdict = style.red("changed  ") if step.changed else style.green("unchanged")
     line = f"{head}{interval:<30} {verdict}  {_subject(step.subject)}"
@@ -49,7 +50,8 @@ def render_bisect_irregular(irregular: Sequence[tuple[BisectStep, str]], style: 
         )
     ]
     lines += [
-        f"  {step.commit[:10]} {fmt.change(step.change or 0.0).strip()} from GOOD: {why}" for step, why in irregular
+        f"  {step.commit[:10]} {fmt.change(step.change.point if step.change else 0.0).strip()} from GOOD: {why}"
+        for step, why in irregular
     ]
     return "".join(line + "\n" for line in lines)
 

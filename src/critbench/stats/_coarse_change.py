@@ -28,8 +28,8 @@ from statistics import NormalDist
 import numpy as np
 import numpy.typing as npt
 
-from critbench.model import ChangeStatistics, Estimate
-from critbench.stats._process_change import ProcessChange, detectable_change
+from critbench.model import ChangeStatistics
+from critbench.stats._process_change import ProcessChange, detectable_change, log_change_estimate
 from critbench.stats._validation import as_positive_sample, check_bootstrap_settings
 
 COARSE_NOISE_FLOOR = 0.20
@@ -74,15 +74,12 @@ def compare_runs(
     normal = NormalDist()
     z_ci = normal.inv_cdf(1 - (1 - confidence_level) / 2)
 
-    def estimate(d: float) -> Estimate:
-        return Estimate(math.expm1(d), math.expm1(d - z_ci * sd), math.expm1(d + z_ci * sd), sd, confidence_level)
-
     d_mean = math.log(float(np.mean(new_arr)) / float(np.mean(base_arr)))
     d_median = math.log(float(np.median(new_arr)) / float(np.median(base_arr)))
     z = d_mean / sd
     change = ChangeStatistics(
-        mean=estimate(d_mean),
-        median=estimate(d_median),
+        mean=log_change_estimate(d_mean, z_ci * sd, sd, confidence_level),
+        median=log_change_estimate(d_median, z_ci * sd, sd, confidence_level),
         t_statistic=z,
         p_value=2 * (1 - normal.cdf(abs(z))),
     )

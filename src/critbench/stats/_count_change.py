@@ -29,9 +29,9 @@ from statistics import NormalDist
 import numpy as np
 import numpy.typing as npt
 
-from critbench.model import ChangeStatistics, Estimate
+from critbench.model import ChangeStatistics
 from critbench.stats._distributions import t_critical, t_two_sided_p
-from critbench.stats._process_change import ProcessChange, detectable_change
+from critbench.stats._process_change import ProcessChange, detectable_change, log_change_estimate
 from critbench.stats._validation import as_sample
 
 NORMAL_DEGREES_OF_FREEDOM = 1e4
@@ -96,17 +96,18 @@ def compare_counts(
     dof = se**4 / shares if shares > 0 else None
     if dof is not None and dof > NORMAL_DEGREES_OF_FREEDOM:
         dof = None  # the layouts' spread is nothing beside the floor: the normal quantiles are the t ones
-
-    def interval(d: float) -> Estimate:
-        alpha = 1 - confidence_level
-        q = NormalDist().inv_cdf(1 - alpha / 2) if dof is None else t_critical(alpha, dof)
-        return Estimate(math.expm1(d), math.expm1(d - q * se), math.expm1(d + q * se), se, confidence_level)
-
+    alpha = 1 - confidence_level
+    q = NormalDist().inv_cdf(1 - alpha / 2) if dof is None else t_critical(alpha, dof)
     delta = float(np.mean(y_new) - np.mean(y_base))
     delta_median = float(np.median(y_new) - np.median(y_base))
     t = delta / se
     p = 2 * (1 - NormalDist().cdf(abs(t))) if dof is None else t_two_sided_p(t, dof)
-    change = ChangeStatistics(mean=interval(delta), median=interval(delta_median), t_statistic=t, p_value=p)
+    change = ChangeStatistics(
+        mean=log_change_estimate(delta, q * se, se, confidence_level),
+        median=log_change_estimate(delta_median, q * se, se, confidence_level),
+        t_statistic=t,
+        p_value=p,
+    )
     noise = rng.standard_normal(nresamples) if dof is None else rng.standard_t(dof, nresamples)
     draws = np.expm1(delta + se * noise)
     return ProcessChange(change, detectable_change(se, significance_level, degrees_of_freedom=dof), se, draws, dof)

@@ -104,6 +104,13 @@ def detectable_change(
     return math.expm1(z * standard_error)
 
 
+def log_change_estimate(delta: float, half_width: float, standard_error: float, confidence_level: float) -> Estimate:
+    """The relative change ``exp(Δ) − 1`` of a log change Δ, with the interval ``exp(Δ ± half_width) − 1``: a
+    test's own interval, which excludes zero exactly when the test at that level is significant."""
+    lower, upper = math.expm1(delta - half_width), math.expm1(delta + half_width)
+    return Estimate(math.expm1(delta), lower, upper, standard_error, confidence_level)
+
+
 def compare_processes(
     new: npt.ArrayLike,
     base: npt.ArrayLike,
@@ -153,13 +160,7 @@ def compare_processes(
     # resample is biased low, so a percentile interval could exclude zero while the test found nothing,
     # and print "No change" beside [−33.7% −14.7% −1.0%]. With the test's interval they always agree.
     z_ci = NormalDist().inv_cdf(1 - (1 - confidence_level) / 2)
-    mean = Estimate(
-        math.expm1(delta),
-        math.expm1(delta - z_ci * total),
-        math.expm1(delta + z_ci * total),
-        float(np.std(changes, ddof=1)),
-        confidence_level,
-    )
+    mean = log_change_estimate(delta, z_ci * total, float(np.std(changes, ddof=1)), confidence_level)
     change = ChangeStatistics(
         mean=mean,
         median=bootstrap_estimate(math.expm1(median_delta), np.expm1(median_deltas + floor_draws), confidence_level),

@@ -6,7 +6,7 @@ names onto the root themselves.
 
 from critbench.errors import StorageError
 from critbench.model import LAST_RUN, PREVIOUS_RUN
-from critbench.storage._baseline_files import StoredBaseline, StoredBenchmark
+from critbench.storage._baseline_files import StoredBaseline, StoredBenchmark, stored_benchmarks
 from critbench.storage._baselines import BaselineNotFound, BaselineStore, ListedBaseline, Tidied
 from critbench.storage._files import (
     SCHEMA_VERSION,
@@ -45,6 +45,7 @@ __all__ = [
     "dump_document",
     "ignore_in_git",
     "mask_password",
+    "stored_benchmarks",
     "write_bytes_atomic",
     "write_folder_atomic",
 ]

@@ -64,6 +64,15 @@ class StoredBenchmark:
         return (self.info.package, self.info.id.full_id)
 
 
+def stored_benchmarks(results: Iterable[BenchmarkResult]) -> list[StoredBenchmark]:
+    """What a baseline keeps of ``results``: those measured and analysed (failures are not stored)."""
+    return [
+        StoredBenchmark(r.info, r.samples, r.analysis, r.memory)
+        for r in results
+        if r.samples is not None and r.analysis is not None
+    ]
+
+
 @dataclass(frozen=True)
 class StoredBaseline:
     name: str
