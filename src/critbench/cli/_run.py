@@ -133,11 +133,9 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
         environment_caution,
         evaluate,
         exit_status,
-        found_busy,
-        machine_speed_caution,
+        machine_speed_between,
         machine_warnings,
         missing_baseline_caution,
-        one_minute_load,
         side_by_side_hint,
         stability_table,
         stability_warnings,
@@ -225,14 +223,7 @@ def run_command(ctx: Context, options: RunOptions, argv: Sequence[str]) -> int:
                 )
             cautions.append(side_by_side_hint(judged.results, plan.compare_with, baseline.run.environment.git_commit))
             cautions.append(
-                machine_speed_caution(
-                    judged.results,
-                    baseline_samples,
-                    plan.compare_with,
-                    load=one_minute_load(judged.record.diagnostics_end),
-                    baseline_load=one_minute_load(baseline.run.diagnostics_end),
-                    busy=found_busy(machine),
-                )
+                machine_speed_between(judged.results, baseline_samples, plan.compare_with, judged.record, baseline.run)
             )
         units = {r.id.full_id: r.unit for r in judged.results}
         stability = stability_table(typicals_by_benchmark(runs), units) if options.repeat > 1 else None

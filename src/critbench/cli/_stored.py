@@ -15,15 +15,7 @@ from critbench.storage import LAST_RUN, BaselineStore, check_baseline_name
 
 def compare_command(ctx: Context, options: CompareOptions) -> int:
     """Compare NEW (default: the last run) with BASE, as ``--load-baseline NEW --baseline BASE`` would."""
-    from critbench.compare import (
-        environment_caution,
-        evaluate,
-        exit_status,
-        found_busy,
-        machine_speed_caution,
-        machine_warnings,
-        one_minute_load,
-    )
+    from critbench.compare import environment_caution, evaluate, exit_status, machine_speed_between
 
     store = BaselineStore(ctx.output_root)
     base_name = check_baseline_name(options.base)
@@ -50,14 +42,7 @@ def compare_command(ctx: Context, options: CompareOptions) -> int:
     judged = Judged(record, evaluate(results, base_samples, base_name), base_name, base_samples)
     cautions = [
         environment_caution(new.run.environment, base.run.environment, base_name, new_name),
-        machine_speed_caution(
-            judged.results,
-            base_samples,
-            base_name,
-            load=one_minute_load(new.run.diagnostics_end),
-            baseline_load=one_minute_load(base.run.diagnostics_end),
-            busy=found_busy(machine_warnings(new.run.diagnostics_start, new.run.diagnostics_end)),
-        ),
+        machine_speed_between(judged.results, base_samples, base_name, new.run, base.run),
     ]
     warn(ctx, options.display, [caution for caution in cautions if caution is not None])
     publish(ctx, options.display, judged)

@@ -3,7 +3,13 @@
 from critbench.compare._bisect import BisectSearch
 from critbench.compare._evaluate import Evaluation, analyze, evaluate, noise_floors
 from critbench.compare._figures import benchmark_figures, history_stability, prepare_report
-from critbench.compare._machine import found_busy, machine_slowdown, machine_speed_caution, one_minute_load
+from critbench.compare._machine import (
+    found_busy,
+    machine_slowdown,
+    machine_speed_between,
+    machine_speed_caution,
+    one_minute_load,
+)
 from critbench.compare._policy import (
     environment_caution,
     missing_baseline_caution,
@@ -45,6 +51,7 @@ __all__ = [
     "indicator",
     "judge",
     "machine_slowdown",
+    "machine_speed_between",
     "machine_speed_caution",
     "machine_warnings",
     "missing_baseline_caution",

@@ -25,7 +25,8 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 
 from critbench import stats
-from critbench.model import BenchmarkResult, Caution, CautionKind, Diagnostics, Samples, describe_baseline
+from critbench.compare._stability import machine_warnings
+from critbench.model import BenchmarkResult, Caution, CautionKind, Diagnostics, RunRecord, Samples, describe_baseline
 
 MACHINE_SPEED_WARNING = 0.10
 """Say so when the machine was at least this much slower (or faster) in one run than in the other."""
@@ -129,4 +130,23 @@ def machine_speed_caution(
         f"Note: the machine was {-slowdown / (1 + slowdown):.0%} slower during {other} than during this one: "
         f"{measured}. The times shown (time:) look faster by that much, the changes do not (they compare each "
         "process's fastest window, which other processes did not interrupt).",
+    )
+
+
+def machine_speed_between(
+    results: Sequence[BenchmarkResult],
+    baseline: Mapping[str, Samples] | None,
+    baseline_name: str | None,
+    run: RunRecord,
+    baseline_run: RunRecord,
+) -> Caution | None:
+    """:func:`machine_speed_caution` for two stored or finished runs: their loads and whether this run's own
+    diagnostics found the machine busy, read from the records."""
+    return machine_speed_caution(
+        results,
+        baseline,
+        baseline_name,
+        load=one_minute_load(run.diagnostics_end),
+        baseline_load=one_minute_load(baseline_run.diagnostics_end),
+        busy=found_busy(machine_warnings(run.diagnostics_start, run.diagnostics_end)),
     )
