@@ -112,12 +112,25 @@ def write_into(path: Path, text: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("results", nargs="+", type=Path, help="results/*.jsonl files, one comparison per line")
+    parser.add_argument(
+        "results",
+        nargs="+",
+        help="results/*.jsonl files, one comparison per line; FILE:TOOL=LABEL shows that file's TOOL rows as LABEL "
+        "(to set two builds of one tool side by side)",
+    )
     parser.add_argument("--into", type=Path, help="a Markdown file whose marked section the tables replace")
     args = parser.parse_args()
-    rows = [json.loads(line) for path in args.results for line in path.read_text().splitlines() if line]
+    rows = []
+    for argument in args.results:
+        path, _, renames = argument.partition(":") if "=" in argument else (argument, "", "")
+        labels = dict(rename.split("=", 1) for rename in renames.split(",") if rename)
+        for line in Path(path).read_text().splitlines():
+            if line:
+                row = json.loads(line)
+                row["tool"] = labels.get(row["tool"], row["tool"])
+                rows.append(row)
     if not rows:
-        raise SystemExit("no results in " + ", ".join(map(str, args.results)))
+        raise SystemExit("no results in " + ", ".join(args.results))
     text = tables(rows)
     if args.into:
         write_into(args.into, text)
