@@ -245,7 +245,9 @@ def test_a_batch_size_given_as_a_number_is_kept(most_inputs: int) -> None:
 def test_quick_mode_keeps_batches_small(most_inputs: int) -> None:
     """--quick doubles a fast routine's iterations into the millions: a tenth of that per batch held 604 MB."""
     Alive.reset()
-    settings = Settings(quick=True, measurement_time=0.01)
+    # Quick mode stops once two timings agree after 0.1 s, or at the measurement time: 0.5 s leaves a loaded
+    # machine room to double past a thousand iterations (10 ms did not, at a load of 10).
+    settings = Settings(quick=True, measurement_time=0.5)
     bencher = TimingBencher(BenchmarkId("g", "f"), settings, Quiet())
     bencher.iter_batched(Alive, lambda item: item)
     run = bencher.measured()
