@@ -17,11 +17,12 @@ percent on a quiet machine, not the 2% that sample-by-sample alternation inside 
 from __future__ import annotations
 
 import dataclasses
-import random
 import sys
+import threading
 from collections.abc import Callable, Mapping
 
 from critbench.engine._job import Job, PytestJob
+from critbench.engine._lockstep import Lockstep
 from critbench.engine._observer import RunObserver
 from critbench.engine._sampling import process_count
 from critbench.engine._schedule import TargetRun, load_failure, run_targets
@@ -89,21 +90,20 @@ def run_pytest_paired(
     seed: int = 0,
     observer_a: RunObserver | None = None,
 ) -> PairedProcesses:
-    """Alternate worker processes of revision A (``job_a``) and B (``job_b``) round by round; A's progress goes
-    to ``observer_a`` when given (its lines marked, so the run's total counts both sides' processes)."""
-    if observer_a is not None:
-        observer, observer_a = _BothPlanned(observer, observer_a), _BothPlanned(observer_a, observer)
-    run_a = TargetRun(target, job_a, observer_a or observer, spawn_pytest)
-    run_b = TargetRun(target, job_b, observer, spawn_pytest)
-    rng = random.Random(f"{seed}:pytest-ab")
-    first_a: list[bool] = []
+    """Round by round, a worker process of revision A (``job_a``) and one of B (``job_b``) side by side, their
+    samples taken in lockstep pairs (``_lockstep``); A's progress goes to ``observer_a`` when given (its lines
+    marked, so the run's total counts both sides' processes)."""
+    lock = threading.Lock()
+    observer, observer_a = _Shared(lock, observer, observer_a), _Shared(lock, observer_a or observer, observer)
+    lockstep = Lockstep(seed, PYTEST_WORKER_COMMAND)
+    runs = {
+        "a": TargetRun(target, job_a, observer_a, lockstep.spawn("a")),
+        "b": TargetRun(target, job_b, observer, lockstep.spawn("b")),
+    }
+    run_a, run_b = runs["a"], runs["b"]
     index = 0
     while True:
-        a_first = rng.random() < 0.5
-        first_a.append(a_first)
-        for run in (run_a, run_b) if a_first else (run_b, run_a):
-            if run.fatal is None:
-                run.run_round(index)
+        lockstep.run_round(runs, index)
         index += 1
         if run_a.fatal is not None or run_b.fatal is not None or index >= max(run_a.rounds, run_b.rounds):
             break
@@ -123,41 +123,55 @@ def run_pytest_paired(
                 result_b = dataclasses.replace(result_b, samples=None, memory=None, failure=failure)
             results.append(result_b)
             continue
-        paired_b, paired_a = pair_by_process(result_b.samples, result_a.samples, first_a)
+        first = lockstep.first
+
+        def a_first(process: int, sample: int, bid: str = bid) -> bool:
+            return first.get((process, bid, sample), False)
+
+        paired_b, paired_a = pair_by_process(result_b.samples, result_a.samples, a_first)
         samples_a[bid] = paired_a
         results.append(dataclasses.replace(result_b, samples=paired_b))
     return PairedProcesses(results, samples_a)
 
 
-class _BothPlanned:
-    """One side's progress: both sides run the same tests, so whichever lists them first plans the other's
-    processes too, and the run's total is right from its first line."""
+class _Shared:
+    """One side's progress, its two threads' calls taken one at a time (``lock``); both sides run the same
+    tests, so whichever lists them first plans the other's processes too (``other``), and the run's total
+    is right from its first line."""
 
-    def __init__(self, own: RunObserver, other: RunObserver) -> None:
+    def __init__(self, lock: threading.Lock, own: RunObserver, other: RunObserver | None) -> None:
+        self._lock = lock
         self._own = own
         self._other = other
 
     def planned(self, processes: Mapping[str, int]) -> None:
-        self._own.planned(processes)
-        self._other.planned(processes)
+        with self._lock:
+            self._own.planned(processes)
+            if self._other is not None:
+                self._other.planned(processes)
 
     def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
-        self._own.benchmark_start(benchmark_id, process, processes)
+        with self._lock:
+            self._own.benchmark_start(benchmark_id, process, processes)
 
     def warming_up(self, benchmark_id: str, seconds: float) -> None:
-        self._own.warming_up(benchmark_id, seconds)
+        with self._lock:
+            self._own.warming_up(benchmark_id, seconds)
 
     def collecting(self, benchmark_id: str, samples: int, expected_s: float, iterations: int) -> None:
-        self._own.collecting(benchmark_id, samples, expected_s, iterations)
+        with self._lock:
+            self._own.collecting(benchmark_id, samples, expected_s, iterations)
 
     def warning(self, benchmark_id: str, text: str) -> None:
-        self._own.warning(benchmark_id, text)
+        with self._lock:
+            self._own.warning(benchmark_id, text)
 
     def benchmark_finished(self, result: BenchmarkResult) -> None:
-        self._own.benchmark_finished(result)
+        with self._lock:
+            self._own.benchmark_finished(result)
 
 
-def pair_by_process(new: Samples, base: Samples, a_first: list[bool]) -> tuple[Samples, Samples]:
+def pair_by_process(new: Samples, base: Samples, a_first: Callable[[int, int], bool]) -> tuple[Samples, Samples]:
     """Both sides' samples as pairs: in each process index present on both sides, sample ``j`` of one with
     sample ``j`` of the other (the shorter side's count), each as its net time per iteration in the sample's
     fastest 0.1 ms window where both sides kept it (its whole time per iteration otherwise).
@@ -184,7 +198,7 @@ def pair_by_process(new: Samples, base: Samples, a_first: list[bool]) -> tuple[S
         times_new += new_by[process][:count]
         times_base += base_by[process][:count]
         processes += [process] * count
-        ran_first += [a_first[process] if process < len(a_first) else False] * count
+        ran_first += [a_first(process, sample) for sample in range(count)]
     iters = (1.0,) * len(processes)
     paired_new = Samples(
         SamplingMode.FLAT, iters, tuple(times_new), tuple(processes), ran_first=tuple(not f for f in ran_first)
