@@ -109,23 +109,40 @@ class Lockstep:
             if self._stopped:
                 raise Stopped
             worker = GatedWorker(self, side, target, job, self._command)
-            with self._lock:
-                if not self._stopped:
-                    self._sides[side].worker = worker
-                    return worker
+            if self.attach(worker):
+                return worker
             worker.close()
             raise Stopped
 
         return start
 
+    def attach(self, worker: GatedWorker) -> bool:
+        """``worker`` is now its side's (False, once the run was interrupted)."""
+        with self._lock:
+            if self._stopped:
+                return False
+            self._sides[worker.side].worker = worker
+            return True
+
+    def begin(self, side: str, index: int) -> None:
+        """Side ``side``'s round ``index`` is under way: the other waits for its workers at the gates."""
+        with self._lock:
+            self._round = index
+            self._sides[side].active = True
+
+    def end(self, side: str) -> None:
+        """Side ``side``'s round is over: the other goes on alone."""
+        with self._lock:
+            self._sides[side].active = False
+            self._decide()
+
     def run_round(self, runs: dict[str, TargetRun], index: int) -> None:
         """Round ``index`` of each side that can still run, both at once; an interrupt kills both."""
-        self._round = index
         errors: list[BaseException] = []
         threads = []
         for side, run in runs.items():
             if run.fatal is None:
-                self._sides[side].active = True
+                self.begin(side, index)
                 threads.append(threading.Thread(target=self._run_side, args=(side, run, index, errors), daemon=True))
         try:
             for thread in threads:
@@ -148,9 +165,7 @@ class Lockstep:
             errors.append(exc)
             self.stop()
         finally:
-            with self._lock:
-                self._sides[side].active = False
-                self._decide()
+            self.end(side)
 
     def stop(self) -> None:
         """Kill both sides' workers and start no other."""
