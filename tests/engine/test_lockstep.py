@@ -81,7 +81,8 @@ def test_the_side_behind_goes_on_alone() -> None:
     a.ready("t/one", 4)
     assert log[-1] == ("a", "t/one", 4)
     a.ready("t/two", -1)
-    assert len(log) == 3 and log[-1][1:] == ("t/two", -1), "paired at t/two again: one goes, the other waits"
+    assert len(log) == 3, "paired at t/two again: one goes, the other waits"
+    assert log[-1][1:] == ("t/two", -1)
     assert (0, "t/one", 3) not in lockstep.first, "a sample taken alone has no pair order"
 
 
@@ -123,7 +124,7 @@ def test_the_first_of_a_pair_ending_releases_the_second() -> None:
 
 
 def test_a_side_whose_round_is_over_lets_the_other_through_every_gate() -> None:
-    lockstep, a, b, log = _pair()
+    lockstep, a, _, log = _pair()
     lockstep.end("b")
     for sample in range(3):
         a.ready("t/one", sample)
@@ -131,7 +132,7 @@ def test_a_side_whose_round_is_over_lets_the_other_through_every_gate() -> None:
 
 
 def test_a_held_workers_deadline_moves_by_the_time_it_waited() -> None:
-    lockstep, a, b, _ = _pair()
+    lockstep, a, _, _ = _pair()
     a.ready("t/one", 0)
     assert a.held_s() == math.inf
     lockstep.end("b")

@@ -37,4 +37,6 @@ class WorkerGate:
             return
         release = protocol.decode_release(line)
         if (release.id, release.sample) != (benchmark_id, sample):
-            raise protocol.ProtocolError(f"released from {release.id}#{release.sample}, waiting at {benchmark_id}#{sample}")
+            raise protocol.ProtocolError(
+                f"released from {release.id}#{release.sample}, waiting at {benchmark_id}#{sample}"
+            )

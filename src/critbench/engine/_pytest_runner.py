@@ -123,15 +123,16 @@ def run_pytest_paired(
                 result_b = dataclasses.replace(result_b, samples=None, memory=None, failure=failure)
             results.append(result_b)
             continue
-        first = lockstep.first
-
-        def a_first(process: int, sample: int, bid: str = bid) -> bool:
-            return first.get((process, bid, sample), False)
-
-        paired_b, paired_a = pair_by_process(result_b.samples, result_a.samples, a_first)
+        paired_b, paired_a = pair_by_process(result_b.samples, result_a.samples, _drawn_order(lockstep.first, bid))
         samples_a[bid] = paired_a
         results.append(dataclasses.replace(result_b, samples=paired_b))
     return PairedProcesses(results, samples_a)
+
+
+def _drawn_order(first: Mapping[tuple[int, str, int], bool], bid: str) -> Callable[[int, int], bool]:
+    """Whether A's sample ran first, by process and sample, for benchmark ``bid`` (False where its samples
+    were taken alone)."""
+    return lambda process, sample: first.get((process, bid, sample), False)
 
 
 class _Shared:

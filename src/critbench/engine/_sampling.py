@@ -217,7 +217,9 @@ def warm_up(settings: Settings) -> Generator[int, float, tuple[int, float]]:
         n *= 2
 
 
-def sample(settings: Settings, plan: SamplingPlan, gate: Gate | None = None) -> Generator[int, float, tuple[float, ...]]:
+def sample(
+    settings: Settings, plan: SamplingPlan, gate: Gate | None = None
+) -> Generator[int, float, tuple[float, ...]]:
     """Run the plan, passing ``gate`` before each sample and after the last; returns every sample's time."""
     times = []
     for index, iters in enumerate(plan.iters):
