@@ -8,8 +8,8 @@ says where it is (:class:`~critbench.engine._protocol.Ready`: benchmark, gate) a
 read, for the runner's :class:`~critbench.engine._protocol.Release`. :class:`Lockstep` decides:
 
 - both waiting at the same gate of the same benchmark: one is released (which one is drawn per pair from
-  the seed, round, benchmark and gate), and the other once the first reports anything (its next gate,
-  its result): sample ``j`` of A and sample ``j`` of B run one after the other, milliseconds apart, never
+  the seed, round, benchmark and gate), and the other once the first is past its turn (at its next gate,
+  or with its result): sample ``j`` of A and sample ``j`` of B run one after the other, milliseconds apart, never
   at once, so the machine's drift cancels in their ratio as it does in the bench-file ab;
 - both waiting at different gates: the one behind (the earlier benchmark in the listing, else the earlier
   gate) goes on alone: the other skipped that test, failed it, or took fewer samples;
@@ -38,6 +38,9 @@ from critbench.engine._worker_process import Spawn, WorkerProcess
 from critbench.model import BenchTarget
 
 SIDES = ("a", "b")
+_MOVED_ON = (protocol.Start, protocol.Measured, protocol.Failed, protocol.Done, protocol.Fatal)
+"""Messages after which a worker's sample is surely over (with its next gate: :meth:`Lockstep.ready`);
+progress messages are not among them: a worker says it is warming up before it does."""
 
 
 class Stopped(Exception):
@@ -60,7 +63,7 @@ class GatedWorker(WorkerProcess):
         for message in super().messages(deadline):
             if isinstance(message, protocol.Benchmarks):
                 self.positions = {info.id.full_id: place for place, info in enumerate(message.infos)}
-            if message is not None and not isinstance(message, protocol.Ready):
+            if isinstance(message, _MOVED_ON):
                 self._lockstep.moved(self)
             yield message
         self._lockstep.gone(self)

@@ -1,17 +1,21 @@
-"""Running a pytest suite's benchmark tests: the jobs, the worker command, and ab's alternating processes.
+"""Running a pytest suite's benchmark tests: the jobs, the worker command, and ab's lockstep pairs.
 
 A pytest suite is one target whose worker is ``critbench.engine._pytest_worker``; the schedule, deadlines
 and merging are the ones every run uses (``_schedule``). ``critbench run`` reaches this through
 :func:`spawn_for`; the pytest plugin calls :func:`run_pytest` with the tests its session chose.
 
 ``critbench ab`` cannot put two revisions side by side in one pytest session (pytest's state is
-per-process), so for a pytest suite it alternates whole processes instead (:func:`run_pytest_paired`): in
-each round a worker process of revision A and one of B, in random order, every process running every
-benchmark test. A's process ``i`` and B's process ``i`` ran minutes apart at most, so their pairing cancels
-the machine's slow drift; the test is over the pairs of processes (``stats.compare_paired``), whose spread
-includes each process's own luck. Each sample counts by its fastest 0.1 ms window, which the machine's
-other work disturbs far less than the whole sample (:func:`pair_by_process`). It sees changes of a few
-percent on a quiet machine, not the 2% that sample-by-sample alternation inside one process sees.
+per-process), so for a pytest suite it runs them side by side in two (:func:`run_pytest_paired`): in each
+round a worker process of revision A and one of B are alive at once, every process running every benchmark
+test, and their samples are taken in *lockstep pairs* (``_lockstep``): around each sample both workers wait
+at a gate, and the runner lets A's sample ``j`` and B's sample ``j`` run one right after the other, in an
+order drawn per pair, never at once. The two samples of a pair are milliseconds apart, so the machine's
+drift cancels in their ratio as it does in the bench-file ab; the test is over the processes
+(``stats.compare_paired``), each summarising its pairs. Each sample counts by its fastest 0.1 ms window
+where both sides kept one (:func:`pair_by_process`), which the machine's other work disturbs far less than
+the whole sample; measured on this machine, pairing whole samples detected only changes 2-7 times larger
+(docs/pytest-benchmark.md). Before the lockstep, whole processes alternated and each pair's samples ran
+seconds apart; that saw changes of ~25% at this machine's load.
 """
 
 from __future__ import annotations
@@ -177,10 +181,10 @@ def pair_by_process(new: Samples, base: Samples, a_first: Callable[[int, int], b
     sample ``j`` of the other (the shorter side's count), each as its net time per iteration in the sample's
     fastest 0.1 ms window where both sides kept it (its whole time per iteration otherwise).
 
-    The two samples of a pair ran in different processes, seconds to minutes apart: whatever else the machine
-    was doing then is in each sample's whole time (a sample of several milliseconds is almost always
-    preempted somewhere on a busy machine), not in its fastest window, which therefore varies far less from
-    process to process (experiments/drift)."""
+    The two samples of a pair ran in different processes, milliseconds apart (the lockstep): whatever else
+    the machine was doing then is in each sample's whole time (a sample of several milliseconds is almost
+    always preempted somewhere on a busy machine), not in its fastest window, which therefore varies far less
+    (experiments/drift). ``a_first(process, sample)`` says which side's sample of the pair ran first."""
     fastest = new.net_fastest_ns is not None and base.net_fastest_ns is not None
     new_values = new.net_fastest_ns if fastest and new.net_fastest_ns is not None else new.net_per_iteration_ns
     base_values = base.net_fastest_ns if fastest and base.net_fastest_ns is not None else base.net_per_iteration_ns
