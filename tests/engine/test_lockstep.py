@@ -1,14 +1,26 @@
 """critbench ab's lockstep pairs on a pytest suite: which gated worker goes on, and when.
 
-The workers here are stand-ins that record their releases in one shared log (the decisions are the
-lockstep's alone; the real workers' gates are exercised in tests/cli/test_pytest_target.py).
+First with stand-in workers that record their releases in one shared log (the decisions are the
+lockstep's alone), then with real gated processes of the stand-in worker (``fake_worker.py``), whose
+"samples" are logged with their times; the pytest worker's own gates are exercised in
+tests/cli/test_pytest_lockstep.py.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
+import sys
+from pathlib import Path
 
+from critbench.engine._job import PytestJob
 from critbench.engine._lockstep import GatedWorker, Lockstep
+from critbench.engine._observer import SilentObserver
+from critbench.engine._pytest_runner import PairedProcesses, run_pytest_paired
+from critbench.engine._runner import Selection, _job
+from critbench.model import BenchTarget, Settings
+from tests.engine.test_schedule import FAKE_WORKER
 
 IDS = ("t/one", "t/two")
 
@@ -144,3 +156,59 @@ def test_no_worker_joins_once_the_run_is_stopped() -> None:
     lockstep = Lockstep(0, ())
     lockstep.stop()
     assert not lockstep.attach(_Stub(lockstep, "a", log))
+
+
+# -- real gated processes: the stand-in worker (fake_worker.py) passing its gates ---------------------------
+
+
+def _paired(tmp_path: Path, behaviour: dict[str, str], seed: int = 3) -> tuple[PairedProcesses, list[list[str]]]:
+    scenario = tmp_path / "scenario.json"
+    benchmarks = {"one": {"processes": 3}, "two": {"processes": 3}}
+    scenario.write_text(json.dumps({"benchmarks": benchmarks, "behaviour": behaviour}))
+    target = BenchTarget("pkg", "t", scenario, tmp_path)
+    job = _job(target, Settings(processes=3), Selection(), False)
+    job_a, job_b = (dataclasses.replace(job, pytest=PytestJob(args=(), side=side)) for side in ("a", "b"))
+    paired = run_pytest_paired(target, job_a, job_b, SilentObserver(), seed=seed, command=(sys.executable, FAKE_WORKER))
+    log = tmp_path / "gates.log"
+    return paired, [line.split() for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def test_each_pair_runs_one_sample_right_after_the_other_in_the_recorded_order(tmp_path: Path) -> None:
+    paired, log = _paired(tmp_path, {})
+    by_id = {result.id.full_id: result for result in paired.results}
+    assert set(by_id) == {"t/one", "t/two"}
+    spans = {
+        (side, bid, int(process), int(sample)): (float(start), float(end))
+        for side, bid, process, sample, start, end in log
+    }
+    assert len(spans) == len(log) == 2 * 2 * 2 * 3, "every sample of both sides, in each of 3 rounds' processes"
+    for bid in ("t/one", "t/two"):
+        samples_a = paired.samples_a[bid]
+        assert samples_a.ran_first is not None
+        assert len(samples_a.ran_first) == 6
+    for bid in ("t/one", "t/two"):
+        samples_a = paired.samples_a[bid]
+        orders = []
+        for process, sample in zip(samples_a.process, (0, 1) * 3, strict=True):
+            a_start, a_end = spans[("a", bid, process, sample)]
+            b_start, b_end = spans[("b", bid, process, sample)]
+            assert a_end <= b_start or b_end <= a_start, "the two samples of a pair never run at once"
+            orders.append(a_start < b_start)
+        assert samples_a.ran_first == tuple(orders), "A's samples record the order they ran in"
+    drawn = [first for bid in ("t/one", "t/two") for first in paired.samples_a[bid].ran_first or ()]
+    assert set(drawn) == {True, False}, "the order is drawn per pair"
+
+
+def test_a_side_that_crashes_mid_samples_or_fails_leaves_the_other_to_finish(tmp_path: Path) -> None:
+    """B's worker dies in the middle of t/one's samples while A waits at a gate for it, and B fails t/two:
+    A finishes alone, and the results say what became of each."""
+    paired, log = _paired(tmp_path, {"b:one": "crash-mid", "b:two": "raise"})
+    by_id = {result.id.full_id: result for result in paired.results}
+    crashed, raised = by_id["t/one"].failure, by_id["t/two"].failure
+    assert crashed is not None
+    assert "exited with status 3" in crashed.reason
+    assert raised is not None
+    assert "bad input" in raised.reason
+    assert paired.samples_a == {}
+    assert {(side, bid) for side, bid, *_ in log} == {("a", "t/one"), ("b", "t/one"), ("a", "t/two")}
+    assert max(int(sample) for side, _, _, sample, *_ in log if side == "b") == 0, "B died after its first sample"

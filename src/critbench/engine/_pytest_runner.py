@@ -93,13 +93,15 @@ def run_pytest_paired(
     *,
     seed: int = 0,
     observer_a: RunObserver | None = None,
+    command: tuple[str, ...] = PYTEST_WORKER_COMMAND,
 ) -> PairedProcesses:
     """Round by round, a worker process of revision A (``job_a``) and one of B (``job_b``) side by side, their
     samples taken in lockstep pairs (``_lockstep``); A's progress goes to ``observer_a`` when given (its lines
-    marked, so the run's total counts both sides' processes)."""
+    marked, so the run's total counts both sides' processes). ``command`` starts a worker (tests start a
+    stand-in)."""
     lock = threading.Lock()
     observer, observer_a = _Shared(lock, observer, observer_a), _Shared(lock, observer_a or observer, observer)
-    lockstep = Lockstep(seed, PYTEST_WORKER_COMMAND)
+    lockstep = Lockstep(seed, command)
     runs = {
         "a": TargetRun(target, job_a, observer_a, lockstep.spawn("a")),
         "b": TargetRun(target, job_b, observer, lockstep.spawn("b")),
