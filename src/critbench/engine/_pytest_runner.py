@@ -13,7 +13,7 @@ order drawn per pair, never at once. The two samples of a pair are milliseconds 
 drift cancels in their ratio as it does in the bench-file ab; the test is over the processes
 (``stats.compare_paired``), each summarising its pairs. Each sample counts by its fastest 0.1 ms window
 where both sides kept one (:func:`pair_by_process`), which the machine's other work disturbs far less than
-the whole sample; measured on this machine, pairing whole samples detected only changes 2-7 times larger
+the whole sample: on the same pairs, whole samples could detect only changes 2 to 10 times larger
 (docs/pytest-benchmark.md). Before the lockstep, whole processes alternated and each pair's samples ran
 seconds apart; that saw changes of ~25% at this machine's load.
 """
