@@ -13,7 +13,14 @@ unreadable line), ``raise`` (a Failed message), ``absurd`` (a plan of 1e300 s, t
 it), ``fatal`` (at load: the target cannot load). Forgeries, each a well-formed message the runner did not ask
 for, with samples of 999,999 ns: ``forge-other`` (a result for the next benchmark during this one's window),
 ``forge-twice`` (a forged result, then the real one), ``forge-outside`` (the real result, then a forged one for
-the next benchmark before it starts), ``forge-fatal`` (a load failure in the middle of the run).
+the next benchmark before it starts), ``forge-fatal`` (a load failure in the middle of the run),
+``forge-ready`` (a gate's Ready from a worker that has no gate).
+
+With ``--gate-fd`` (critbench ab's lockstep, the job's ``pytest.side`` saying which side it is) each measured
+benchmark passes its gates as the pytest worker does (-1, then one before each of its two samples, then 2),
+each "sample" a 20 ms sleep logged to ``gates.log`` beside the scenario as ``side id process sample start
+end``, and
+a behaviour keyed ``"side:name"`` applies to that side only; ``crash-mid`` crashes after the first sample.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from critbench.engine._job import Job
 from critbench.engine._protocol import (
@@ -36,7 +45,9 @@ from critbench.engine._protocol import (
     Hello,
     Measured,
     Message,
+    Ready,
     Start,
+    decode_release,
     encode,
 )
 from critbench.engine._sampling import process_count, process_share
@@ -56,6 +67,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--job", required=True)
+    parser.add_argument("--gate-fd", type=int, default=None)
     args = parser.parse_args()
     job = from_data(Job, json.loads(Path(args.job).read_text()))
     scenario_path = Path(job.target_path)
@@ -92,10 +104,12 @@ def main() -> int:
     ids = tuple(info.id.full_id for info in infos)
     send(Benchmarks(tuple(infos), ids, tuple(info.id.full_id for info in chosen)))
     forged = Samples(SamplingMode.FLAT, (1.0, 1.0), (999_999.0, 999_999.0), (job.process_index,) * 2)
+    side = job.pytest.side if job.pytest is not None else None
+    releases = os.fdopen(args.gate_fd, "rb") if args.gate_fd is not None else None
     for info in chosen:
         full_id = info.id.full_id
         other = ids[(ids.index(full_id) + 1) % len(ids)]
-        what = behaviour.get(info.id.function, "ok")
+        what = behaviour.get(f"{side}:{info.id.function}", behaviour.get(info.id.function, "ok"))
         if what == "vanish":
             return 0
         send(Start(full_id, job.process_index, process_count(info.settings)))
@@ -119,6 +133,11 @@ def main() -> int:
             send(Measured(other if what == "forge-other" else full_id, forged, MemoryUsage()))
         if what == "forge-fatal":
             send(Fatal(Failure(FailureKind.ERROR, "could not load the target: forged")))
+        if what == "forge-ready":
+            send(Ready(full_id, 0))
+        if releases is not None:
+            log = scenario_path.with_name("gates.log")
+            _gated_samples(send, releases, log, f"{side} {full_id} {job.process_index}", what)
         p = float(job.process_index)
         samples = Samples(SamplingMode.FLAT, (1.0, 1.0), (100.0 + p, 101.0 + p), (job.process_index,) * 2)
         send(Measured(full_id, samples, MemoryUsage()))
@@ -128,6 +147,21 @@ def main() -> int:
             return 0
     send(Done())
     return 0
+
+
+def _gated_samples(send: Callable[[Message], None], releases: IO[bytes], log: Path, who: str, what: str) -> None:
+    bid = who.split()[1]
+    for sample in range(-1, 3):
+        send(Ready(bid, sample))
+        release = decode_release(releases.readline())
+        assert (release.id, release.sample) == (bid, sample)
+        if sample in (0, 1):
+            start = time.monotonic()
+            time.sleep(0.02)
+            with log.open("a") as handle:
+                handle.write(f"{who} {sample} {start} {time.monotonic()}\n")
+            if what == "crash-mid":
+                os._exit(3)
 
 
 if __name__ == "__main__":

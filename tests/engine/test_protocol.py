@@ -19,10 +19,13 @@ from critbench.engine._protocol import (
     Measured,
     Message,
     ProtocolError,
+    Ready,
+    Release,
     SamplingWarning,
     Start,
     WarmingUp,
     decode,
+    decode_release,
     encode,
 )
 from critbench.model import (
@@ -63,6 +66,7 @@ EVERY_MESSAGE: list[Message] = [
     Failed("g/f/3", Failure(FailureKind.ERROR, "raised ValueError: bad", "Traceback ...")),
     Fatal(Failure(FailureKind.ERROR, "could not load the target: raised ImportError")),
     Done(),
+    Ready("g/f/3", -1),
 ]
 
 
@@ -76,6 +80,16 @@ def test_round_trip(message: Message) -> None:
     assert line.endswith(b"\n")
     assert line.count(b"\n") == 1
     assert decode(line.rstrip(b"\n")) == message
+
+
+def test_the_runners_release_travels_the_other_way_only() -> None:
+    """A gated worker reads Release; the runner never takes one from a worker, nor a worker's message as one."""
+    line = encode(Release("g/f/3", 7)).rstrip(b"\n")
+    assert decode_release(line) == Release("g/f/3", 7)
+    with pytest.raises(ProtocolError, match="unknown message type 'release'"):
+        decode(line)
+    with pytest.raises(ProtocolError, match="unknown message type 'ready'"):
+        decode_release(encode(Ready("g/f/3", 7)).rstrip(b"\n"))
 
 
 def test_the_wire_form_names_its_version_and_type() -> None:

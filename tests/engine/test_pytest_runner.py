@@ -26,24 +26,26 @@ def test_the_worker_loads_critbench_itself_and_keeps_the_rest_of_the_command_lin
 
 
 def test_processes_pair_sample_by_sample_within_each_process() -> None:
+    """Each pair keeps the order its two samples ran in, as the lockstep drew it for that process and sample."""
     new = Samples(SamplingMode.LINEAR, (1.0, 2.0, 1.0), (110.0, 220.0, 330.0), (0, 0, 1))
     base = Samples(SamplingMode.LINEAR, (1.0, 2.0, 3.0, 1.0), (100.0, 200.0, 300.0, 300.0), (0, 0, 0, 1))
-    paired_new, paired_base = pair_by_process(new, base, [True, False])
+    order = {(0, 0): True, (0, 1): False, (1, 0): False}
+    paired_new, paired_base = pair_by_process(new, base, lambda process, sample: order[(process, sample)])
     assert paired_new.process == paired_base.process == (0, 0, 1)
     assert paired_new.times_ns == pytest.approx((110.0, 110.0, 330.0))
     assert paired_base.times_ns == pytest.approx((100.0, 100.0, 300.0))
-    assert paired_base.ran_first == (True, True, False)
-    assert paired_new.ran_first == (False, False, True)
+    assert paired_base.ran_first == (True, False, False)
+    assert paired_new.ran_first == (False, True, True)
 
 
 def test_pairs_take_each_samples_fastest_window_where_both_sides_kept_it() -> None:
     """Whole samples carry whatever else the machine did while they ran; their fastest 0.1 ms window does not."""
     new = Samples(SamplingMode.FLAT, (1.0, 1.0), (150.0, 240.0), (0, 0), fastest_ns=(110.0, 120.0))
     base = Samples(SamplingMode.FLAT, (1.0, 1.0), (100.0, 300.0), (0, 0), fastest_ns=(100.0, 100.0))
-    paired_new, paired_base = pair_by_process(new, base, [True])
+    paired_new, paired_base = pair_by_process(new, base, lambda process, sample: True)
     assert paired_new.times_ns == pytest.approx((110.0, 120.0))
     assert paired_base.times_ns == pytest.approx((100.0, 100.0))
     without = Samples(SamplingMode.FLAT, (1.0, 1.0), (100.0, 300.0), (0, 0))
-    paired_new, paired_base = pair_by_process(new, without, [True])
+    paired_new, paired_base = pair_by_process(new, without, lambda process, sample: True)
     assert paired_new.times_ns == pytest.approx((150.0, 240.0)), "one side without windows: whole samples"
     assert paired_base.times_ns == pytest.approx((100.0, 300.0))

@@ -242,6 +242,7 @@ FORGERIES = [
     ("b", "forge-twice", "a result for t/b after it had one"),
     ("b", "forge-outside", "a result for t/c, which was not started"),
     ("b", "forge-fatal", "a load failure after the benchmarks were listed"),
+    ("b", "forge-ready", "t/b waited at a gate, but its worker has none"),
 ]
 
 

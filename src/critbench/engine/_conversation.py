@@ -131,6 +131,9 @@ class Conversation:
                         f"a load failure after the benchmarks were listed: {failure.reason}"
                     )
                 self.fatal = failure
+            case protocol.Ready(id=bid, sample=sample):
+                self._check_current(bid, "a gate")
+                self.worker.ready(bid, sample)
             case protocol.Done():
                 if self.current is not None:
                     raise protocol.ProtocolViolation(f"done while {self.current} had no result")

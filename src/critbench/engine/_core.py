@@ -69,7 +69,9 @@ async def drive(sampler: Generator[Request, Reply, Result], answer: Callable[[Re
             return stop.value  # type: ignore[no-any-return]
 
 
-def _sampler(settings: Settings, progress: Progress, whole: Settings | None) -> _sampling.Sampler:
+def _sampler(
+    settings: Settings, progress: Progress, whole: Settings | None, gate: _sampling.Gate | None = None
+) -> _sampling.Sampler:
     if settings.quick:
         return (yield from _sampling.quick(settings))
     progress.warming_up(settings.warm_up_time)
@@ -78,17 +80,28 @@ def _sampler(settings: Settings, progress: Progress, whole: Settings | None) -> 
     if plan.warning:
         progress.warning(plan.warning)
     progress.collecting(len(plan.iters), plan.expected_ns, sum(plan.iters))
-    times = yield from _sampling.sample(settings, plan)
+    times = yield from _sampling.sample(settings, plan, gate)
     return SampledRun(plan.mode, plan.iters, times, warm_iters, warm_ns, plan.warning)
 
 
-async def measure(loop: Loop, settings: Settings, progress: Progress, whole: Settings | None = None) -> SampledRun:
+async def measure(
+    loop: Loop,
+    settings: Settings,
+    progress: Progress,
+    whole: Settings | None = None,
+    *,
+    gate: _sampling.Gate | None = None,
+) -> SampledRun:
     """Calibrate, warm up, plan and take the samples, then measure one iteration's memory.
 
     ``settings`` are this process's share of the benchmark's ``whole`` settings (the same, by default).
+    ``gate`` (ab's lockstep pairs) is passed with -1 before the calibration, then by the samples
+    (:func:`_sampling.sample`).
     """
+    if gate is not None:
+        gate(-1)
     overhead_ns = await calibrated_overhead(loop)
-    run = await drive(_sampler(settings, progress, whole), timer_of(loop))
+    run = await drive(_sampler(settings, progress, whole, gate), timer_of(loop))
     return dataclasses.replace(
         run,
         overhead_ns=overhead_ns,

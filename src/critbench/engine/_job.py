@@ -105,10 +105,12 @@ class Job:
 
 
 def worker_parser(prog: str) -> argparse.ArgumentParser:
-    """The command line every worker is started with (``_worker_process``): ``--fd N --job FILE``."""
+    """The command line every worker is started with (``_worker_process``): ``--fd N --job FILE``, and
+    ``--gate-fd M`` for a gated pytest worker (``_gate``)."""
     parser = argparse.ArgumentParser(prog=prog)
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--job", required=True)
+    parser.add_argument("--gate-fd", type=int, default=None)
     return parser
 
 

@@ -17,6 +17,13 @@ Worker → runner messages, in order:
 - :class:`Failed`: the benchmark raised (the worker goes on with the next).
 - :class:`Fatal`: the target could not be loaded; nothing else follows.
 - :class:`Done`: every selected benchmark was attempted.
+- :class:`Ready`: only from a *gated* worker (critbench ab on a pytest suite, ``_lockstep``): it is at gate
+  ``sample`` of the benchmark being measured (-1 before its calibration and warm-up, ``j`` before sample
+  ``j``, the sample count after the last) and waits there.
+
+Runner → worker, on a second pipe that only a gated worker has (:data:`RUNNER_MESSAGE_TYPES`):
+
+- :class:`Release`: go on past the gate the worker said it was :class:`Ready` at.
 
 The runner takes them only in that order (``_conversation``): a result for the benchmark it saw start, once.
 Benchmark code shares the worker's process, so a well-formed message out of turn can only be a forgery or an
@@ -26,13 +33,14 @@ accident of that code, and is a :class:`ProtocolViolation` failing the benchmark
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from critbench.model import BenchmarkInfo, Failure, MemoryUsage, Samples, from_data, to_data
 
-PROTOCOL_VERSION = 3
-"""3: a failure travels as the model's :class:`Failure`, and ab's samples of revision A ride on
+PROTOCOL_VERSION = 4
+"""4: a gated worker waits at :class:`Ready` for the runner's :class:`Release` (ab's lockstep pairs). 3: a failure travels as the model's :class:`Failure`, and ab's samples of revision A ride on
 :class:`Measured` (there is no ``paired`` message). 2: every message a typed record (1 carried loose dicts)."""
 
 
@@ -102,7 +110,22 @@ class Done:
     pass
 
 
-Message = Hello | Benchmarks | Start | WarmingUp | Collecting | SamplingWarning | Measured | Failed | Fatal | Done
+@dataclass(frozen=True)
+class Ready(AboutBenchmark):
+    sample: int
+    """The gate: -1 before calibration and warm-up, ``j`` before sample ``j``, the sample count after the last."""
+
+
+@dataclass(frozen=True)
+class Release(AboutBenchmark):
+    """Runner → worker: go on past gate ``sample`` of benchmark ``id``."""
+
+    sample: int
+
+
+Message = (
+    Hello | Benchmarks | Start | WarmingUp | Collecting | SamplingWarning | Measured | Failed | Fatal | Done | Ready
+)
 
 MESSAGE_TYPES: dict[str, type[Message]] = {
     "hello": Hello,
@@ -115,8 +138,11 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
     "failed": Failed,
     "fatal": Fatal,
     "done": Done,
+    "ready": Ready,
 }
-_TAGS = {cls: tag for tag, cls in MESSAGE_TYPES.items()}
+RUNNER_MESSAGE_TYPES: dict[str, type[Release]] = {"release": Release}
+"""What the runner writes to a gated worker; a worker never sends these, nor reads the others."""
+_TAGS: dict[type[Any], str] = {cls: tag for tag, cls in (*MESSAGE_TYPES.items(), *RUNNER_MESSAGE_TYPES.items())}
 
 
 class ProtocolError(Exception):
@@ -128,14 +154,25 @@ class ProtocolViolation(ProtocolError):
     one it started, a second result, a result outside a Start ... result window."""
 
 
-def encode(message: Message) -> bytes:
+def encode(message: Message | Release) -> bytes:
     """One message as a JSON line; ValueError for values JSON cannot carry (NaN, infinity)."""
     payload = {"v": PROTOCOL_VERSION, "type": _TAGS[type(message)], **to_data(message)}
     return json.dumps(payload, separators=(",", ":"), allow_nan=False).encode() + b"\n"
 
 
 def decode(line: bytes) -> Message:
-    """The message on one line, or ProtocolError saying why it is not one."""
+    """The worker's message on one line, or ProtocolError saying why it is not one."""
+    message: Message = _decode(line, MESSAGE_TYPES)
+    return message
+
+
+def decode_release(line: bytes) -> Release:
+    """The runner's :class:`Release` on one line (a gated worker reads it), or ProtocolError."""
+    release: Release = _decode(line, RUNNER_MESSAGE_TYPES)
+    return release
+
+
+def _decode(line: bytes, types: Mapping[str, type[Any]]) -> Any:
     try:
         payload: Any = json.loads(line)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -146,7 +183,7 @@ def decode(line: bytes) -> Message:
     if version != PROTOCOL_VERSION:
         raise ProtocolError(f"worker speaks protocol {version!r}, the runner speaks {PROTOCOL_VERSION}")
     tag = payload.pop("type", None)
-    cls = MESSAGE_TYPES.get(tag) if isinstance(tag, str) else None
+    cls = types.get(tag) if isinstance(tag, str) else None
     if cls is None:
         raise ProtocolError(f"unknown message type {tag!r}")
     try:

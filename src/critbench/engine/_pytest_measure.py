@@ -35,7 +35,7 @@ from critbench.engine._core import Progress, checked, measure
 from critbench.engine._fake_timer import FakeTimer
 from critbench.engine._loops import AsyncLoop, FakeLoop, IterLoop, Loop, calibrated_overhead
 from critbench.engine._measurement import WALL_TIME, Measurement
-from critbench.engine._sampling import SampledRun
+from critbench.engine._sampling import Gate, SampledRun
 from critbench.model import Samples, SamplingMode, Settings
 
 _C_NOOP: Callable[..., str] = "".format
@@ -155,9 +155,12 @@ def warm_up_share(total: int, processes: int) -> int:
 
 
 async def measure_pedantic(
-    loop: Loop, call: PedanticCall, progress: Progress, *, process: int, processes: int
+    loop: Loop, call: PedanticCall, progress: Progress, *, process: int, processes: int, gate: Gate | None = None
 ) -> SampledRun:
-    """The author's plan: warm-up rounds untimed, then this process's share of the rounds, each a sample."""
+    """The author's plan: warm-up rounds untimed, then this process's share of the rounds, each a sample;
+    ``gate`` is passed as :func:`~critbench.engine._core.measure` passes it."""
+    passing: Gate = gate if gate is not None else _no_gate
+    passing(-1)
     overhead_ns = await calibrated_overhead(loop)
     warm_rounds = warm_up_share(call.warmup_rounds, processes)
     warm_ns = 0.0
@@ -166,10 +169,13 @@ async def measure_pedantic(
         for _ in range(warm_rounds):
             warm_ns += await loop.time(call.iterations)
     rounds = pedantic_share(call.rounds, process, processes)
+    passing(0)
     times = [checked(await loop.time(call.iterations))]
     progress.collecting(rounds, times[0] * rounds, rounds * call.iterations)
-    for _ in range(rounds - 1):
+    for index in range(1, rounds):
+        passing(index)
         times.append(checked(await loop.time(call.iterations)))
+    passing(rounds)
     iters = (call.iterations,) * rounds
     return SampledRun(
         SamplingMode.FLAT,
@@ -184,6 +190,10 @@ async def measure_pedantic(
     )
 
 
+def _no_gate(index: int) -> None:
+    pass
+
+
 @dataclasses.dataclass(frozen=True)
 class MeasuringContext:
     """What the worker tells a test's fixture: how to measure, and who hears the progress."""
@@ -195,6 +205,8 @@ class MeasuringContext:
     fake: FakeTimer | None = None
     disable_gc: bool = False
     options: dict[str, Any] = dataclasses.field(default_factory=dict)
+    gate: Gate | None = None
+    """critbench ab's lockstep pairs: where the worker waits for the runner around each sample."""
 
 
 class MeasuringFixture(BenchmarkFixture):
@@ -232,10 +244,15 @@ class MeasuringFixture(BenchmarkFixture):
         with quiet_interpreter(context.disable_gc):
             if isinstance(call, PedanticCall):
                 run = await measure_pedantic(
-                    loop, call, context.progress, process=context.process, processes=context.processes
+                    loop,
+                    call,
+                    context.progress,
+                    process=context.process,
+                    processes=context.processes,
+                    gate=context.gate,
                 )
             else:
-                run = await measure(loop, context.settings, context.progress)
+                run = await measure(loop, context.settings, context.progress, gate=context.gate)
         self.measured = run.samples(context.process)
         self.allocated_per_iteration_bytes = run.allocated_per_iteration_bytes
         self.stats = Metadata.of(self, self.measured, context.options)

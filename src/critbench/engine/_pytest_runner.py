@@ -1,27 +1,32 @@
-"""Running a pytest suite's benchmark tests: the jobs, the worker command, and ab's alternating processes.
+"""Running a pytest suite's benchmark tests: the jobs, the worker command, and ab's lockstep pairs.
 
 A pytest suite is one target whose worker is ``critbench.engine._pytest_worker``; the schedule, deadlines
 and merging are the ones every run uses (``_schedule``). ``critbench run`` reaches this through
 :func:`spawn_for`; the pytest plugin calls :func:`run_pytest` with the tests its session chose.
 
 ``critbench ab`` cannot put two revisions side by side in one pytest session (pytest's state is
-per-process), so for a pytest suite it alternates whole processes instead (:func:`run_pytest_paired`): in
-each round a worker process of revision A and one of B, in random order, every process running every
-benchmark test. A's process ``i`` and B's process ``i`` ran minutes apart at most, so their pairing cancels
-the machine's slow drift; the test is over the pairs of processes (``stats.compare_paired``), whose spread
-includes each process's own luck. Each sample counts by its fastest 0.1 ms window, which the machine's
-other work disturbs far less than the whole sample (:func:`pair_by_process`). It sees changes of a few
-percent on a quiet machine, not the 2% that sample-by-sample alternation inside one process sees.
+per-process), so for a pytest suite it runs them side by side in two (:func:`run_pytest_paired`): in each
+round a worker process of revision A and one of B are alive at once, every process running every benchmark
+test, and their samples are taken in *lockstep pairs* (``_lockstep``): around each sample both workers wait
+at a gate, and the runner lets A's sample ``j`` and B's sample ``j`` run one right after the other, in an
+order drawn per pair, never at once. The two samples of a pair are milliseconds apart, so the machine's
+drift cancels in their ratio as it does in the bench-file ab; the test is over the processes
+(``stats.compare_paired``), each summarising its pairs. Each sample counts by its fastest 0.1 ms window
+where both sides kept one (:func:`pair_by_process`), which the machine's other work disturbs far less than
+the whole sample: on the same pairs, whole samples could detect only changes 2 to 10 times larger
+(docs/pytest-benchmark.md). Before the lockstep, whole processes alternated and each pair's samples ran
+seconds apart; that saw changes of ~25% at this machine's load.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import random
 import sys
+import threading
 from collections.abc import Callable, Mapping
 
 from critbench.engine._job import Job, PytestJob
+from critbench.engine._lockstep import Lockstep
 from critbench.engine._observer import RunObserver
 from critbench.engine._sampling import process_count
 from critbench.engine._schedule import TargetRun, load_failure, run_targets
@@ -88,22 +93,23 @@ def run_pytest_paired(
     *,
     seed: int = 0,
     observer_a: RunObserver | None = None,
+    command: tuple[str, ...] = PYTEST_WORKER_COMMAND,
 ) -> PairedProcesses:
-    """Alternate worker processes of revision A (``job_a``) and B (``job_b``) round by round; A's progress goes
-    to ``observer_a`` when given (its lines marked, so the run's total counts both sides' processes)."""
-    if observer_a is not None:
-        observer, observer_a = _BothPlanned(observer, observer_a), _BothPlanned(observer_a, observer)
-    run_a = TargetRun(target, job_a, observer_a or observer, spawn_pytest)
-    run_b = TargetRun(target, job_b, observer, spawn_pytest)
-    rng = random.Random(f"{seed}:pytest-ab")
-    first_a: list[bool] = []
+    """Round by round, a worker process of revision A (``job_a``) and one of B (``job_b``) side by side, their
+    samples taken in lockstep pairs (``_lockstep``); A's progress goes to ``observer_a`` when given (its lines
+    marked, so the run's total counts both sides' processes). ``command`` starts a worker (tests start a
+    stand-in)."""
+    lock = threading.Lock()
+    observer, observer_a = _Shared(lock, observer, observer_a), _Shared(lock, observer_a or observer, observer)
+    lockstep = Lockstep(seed, command)
+    runs = {
+        "a": TargetRun(target, job_a, observer_a, lockstep.spawn("a")),
+        "b": TargetRun(target, job_b, observer, lockstep.spawn("b")),
+    }
+    run_a, run_b = runs["a"], runs["b"]
     index = 0
     while True:
-        a_first = rng.random() < 0.5
-        first_a.append(a_first)
-        for run in (run_a, run_b) if a_first else (run_b, run_a):
-            if run.fatal is None:
-                run.run_round(index)
+        lockstep.run_round(runs, index)
         index += 1
         if run_a.fatal is not None or run_b.fatal is not None or index >= max(run_a.rounds, run_b.rounds):
             break
@@ -123,49 +129,64 @@ def run_pytest_paired(
                 result_b = dataclasses.replace(result_b, samples=None, memory=None, failure=failure)
             results.append(result_b)
             continue
-        paired_b, paired_a = pair_by_process(result_b.samples, result_a.samples, first_a)
+        paired_b, paired_a = pair_by_process(result_b.samples, result_a.samples, _drawn_order(lockstep.first, bid))
         samples_a[bid] = paired_a
         results.append(dataclasses.replace(result_b, samples=paired_b))
     return PairedProcesses(results, samples_a)
 
 
-class _BothPlanned:
-    """One side's progress: both sides run the same tests, so whichever lists them first plans the other's
-    processes too, and the run's total is right from its first line."""
+def _drawn_order(first: Mapping[tuple[int, str, int], bool], bid: str) -> Callable[[int, int], bool]:
+    """Whether A's sample ran first, by process and sample, for benchmark ``bid`` (False where its samples
+    were taken alone)."""
+    return lambda process, sample: first.get((process, bid, sample), False)
 
-    def __init__(self, own: RunObserver, other: RunObserver) -> None:
+
+class _Shared:
+    """One side's progress, its two threads' calls taken one at a time (``lock``); both sides run the same
+    tests, so whichever lists them first plans the other's processes too (``other``), and the run's total
+    is right from its first line."""
+
+    def __init__(self, lock: threading.Lock, own: RunObserver, other: RunObserver | None) -> None:
+        self._lock = lock
         self._own = own
         self._other = other
 
     def planned(self, processes: Mapping[str, int]) -> None:
-        self._own.planned(processes)
-        self._other.planned(processes)
+        with self._lock:
+            self._own.planned(processes)
+            if self._other is not None:
+                self._other.planned(processes)
 
     def benchmark_start(self, benchmark_id: str, process: int, processes: int) -> None:
-        self._own.benchmark_start(benchmark_id, process, processes)
+        with self._lock:
+            self._own.benchmark_start(benchmark_id, process, processes)
 
     def warming_up(self, benchmark_id: str, seconds: float) -> None:
-        self._own.warming_up(benchmark_id, seconds)
+        with self._lock:
+            self._own.warming_up(benchmark_id, seconds)
 
     def collecting(self, benchmark_id: str, samples: int, expected_s: float, iterations: int) -> None:
-        self._own.collecting(benchmark_id, samples, expected_s, iterations)
+        with self._lock:
+            self._own.collecting(benchmark_id, samples, expected_s, iterations)
 
     def warning(self, benchmark_id: str, text: str) -> None:
-        self._own.warning(benchmark_id, text)
+        with self._lock:
+            self._own.warning(benchmark_id, text)
 
     def benchmark_finished(self, result: BenchmarkResult) -> None:
-        self._own.benchmark_finished(result)
+        with self._lock:
+            self._own.benchmark_finished(result)
 
 
-def pair_by_process(new: Samples, base: Samples, a_first: list[bool]) -> tuple[Samples, Samples]:
+def pair_by_process(new: Samples, base: Samples, a_first: Callable[[int, int], bool]) -> tuple[Samples, Samples]:
     """Both sides' samples as pairs: in each process index present on both sides, sample ``j`` of one with
     sample ``j`` of the other (the shorter side's count), each as its net time per iteration in the sample's
     fastest 0.1 ms window where both sides kept it (its whole time per iteration otherwise).
 
-    The two samples of a pair ran in different processes, seconds to minutes apart: whatever else the machine
-    was doing then is in each sample's whole time (a sample of several milliseconds is almost always
-    preempted somewhere on a busy machine), not in its fastest window, which therefore varies far less from
-    process to process (experiments/drift)."""
+    The two samples of a pair ran in different processes, milliseconds apart (the lockstep): whatever else
+    the machine was doing then is in each sample's whole time (a sample of several milliseconds is almost
+    always preempted somewhere on a busy machine), not in its fastest window, which therefore varies far less
+    (experiments/drift). ``a_first(process, sample)`` says which side's sample of the pair ran first."""
     fastest = new.net_fastest_ns is not None and base.net_fastest_ns is not None
     new_values = new.net_fastest_ns if fastest and new.net_fastest_ns is not None else new.net_per_iteration_ns
     base_values = base.net_fastest_ns if fastest and base.net_fastest_ns is not None else base.net_per_iteration_ns
@@ -184,7 +205,7 @@ def pair_by_process(new: Samples, base: Samples, a_first: list[bool]) -> tuple[S
         times_new += new_by[process][:count]
         times_base += base_by[process][:count]
         processes += [process] * count
-        ran_first += [a_first[process] if process < len(a_first) else False] * count
+        ran_first += [a_first(process, sample) for sample in range(count)]
     iters = (1.0,) * len(processes)
     paired_new = Samples(
         SamplingMode.FLAT, iters, tuple(times_new), tuple(processes), ran_first=tuple(not f for f in ran_first)

@@ -20,6 +20,7 @@ tree's.
 
 from __future__ import annotations
 
+import functools
 import importlib.machinery
 import os
 import sys
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from critbench.engine import _protocol as protocol
+from critbench.engine._gate import WorkerGate
 from critbench.engine._job import Job, read_job, worker_parser
 from critbench.engine._pytest_items import FIXTURE_NAME, MARKER_NAME, benchmark_id, marker_layer
 from critbench.engine._sampling import process_count, process_share
@@ -84,9 +86,10 @@ def _first_line(text: str) -> str:
 class WorkerSession:
     """The pytest plugin of a worker process: chooses the benchmark tests and reports each one."""
 
-    def __init__(self, job: Job, channel: Any) -> None:
+    def __init__(self, job: Job, channel: Any, gate: WorkerGate | None = None) -> None:
         assert job.pytest is not None
         self.job = job
+        self.gate = gate
         self.pytest_job = job.pytest
         self.channel = channel
         self.infos: dict[str, BenchmarkInfo] = {}
@@ -265,6 +268,7 @@ class WorkerSession:
             processes=process_count(info.settings),
             fake=FakeTimer.of(clock, full_id, job.process_index, side=self.pytest_job.side) if clock else None,
             disable_gc=disable_gc,
+            gate=functools.partial(self.gate.wait, full_id) if self.gate is not None else None,
         )
         self.fixture = MeasuringFixture(test_node(node), context, group=options.get("group"))
         return self.fixture
@@ -352,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     if job.pytest.code_paths:
         sys.meta_path.insert(0, RevisionFinder(job.pytest.code_paths, frozenset()))
 
-    session = WorkerSession(job, channel)
+    gate = WorkerGate(channel, options.gate_fd) if options.gate_fd is not None else None
+    session = WorkerSession(job, channel, gate)
     with tempfile.TemporaryDirectory(prefix="critbench-pytest-cache-") as cache_dir:
         pytest.main(worker_arguments(job.pytest.args, cache_dir), plugins=[_Registered(session)])
     if not session.done:

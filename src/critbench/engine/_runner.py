@@ -167,8 +167,9 @@ class SuiteRunner:
         )
 
     def _run_pytest_paired(self, pairs: list[tuple[BenchTarget, RevisionCode, RevisionCode]]) -> PairedResults:
-        """pytest suites alternate whole worker processes (``_pytest_runner.run_pytest_paired``): the tests are
-        the bench workspace's, and each side's worker imports the code under test from its revision's folders."""
+        """pytest suites run a worker of each side at once, their samples in lockstep pairs
+        (``_pytest_runner.run_pytest_paired``): the tests are the bench workspace's, and each side's worker
+        imports the code under test from its revision's folders."""
         results: list[BenchmarkResult] = []
         samples_a: dict[str, Samples] = {}
         for target, code_a, code_b in pairs:

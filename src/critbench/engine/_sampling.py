@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
 from critbench.api._bencher import BencherMisuse
@@ -23,6 +23,10 @@ from critbench.model import Samples, SamplingMode, Settings
 
 Sampler = Generator[int, float, "SampledRun"]
 """Yields an iteration count, is sent the nanoseconds it took, returns the finished run."""
+
+Gate = Callable[[int], None]
+"""critbench ab on a pytest suite: called with ``j`` before sample ``j`` and with the sample count after the
+last; it returns when the runner lets the worker go on (``_lockstep``). Outside the timed region."""
 
 
 @dataclass(frozen=True)
@@ -213,11 +217,17 @@ def warm_up(settings: Settings) -> Generator[int, float, tuple[int, float]]:
         n *= 2
 
 
-def sample(settings: Settings, plan: SamplingPlan) -> Generator[int, float, tuple[float, ...]]:
-    """Run the plan; returns the total time of every sample."""
+def sample(
+    settings: Settings, plan: SamplingPlan, gate: Gate | None = None
+) -> Generator[int, float, tuple[float, ...]]:
+    """Run the plan, passing ``gate`` before each sample and after the last; returns every sample's time."""
     times = []
-    for iters in plan.iters:
+    for index, iters in enumerate(plan.iters):
+        if gate is not None:
+            gate(index)
         times.append((yield iters))
+    if gate is not None:
+        gate(len(plan.iters))
     return tuple(times)
 
 

@@ -38,6 +38,9 @@ LONGEST_WAIT_S = 7 * 24 * 3600.0
 """No deadline lies further ahead than a week. A benchmark that reports absurd times (1e15 ns an iteration,
 a timestamp) plans samples lasting years; unclamped, that deadline overflows ``select``'s timeout."""
 EXIT_POLL_S = 0.5
+HELD_POLL_S = 0.1
+"""While a worker waits at a gate its deadline is paused; its pipe is still looked at this often, so the
+deadline counts again soon after another thread releases it."""
 """Where the platform has no process descriptors (``os.pidfd_open``), how often the worker's exit is checked."""
 
 WORKER_COMMAND = (sys.executable, "-m", "critbench.engine._worker")
@@ -61,21 +64,33 @@ def describe_exit(returncode: int, process: str = "its worker process") -> str:
 
 
 class WorkerProcess:
-    """One worker process and the pipe it reports on; ``command`` is run with ``--fd N --job FILE`` added."""
+    """One worker process and the pipe it reports on; ``command`` is run with ``--fd N --job FILE`` added,
+    and ``--gate-fd M`` with ``gated`` (a second pipe, the runner's :class:`~critbench.engine._protocol.Release`
+    messages to the worker, ``_lockstep``)."""
 
-    def __init__(self, target: BenchTarget, job: Job, command: Sequence[str] = WORKER_COMMAND) -> None:
+    def __init__(
+        self, target: BenchTarget, job: Job, command: Sequence[str] = WORKER_COMMAND, *, gated: bool = False
+    ) -> None:
+        self._gate: IO[bytes] | None = None
         self._job_file = tempfile.NamedTemporaryFile("w", suffix=".json", prefix="critbench-job-", delete=False)
         with self._job_file as handle:
             json.dump(to_data(job), handle)
         self.output = tempfile.TemporaryFile()
         read_fd, write_fd = os.pipe()
+        passed = [write_fd]
+        arguments = [*command, "--fd", str(write_fd), "--job", self._job_file.name]
+        if gated:
+            gate_read, gate_write = os.pipe()
+            self._gate = os.fdopen(gate_write, "wb", buffering=0)
+            passed.append(gate_read)
+            arguments += ["--gate-fd", str(gate_read)]
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_CRITBENCH_SRC, env.get("PYTHONPATH")]))
         env.setdefault("PYTHONHASHSEED", "0")
         try:
             self.process = subprocess.Popen(
-                [*command, "--fd", str(write_fd), "--job", self._job_file.name],
-                pass_fds=(write_fd,),
+                arguments,
+                pass_fds=tuple(passed),
                 stdin=subprocess.DEVNULL,
                 stdout=self.output,
                 stderr=subprocess.STDOUT,
@@ -85,9 +100,12 @@ class WorkerProcess:
             )
         except BaseException:
             os.close(read_fd)
+            if self._gate is not None:
+                self._gate.close()
             raise
         finally:
-            os.close(write_fd)
+            for fd in passed:
+                os.close(fd)
         self._exit_fd: int | None = None
         try:
             self.pipe: IO[bytes] = os.fdopen(read_fd, "rb", buffering=0)
@@ -110,11 +128,14 @@ class WorkerProcess:
             if self._exit_fd is not None:
                 selector.register(self._exit_fd, selectors.EVENT_READ)
             while True:
-                remaining = deadline() - time.monotonic()
+                held = self.held_s()
+                remaining = deadline() + held - time.monotonic()
                 if remaining <= 0:
                     yield None
                     continue
                 wait = min(remaining, LONGEST_WAIT_S if self._exit_fd is not None or not watching else EXIT_POLL_S)
+                if math.isinf(held):
+                    wait = min(wait, HELD_POLL_S)
                 events = selector.select(wait)
                 if watching and (
                     any(key.fd == self._exit_fd for key, _ in events)
@@ -131,6 +152,21 @@ class WorkerProcess:
                     return
                 for line in buffer.feed(chunk):
                     yield protocol.decode(line)
+
+    def held_s(self) -> float:
+        """How long the worker has waited at gates for the runner (infinite while it waits): its deadlines
+        move by that much. None of it for a worker without a gate."""
+        return 0.0
+
+    def ready(self, benchmark_id: str, sample: int) -> None:
+        """The worker says it waits at gate ``sample`` of ``benchmark_id``: only a gated worker may."""
+        raise protocol.ProtocolViolation(f"{benchmark_id} waited at a gate, but its worker has none")
+
+    def release(self, benchmark_id: str, sample: int) -> None:
+        """Let a gated worker go on past gate ``sample`` of ``benchmark_id`` (nothing if it is gone)."""
+        if self._gate is not None:
+            with contextlib.suppress(OSError, ValueError):  # it exited, or its pipe was closed
+                self._gate.write(protocol.encode(protocol.Release(benchmark_id, sample)))
 
     def output_tail(self) -> str:
         self.output.seek(0)
@@ -179,6 +215,8 @@ class WorkerProcess:
 
     def close(self) -> None:
         self.kill()
+        if self._gate is not None:
+            self._gate.close()
         if self._exit_fd is not None:
             os.close(self._exit_fd)
             self._exit_fd = None
