@@ -136,8 +136,10 @@ def _skipped(item: pytest.Item) -> bool:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    if not is_benchmark(item):  # first: cheaper than looking up the marker, in every test of a session
+        return
     marker = item.get_closest_marker("benchmark")
-    if marker is None or not is_benchmark(item):
+    if marker is None:
         return
     if marker.args:
         raise ValueError("benchmark mark can't have positional arguments.")
