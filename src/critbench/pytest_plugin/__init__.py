@@ -6,7 +6,7 @@ a scan of the collected tests, nothing more (measured in docs/pytest-benchmark.m
 measures, judges, stores or reports is imported only when a benchmark test is about to run.
 
 pytest marks every package of a ``pytest11`` distribution for assertion rewriting, so each critbench module a
-session imports would go through its rewriting import hook: parsed, rewritten and cached under a pytest-own
+session imports would go through its rewriting import hook: parsed, rewritten and cached under pytest's own
 bytecode name, or parsed and rewritten again in every session where that cache cannot be written
 (``PYTHONDONTWRITEBYTECODE``, a read-only site-packages). critbench's asserts are invariants for mypy, not
 test assertions worth explaining, so the plugin takes critbench off that list as soon as it is registered:
@@ -50,8 +50,8 @@ def _pytest_benchmark_serves(pluginmanager: Any) -> bool:
 def _not_rewritten(pluginmanager: Any) -> None:
     """Take critbench off pytest's list of packages to rewrite (held in the hook's ``_must_rewrite``).
 
-    Private to pytest (pytest 8.0 and 9 have both attributes), hence the care: with another hook, or ``--assert=plain``
-    (no hook), nothing changes and critbench's modules are imported as pytest decides.
+    Both attributes are private to pytest (pytest 8.0 and 9 have them), hence the care: with another hook,
+    or ``--assert=plain`` (no hook), nothing changes and critbench's modules are imported as pytest decides.
     """
     hook = getattr(pluginmanager, "rewrite_hook", None)
     marked = getattr(hook, "_must_rewrite", None)
