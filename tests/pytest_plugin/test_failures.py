@@ -96,3 +96,38 @@ def test_tests_outside_the_rootdir_keep_their_node_ids_in_the_workers(project: P
     one_file = project.pytest("-q", "--rootdir=elsewhere", "suite/test_outside.py", fake=FakeClock(1000))
     assert one_file.returncode == 0, one_file.stdout + one_file.stderr
     assert "1 passed" in one_file.stdout
+
+
+MARKERS = """
+    import pytest
+
+
+    @pytest.mark.benchmark(1)
+    def test_positional(benchmark):
+        benchmark(sum, [1])
+
+
+    @pytest.mark.benchmark(rounds=3)
+    def test_unknown_keyword(benchmark):
+        benchmark(sum, [1])
+
+
+    @pytest.mark.benchmark(group="fine", min_rounds=3)
+    def test_known_keywords(benchmark):
+        benchmark(sum, [1])
+
+
+    @pytest.mark.benchmark(1)
+    def test_not_a_benchmark():
+        pass
+"""
+
+
+def test_a_benchmark_marker_with_bad_arguments_fails_its_benchmark_test_only(project: Project) -> None:
+    project.write("test_markers.py", MARKERS)
+    session = project.pytest("-q", "--benchmark-disable", "-W", "ignore::pytest.PytestUnknownMarkWarning")
+    out = session.stdout
+    assert session.returncode == 1, out + session.stderr
+    assert "2 passed, 2 errors" in out
+    assert "ERROR test_markers.py::test_positional - ValueError: benchmark mark can't have positional arguments." in out
+    assert "ERROR test_markers.py::test_unknown_keyword - ValueError: benchmark mark can't have 'rounds' keyword" in out

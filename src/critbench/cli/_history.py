@@ -12,6 +12,7 @@ import difflib
 import math
 from collections.abc import Sequence
 
+from critbench.cli._columns import table
 from critbench.cli._context import Context
 from critbench.cli._options import HistoryOptions
 from critbench.errors import UsageError
@@ -76,20 +77,6 @@ def _unknown_id_message(benchmark_id: str, known: list[str]) -> str:
     return message + f" ({len(known)} recorded; 'critbench list' shows the benchmark ids)"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> list[str]:
-    """Columns padded to their widest cell; the columns at ``right`` (numbers) are right-aligned."""
-    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        padded = [
-            cell.rjust(width) if index in right else cell.ljust(width)
-            for index, (cell, width) in enumerate(zip(cells, widths, strict=True))
-        ]
-        return "  " + "  ".join(padded).rstrip()
-
-    return [line(headers), *(line(row) for row in rows)]
-
-
 def _when(started_at: str) -> str:
     """``2026-01-02 03:04:05`` from an ISO 8601 UTC time."""
     return started_at.replace("T", " ")[:19]
@@ -145,7 +132,7 @@ def _write_runs(ctx: Context, runs: list[StoredRun], location: str) -> None:
     lines = [
         f"Last {len(runs)} run{'s' if len(runs) != 1 else ''} in {location}:",
         "",
-        *_table(["run", "started (UTC)", "commit", "branch", "benchmarks", "failed", "baseline"], rows, (0, 4, 5)),
+        *table(["run", "started (UTC)", "commit", "branch", "benchmarks", "failed", "baseline"], rows, (0, 4, 5)),
         *_dirty_note(any(run.git_dirty for run in runs)),
         "",
         "'critbench history ID' shows one benchmark's series.",
@@ -183,7 +170,7 @@ def _write_series(ctx: Context, benchmark_id: str, points: list[HistoryPoint], l
     lines = [
         f"{benchmark_id}: {what} in the last {len(shown)} run{'s' if len(shown) != 1 else ''} that measured it",
         "",
-        *_table(
+        *table(
             ["run", "started (UTC)", "commit", "typical [lower estimate upper]", "change", "baseline"], rows, (0, 4)
         ),
         "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from critbench.cli._columns import table
 from critbench.cli._context import Context, display_path
 from critbench.cli._measure import mismatch, unit_of
 from critbench.cli._options import BaselinesOptions, CompareOptions
@@ -90,11 +91,14 @@ def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
     unit = unit_of(stored)
     out.write(f"  measured: {'instructions per iteration' if unit == 'instructions' else 'wall time'}\n")
     ids = Counter(item.info.id.full_id for item in stored.benchmarks)
+    rows = []
     for item in stored.benchmarks:
         full_id = item.info.id.full_id
         label = f"{full_id} ({item.info.package})" if ids[full_id] > 1 else full_id
         typical = item.analysis.estimates.typical
         unit = item.samples.unit
         point, lower, upper = (measured(value, unit) for value in (typical.point, typical.lower, typical.upper))
-        out.write(f"  {printable(label):<48} {point:>14}  [{lower} {upper}]\n")
+        rows.append([printable(label), point, f"[{lower} {upper}]"])
+    if rows:
+        out.write("\n".join(table(["benchmark", "typical", "[lower upper]"], rows, right=(1,))) + "\n")
     return 0

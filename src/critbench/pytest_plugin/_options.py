@@ -21,9 +21,8 @@ NO_EFFECT = "Accepted for pytest-benchmark compatibility; critbench ignores it."
 
 COLUMNS = ("min", "max", "mean", "stddev", "median", "iqr", "outliers", "ops", "rounds", "iterations")
 SORT_KEYS = ("min", "max", "mean", "stddev", "name", "fullname")
-COMPARE_FAIL = re.compile(
-    r"^(?P<field>min|max|mean|median|stddev|iqr):((?P<percentage>[0-9]+)%|(?P<difference>[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?))$"
-)
+COMPARE_FAIL = r"^(?P<field>min|max|mean|median|stddev|iqr):((?P<percentage>[0-9]+)%|(?P<difference>[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?))$"
+"""``--benchmark-compare-fail``'s EXPR; compiled (by ``re``'s cache) when one is given, not in every session."""
 
 
 def _seconds(text: str) -> float:
@@ -87,7 +86,7 @@ def _save(text: str) -> str:
 
 
 def _compare_fail(text: str) -> str:
-    if not COMPARE_FAIL.match(text):
+    if not re.match(COMPARE_FAIL, text):
         raise argparse.ArgumentTypeError(f"Could not parse value: {text!r}.")
     return text
 
@@ -275,7 +274,11 @@ def options() -> list[Option]:
 
 
 def add_options(parser: Any) -> None:
-    """Register every option on pytest's ``parser``."""
+    """Register every option on pytest's ``parser``.
+
+    Each with its ``dest`` (the one argparse would derive, as pytest-benchmark's): without it pytest 9 looks
+    through every option of the session for a clash, once per option.
+    """
     group = parser.getgroup(GROUP)
     for name, keywords in options():
-        group.addoption(name, **keywords)
+        group.addoption(name, dest=name[2:].replace("-", "_"), **keywords)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Generator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -30,14 +29,21 @@ FIXTURE_NAME = "benchmark"
 WORKER_PLUGIN = "critbench-worker"
 
 
-@dataclass
 class _State:
-    measure: bool
-    skip: bool
-    only: bool
-    session: BenchSession | None = None
-    notes: list[str] = field(default_factory=list)
-    shim: Any = None
+    """What the flags ask of the session's benchmark tests, and what serving them has made so far.
+
+    A plain class: a dataclass would generate and compile its methods in every pytest session.
+    """
+
+    __slots__ = ("measure", "notes", "only", "session", "shim", "skip")
+
+    def __init__(self, measure: bool, skip: bool, only: bool) -> None:
+        self.measure = measure
+        self.skip = skip
+        self.only = only
+        self.session: BenchSession | None = None
+        self.notes: list[str] = []
+        self.shim: Any = None
 
 
 _STATE = pytest.StashKey[_State]()
@@ -130,8 +136,10 @@ def _skipped(item: pytest.Item) -> bool:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    if not is_benchmark(item):  # first: cheaper than looking up the marker, in every test of a session
+        return
     marker = item.get_closest_marker("benchmark")
-    if marker is None or not is_benchmark(item):
+    if marker is None:
         return
     if marker.args:
         raise ValueError("benchmark mark can't have positional arguments.")

@@ -151,7 +151,7 @@ class CompareFail:
     def parse(cls, text: str) -> CompareFail:
         from critbench.pytest_plugin._options import COMPARE_FAIL
 
-        match = COMPARE_FAIL.match(text)
+        match = re.match(COMPARE_FAIL, text)
         if match is None:
             raise ValueError(f"Could not parse value: {text!r}.")
         if match.group("percentage") is not None:
