@@ -271,14 +271,12 @@ def test_a_comparison_too_noisy_to_see_modest_changes_suggests_measuring_side_by
     assert "side by side" not in slower.stderr, "a comparison that found the change needs no advice"
 
 
-def test_ab_quick_mode_measures_in_one_process_and_says_so(repo: Workspace) -> None:
+def test_ab_quick_mode_measures_in_three_processes_and_says_so(repo: Workspace) -> None:
     result = repo.critbench("ab", "HEAD~1", "--", "--exact", "w/slowed", "--quick", env=LOG, fake=CLOCK)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "alternation in 1 process)" in result.stdout
-    assert "Benchmarking w/slowed" in result.stderr
-    assert "[process 1/" not in result.stderr, (
-        "quick mode runs one process, and the progress line must not promise more"
-    )
+    assert "alternation in 3 processes)" in result.stdout
+    assert "Benchmarking w/slowed [process 3/3]" in result.stderr
+    assert "[process 4/" not in result.stderr, "quick mode runs three processes; the progress line must say so"
 
 
 def test_ab_leaves_a_users_prunable_worktree_registered(repo: Workspace, tmp_path: Path) -> None:
