@@ -110,3 +110,99 @@ def _plug(counts: array[int], plugs: list[object], anchors: list[object]) -> Non
     for size_class in range(CLASSES):
         make, argument = _MAKERS[size_class]
         anchors[size_class] = make(argument)
+
+
+TCACHE_SIZES = 64
+"""glibc's per-thread cache: chunks of 32 to 1,040 bytes in 16-byte steps, up to 7 of each."""
+TCACHE_COUNT = 7
+TCACHE_LARGEST = 24 + 16 * TCACHE_SIZES
+LARGEST_FILL = 1 << 16
+"""The largest chunk the fill asks for: below glibc's mmap threshold (128 KiB), so it comes from the heap."""
+MAX_KEPT_CHUNKS = 1 << 17
+
+
+class _Glibc:
+    """glibc's ``malloc``, ``free`` and ``mallinfo2`` through ctypes, and the chunks kept out of its bins."""
+
+    def __init__(self) -> None:
+        import ctypes
+
+        fields = ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks")
+        info = type(
+            "mallinfo2", (ctypes.Structure,), {"_fields_": [(name, ctypes.c_size_t) for name in (*fields, "keepcost")]}
+        )
+        libc = ctypes.CDLL(None)
+        self.malloc = libc.malloc
+        self.malloc.restype, self.malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
+        self.free = libc.free
+        self.free.restype, self.free.argtypes = None, [ctypes.c_void_p]
+        self.mallinfo2 = libc.mallinfo2
+        self.mallinfo2.restype, self.mallinfo2.argtypes = info, []
+        self.malloc_trim = libc.malloc_trim
+        self.malloc_trim.restype, self.malloc_trim.argtypes = ctypes.c_int, [ctypes.c_size_t]
+        self.kept = array("Q", bytes(8 * MAX_KEPT_CHUNKS))  # a mapping of its own: not in the heap it fills
+        self.count = 0
+
+    def in_bins(self) -> int:
+        """Bytes in free chunks other than the top chunk (bins and fast bins; the tcache is not counted)."""
+        info = self.mallinfo2()
+        return int(info.fordblks - info.keepcost)
+
+    def keep(self, size: int) -> None:
+        if self.count < MAX_KEPT_CHUNKS:
+            self.kept[self.count] = self.malloc(size) or 0
+            self.count += 1
+
+    def drain_tcache(self) -> None:
+        for index in range(TCACHE_SIZES):
+            for _ in range(TCACHE_COUNT):
+                self.keep(24 + 16 * index)
+
+    def fill_bins(self) -> None:
+        """Allocate from the free chunks until none is left: largest requests first, an eighth smaller once
+        requests stop coming from the bins. Above the tcache's sizes such a request came from the top chunk,
+        and is freed (next to the top, it merges back); within them it may have come from the tcache (a
+        chunk of the size asked for, taken from the bins earlier), and is kept, eight times before moving on.
+        ``malloc_trim`` first merges the fast bins' chunks into the others, where any request can reach them."""
+        self.malloc_trim(0)
+        size, misses = LARGEST_FILL, 0
+        free = self.in_bins()
+        while size >= 32 and free > 0 and self.count < MAX_KEPT_CHUNKS:
+            pointer = self.malloc(size - 8)
+            now = self.in_bins()
+            if now < free or size <= TCACHE_LARGEST:
+                self.kept[self.count] = pointer or 0
+                self.count += 1
+            else:
+                self.free(pointer)
+            if now < free:
+                free, misses = now, 0
+            elif size > TCACHE_LARGEST or misses == TCACHE_COUNT:
+                size, misses = (size - size // 8) & ~15, 0
+            else:
+                misses += 1
+
+
+_GLIBC: list[_Glibc] = []
+
+
+def settle_glibc() -> bool:
+    """Take every free chunk out of glibc's tcache and bins, so that the blocks over 512 bytes a routine asks
+    for come from the top of the heap, and growing the last of them grows it in place, whatever the process
+    freed before; False where glibc's ``mallinfo2`` is missing (another C library, glibc before 2.33)."""
+    if not _GLIBC:
+        try:
+            _GLIBC.append(_Glibc())
+        except (OSError, AttributeError):
+            return False
+    glibc = _GLIBC[0]
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        glibc.drain_tcache()
+        glibc.fill_bins()
+        glibc.drain_tcache()
+    finally:
+        if collecting:
+            gc.enable()
+    return True
