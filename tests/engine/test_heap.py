@@ -29,8 +29,8 @@ def child(perturbed, settle):
         kept.append([bytes(n) for n in range(40, 4000, 7)][::2])
     gc.collect()
     if settle:
-        settle_glibc()
         settle_small_objects()
+        settle_glibc()
     for _ in range(20):
         routine()
     for n in (10, 30):

@@ -265,8 +265,8 @@ async def count(sampler: Sampler, run: Run, recorder: Recorder) -> tuple[int, bo
         asked += 1
         if asked > 3:  # outside the markers: empty young generations, and pymalloc's pools in a fixed state
             gc.collect()
-            settle_glibc()
             settle_small_objects()
+            settle_glibc()  # last: it takes the chunks that settling pymalloc freed, and frees nothing itself
         dumps, seconds = await run(n)
         return Interval(recorder.collect(dumps), seconds)
 
