@@ -34,6 +34,7 @@ from critbench.api._bencher import AsyncRoutine, BatchedRoutine, Bencher, Benche
 from critbench.api._bencher import Routine as RoutineSpec
 from critbench.engine._callgrind import TRIGGER, dump_path, read_dump
 from critbench.engine._core import Progress, drive
+from critbench.engine._heap import settle_glibc, settle_small_objects
 from critbench.engine._loops import async_noop, noop, noop_input
 from critbench.engine._measurement import INSTRUCTIONS
 from critbench.model import WALL_EVENT, BenchmarkId
@@ -262,8 +263,10 @@ async def count(sampler: Sampler, run: Run, recorder: Recorder) -> tuple[int, bo
     async def interval(n: int) -> Interval:
         nonlocal asked
         asked += 1
-        if asked > 3:  # outside the markers: the counted intervals start with empty young generations
+        if asked > 3:  # outside the markers: empty young generations, and pymalloc's pools in a fixed state
             gc.collect()
+            settle_small_objects()
+            settle_glibc()  # last: it takes the chunks that settling pymalloc freed, and frees nothing itself
         dumps, seconds = await run(n)
         return Interval(recorder.collect(dumps), seconds)
 

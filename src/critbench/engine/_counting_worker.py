@@ -19,6 +19,7 @@ like the timing worker, but measures differently:
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import random
@@ -125,6 +126,11 @@ class _Counter:
         layouts = info.settings.layouts
         recorder.forked()
         perturb_heap(layout)
+        # Everything alive now (the imports', the layout's) moves to the collector's permanent generation: a
+        # full collection inside a counted interval traverses the benchmark's own objects only, however many
+        # the process made before it. A routine that makes cycles still pays for collecting them.
+        gc.collect()
+        gc.freeze()
         pinned = (job.iterations or {}).get(full_id)
         bencher = CountingBencher(info.id, recorder, self.calibration, _ProgressToChannel(channel, full_id), pinned)
         self.suite.instances[full_id].call(bencher)
