@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -13,6 +14,22 @@ from pathlib import Path
 import pytest
 
 from critbench.testing import FakeClock
+
+
+def start_critbench(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """``python -m critbench ARGS`` in the background, as a terminal would start it, to be interrupted: pipes
+    for its output, and SIGINT with Ctrl-C's default action even where the tests run as a background job
+    (which starts children with SIGINT ignored, so Python would install no KeyboardInterrupt handler)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "critbench", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no threads yet
+    )
+
 
 FAST_CONFIG = """\
 [tool.critbench]

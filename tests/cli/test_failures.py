@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 
 from critbench.testing import FakeClock
-from tests.conftest import Workspace
+from tests.conftest import Workspace, start_critbench
 
 TROUBLE = '''
 import os
@@ -93,17 +91,7 @@ def test_sigint_leaves_existing_baselines_intact_and_no_partial_one(make_workspa
         "pkg/benches/steady.py",
         "import time\nfrom critbench import bench\n\n@bench\ndef quick(b):\n    time.sleep(30)\n    b.iter(lambda: None)\n",
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "critbench", "run", "--save-baseline", "keep"],
-        cwd=ws.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-        # A CI job or a background shell may start us with SIGINT ignored, which the child would inherit
-        # (and Python then installs no KeyboardInterrupt handler): give it the default disposition.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no threads yet
-    )
+    process = start_critbench(["run", "--save-baseline", "keep"], ws.root, {**os.environ, "NO_COLOR": "1"})
     try:
         time.sleep(3)
         process.send_signal(signal.SIGINT)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,7 +19,7 @@ import pytest
 from critbench.errors import EXIT_INTERRUPTED
 from critbench.testing import FakeClock
 from tests.cli.test_pytest_target import CONFIG, LIBRARY, _git
-from tests.conftest import Workspace
+from tests.conftest import Workspace, start_critbench
 
 TESTS = """\
 import pytest
@@ -132,15 +130,10 @@ def test_an_interrupted_lockstep_run_kills_both_sides_workers(
     _git(project.root, "add", "-A")
     _git(project.root, "commit", "-qm", "workers say who they are")
     project.write("src/mylib/__init__.py", HANGING)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "critbench", "--fake-clock", CLOCK.to_json(), "ab", "HEAD"],
-        cwd=project.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1", "PIDS": str(pids)},
-        # SIGINT as a terminal sends it, even when the tests run where it is ignored (a background job).
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
+    process = start_critbench(
+        ["--fake-clock", CLOCK.to_json(), "ab", "HEAD"],
+        project.root,
+        {**os.environ, "NO_COLOR": "1", "PIDS": str(pids)},
     )
     try:
         deadline = time.monotonic() + 240

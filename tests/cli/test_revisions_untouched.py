@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_ab import _git
-from tests.conftest import Workspace
+from tests.conftest import Workspace, start_critbench
 
 SLOW_TARGET = """
 import time
@@ -76,16 +74,7 @@ def test_an_interrupted_command_leaves_the_users_git_as_it_was(
     user_repo: Workspace, command: tuple[str, ...], signum: int
 ) -> None:
     before = _everything(user_repo.root)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "critbench", *command],
-        cwd=user_repo.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-        # SIGINT as a terminal sends it, even when the tests run where it is ignored (a background job).
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
-    )
+    process = start_critbench([*command], user_repo.root, {**os.environ, "NO_COLOR": "1"})
     deadline = time.monotonic() + 120
     while "critbench-ab-" not in _git(user_repo.root, "worktree", "list") and time.monotonic() < deadline:
         assert process.poll() is None, process.communicate()

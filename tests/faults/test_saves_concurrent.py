@@ -9,9 +9,7 @@ freely, as a CI matrix does.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ import pytest
 from critbench.model import LAST_RUN
 from critbench.storage import BaselineStore
 from critbench.testing import FakeClock
-from tests.conftest import FAST_CONFIG, Workspace
+from tests.conftest import FAST_CONFIG, Workspace, start_critbench
 from tests.faults.test_saves_interrupted import TARGET, finish, start_paused, stray
 
 FAKE = FakeClock(1000)
@@ -64,26 +62,7 @@ def test_two_saves_racing_into_one_baseline_both_land(ws: Workspace, trial: int)
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("CRITBENCH_HOME", None)
     runs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "critbench",
-                "--fake-clock",
-                FAKE.to_json(),
-                "run",
-                "-p",
-                package,
-                "--save-baseline",
-                "R",
-            ],
-            cwd=ws.root,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
-        )
+        start_critbench(["--fake-clock", FAKE.to_json(), "run", "-p", package, "--save-baseline", "R"], ws.root, env)
         for package in ("a", "b")
     ]
     for run in runs:

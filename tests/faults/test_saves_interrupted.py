@@ -12,7 +12,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from critbench.model import LAST_RUN, PREVIOUS_RUN
 from critbench.storage import BaselineStore
 from critbench.storage._hooks import PAUSE_VARIABLE
 from critbench.testing import FakeClock
-from tests.conftest import FAST_CONFIG, Completed, Workspace
+from tests.conftest import FAST_CONFIG, Completed, Workspace, start_critbench
 
 TARGET = "from critbench import bench\n\n@bench\ndef {name}(b):\n    b.iter(lambda: None)\n"
 OLDER = FakeClock(500)
@@ -57,16 +56,7 @@ def start_paused(
     """``critbench ARGS`` in the background, returned once its save of ``name`` waits at ``stage``."""
     env = {**os.environ, "NO_COLOR": "1", PAUSE_VARIABLE: f"{name}:{stage}:{marker}"}
     env.pop("CRITBENCH_HOME", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "critbench", "--fake-clock", fake.to_json(), *args],
-        cwd=ws.root,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        # SIGINT as a terminal would send it, even when the tests themselves run where it is ignored.
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
-    )
+    process = start_critbench(["--fake-clock", fake.to_json(), *args], ws.root, env)
     deadline = time.monotonic() + 300
     while not marker.exists():
         if process.poll() is not None or time.monotonic() > deadline:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +14,7 @@ import pytest
 
 from critbench.errors import EXIT_FAILED, EXIT_INTERRUPTED
 from critbench.testing import FakeClock
-from tests.conftest import Completed, Workspace
+from tests.conftest import Completed, Workspace, start_critbench
 
 CONFIG = """\
 [tool.critbench]
@@ -174,16 +172,7 @@ def test_an_interrupted_run_leaves_nothing_running(ws: Workspace, how: signal.Si
         "pkg", "pkg", {"t": AROUND.format(case="@bench\ndef case(b):\n    start_child('hang')\n    time.sleep(300)\n")}
     )
     pids = ws.root.parent / "pids"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "critbench", "run"],
-        cwd=ws.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1", "PIDS": str(pids)},
-        # SIGINT as a terminal sends it, even when the tests run where it is ignored (a background job).
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509
-    )
+    process = start_critbench(["run"], ws.root, {**os.environ, "NO_COLOR": "1", "PIDS": str(pids)})
     try:
         deadline = time.monotonic() + 120
         while not (pids / "hang").exists() and time.monotonic() < deadline:
