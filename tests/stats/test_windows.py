@@ -61,6 +61,13 @@ def test_a_wide_spread_between_processes_raises_the_floor_even_when_the_gaps_are
     assert stats.window_noise_floor(0.03, [0.008, 0.004], [None, None]) == 0.03
 
 
+def test_processes_in_states_far_apart_widen_the_floor_to_half_their_log_range() -> None:
+    # Fastest windows of a side's processes 136% apart (median over fastest): tau = log(2.36) / 2 = 0.429.
+    assert stats.window_noise_floor(0.03, [0.02, 0.03], [0.136, 1.36]) == pytest.approx(math.log(2.36) / 2)
+    # A spread whose half-log is under 12% leaves the memory-bound floor as it was.
+    assert stats.window_noise_floor(0.03, [0.02, 0.03], [0.06, 0.2]) == 0.12
+
+
 def test_time_beyond_windows_is_the_median_process_mean_time_over_its_fastest_window() -> None:
     # process 0: 300 ns over 2 iterations = 150 per iteration, fastest window 100 → log 1.5;
     # process 1: 240 / 2 = 120, window 100 → log 1.2; process 2: 220 / 2 = 110, window 110 → 0. Median log 1.2.
