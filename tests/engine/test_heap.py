@@ -113,6 +113,10 @@ def test_a_count_does_not_follow_the_pools_state_once_settled(tmp_path: Path) ->
         per_iteration[perturbed == "True", settle == "True"] = (second - first) / 20
     # Unsettled, the count follows the heap's state (271,687 and 272,141 instructions an iteration when this
     # test was written; 262,694 settled).
-    assert per_iteration[True, False] != per_iteration[False, False]
-    # Settled, both heaps count the same, to the instruction.
-    assert per_iteration[True, True] == per_iteration[False, True]
+    unsettled = abs(per_iteration[True, False] - per_iteration[False, False])
+    assert unsettled > 0
+    # Settled, both heaps count the same but for a few instructions in 20 iterations (a clean clone in CI
+    # counted 262,694.2 and 262,693.75: interpreter paths outside the allocators, e.g. the script's folder).
+    settled = abs(per_iteration[True, True] - per_iteration[False, True])
+    assert settled <= 1e-4 * per_iteration[False, True]
+    assert settled < unsettled / 10
