@@ -42,7 +42,7 @@ def test_a_floor_raised_for_processes_far_apart_says_why() -> None:
     # Small gaps within each process, but the processes' fastest windows lie 0-18% above the fastest one
     # (median 9%), as the million-key dict's did: the floor is raised by the second signal.
     count = 100
-    fastest = tuple(1000.0 * (1 + 0.02 * (i // 10)) * (1 if i % 10 == 0 else 1.002) for i in range(count))
+    fastest = tuple(1000.0 * (1 + 0.04 * (i // 10)) * (1 if i % 10 == 0 else 1.002) for i in range(count))
     spread = Samples(
         SamplingMode.FLAT,
         (100.0,) * count,
@@ -53,7 +53,7 @@ def test_a_floor_raised_for_processes_far_apart_says_why() -> None:
     line = _line(spread, _samples(1000, (1000.0, 1002.0)))
     assert line.endswith(
         "(of each process's fastest ~0.1 ms window; noise floor 12.0% (raised: the median process's fastest "
-        "window is 9.0% above the fastest process's, as memory-bound code's are), 10 processes)"
+        "window is 18.0% above the fastest process's, as memory-bound code's are), 10 processes)"
     )
 
 

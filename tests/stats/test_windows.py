@@ -57,7 +57,8 @@ def test_a_wide_spread_between_processes_raises_the_floor_even_when_the_gaps_are
     # lay 5.5-136% apart, CPU-bound code's 0.7-3.3%.
     assert stats.window_noise_floor(0.03, [0.008, 0.004], [0.02, 0.033]) == 0.03
     assert stats.window_noise_floor(0.03, [0.008, 0.004], [0.02, PROCESS_SPREAD_LIMIT]) == 0.03
-    assert stats.window_noise_floor(0.03, [0.008, 0.004], [None, 0.055]) == 0.12
+    assert stats.window_noise_floor(0.03, [0.008, 0.004], [None, 0.081]) == 0.03, "struct_pack reached 8.1%"
+    assert stats.window_noise_floor(0.03, [0.008, 0.004], [None, 0.16]) == 0.12
     assert stats.window_noise_floor(0.03, [0.008, 0.004], [None, None]) == 0.03
 
 

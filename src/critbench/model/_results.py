@@ -194,7 +194,7 @@ WINDOW_GAP_LIMIT = 0.01
 """Median gap between a process's two fastest windows above which a benchmark's windows drift between runs
 the way memory-bound code's do (``stats.window_noise_floor`` then raises the noise floor)."""
 
-PROCESS_SPREAD_LIMIT = 0.05
+PROCESS_SPREAD_LIMIT = 0.15
 """The median process's fastest window over the fastest process's, less one, above which a benchmark's
 windows drift between runs the way memory-bound code's do (the second signal of ``stats.window_noise_floor``)."""
 
@@ -242,7 +242,7 @@ class Comparison:
     (``stats.window_gap``); above ``stats.WINDOW_GAP_LIMIT`` the noise floor was raised for drifting code."""
     window_spread: float | None = None
     """With windows: the larger of the two sides' median process's fastest window over the fastest process's,
-    less one (``stats.process_spread``); above 5% the noise floor was raised for drifting code."""
+    less one (``stats.process_spread``); above 15% the noise floor was raised for drifting code."""
 
 
 class TargetStatus(enum.Enum):
