@@ -17,14 +17,11 @@ import math
 from statistics import NormalDist
 
 import numpy as np
-import numpy.typing as npt
 
 from critbench import stats
 from critbench.compare._counts import count_test
 from critbench.compare._process_figures import by_process
 from critbench.model import ComparisonUnit, ProcessStatistic, Samples, Settings
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclasses.dataclass(frozen=True)
