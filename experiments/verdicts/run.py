@@ -153,6 +153,7 @@ def comparisons(results_json: Path) -> dict[str, dict[str, object]]:
             "process_statistic": comparison.get("process_statistic"),
             "noise_floor": comparison.get("noise_floor"),
             "window_gap": comparison.get("window_gap"),
+            "window_spread": comparison.get("window_spread"),
         }
     return found
 

@@ -28,6 +28,12 @@ def load(path: Path) -> list[dict]:  # type: ignore[type-arg]
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+def loads_of(trial: dict) -> list[float]:  # type: ignore[type-arg]
+    """The 1-minute load average at the start and end of each of a trial's runs."""
+    found = [trial["baseline"]["load_before"], trial["baseline"]["load_after"]]
+    return found + [run[key] for run in trial["comparisons"] for key in ("load_before", "load_after")]
+
+
 def table(trials: list[dict]) -> None:  # type: ignore[type-arg]
     names = list(trials[0]["comparisons"][0]["comparisons"])
     slowdowns = sorted({run["slowdown"] for trial in trials for run in trial["comparisons"]})
@@ -66,6 +72,15 @@ def table(trials: list[dict]) -> None:  # type: ignore[type-arg]
     print()
     for slowdown, (regressed, count) in totals.items():
         print(f"- all workloads, slowdown {slowdown:.0%}: regressed {regressed}/{count}")
+    improved = sum(
+        c["verdict"] == "improved"
+        for trial in trials
+        for run in trial["comparisons"]
+        if run["slowdown"] == 0
+        for c in run["comparisons"].values()
+    )
+    if 0.0 in slowdowns:
+        print(f"- unchanged code called improved: {improved}")
     false_trials = sum(
         any(
             c["verdict"] == "regressed"
@@ -82,9 +97,7 @@ def table(trials: list[dict]) -> None:  # type: ignore[type-arg]
             f"- calibrated: of {calibrated[1]} comparisons whose printed detectable change was ≤ the true slowdown, "
             f"{calibrated[0]} caught ({calibrated[0] / calibrated[1]:.0%})"
         )
-    loads = [trial["baseline"]["load_before"] for trial in trials]
-    loads += [run[key] for trial in trials for run in trial["comparisons"] for key in ("load_before", "load_after")]
-    loads += [trial["baseline"]["load_after"] for trial in trials]
+    loads = [value for trial in trials for value in loads_of(trial)]
     print(
         f"- 1-minute load average at the runs' starts and ends: {min(loads):.1f} … {max(loads):.1f} "
         f"(median {statistics.median(loads):.1f}) on 2 CPUs"
@@ -118,10 +131,20 @@ def per_trial(trials: list[dict]) -> None:  # type: ignore[type-arg]
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("results", type=Path)
+    parser.add_argument("results", type=Path, nargs="+", help="one or more results files, read as one set of trials")
     parser.add_argument("--trials", action="store_true", help="also one row per comparison run")
+    parser.add_argument(
+        "--load", type=float, nargs=2, metavar=("LOW", "HIGH"), help="only trials whose every run started and ended "
+        "at a 1-minute load average within [LOW, HIGH]"
+    )
     options = parser.parse_args()
-    trials = load(options.results)
+    trials = [trial for path in options.results for trial in load(path)]
+    if options.load:
+        low, high = options.load
+        kept = [trial for trial in trials if all(low <= value <= high for value in loads_of(trial))]
+        print(f"{len(kept)} of {len(trials)} trials ran at a load average within {low:g}–{high:g} throughout")
+        print()
+        trials = kept
     table(trials)
     if options.trials:
         per_trial(trials)
