@@ -134,8 +134,11 @@ def main() -> None:
     parser.add_argument("results", type=Path, nargs="+", help="one or more results files, read as one set of trials")
     parser.add_argument("--trials", action="store_true", help="also one row per comparison run")
     parser.add_argument(
-        "--load", type=float, nargs=2, metavar=("LOW", "HIGH"), help="only trials whose every run started and ended "
-        "at a 1-minute load average within [LOW, HIGH]"
+        "--load",
+        type=float,
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        help="only trials whose every run started and ended at a 1-minute load average within [LOW, HIGH]",
     )
     options = parser.parse_args()
     trials = [trial for path in options.results for trial in load(path)]

@@ -57,6 +57,30 @@ def test_a_large_change_that_is_not_significant_is_inconclusive_never_calm(
         assert mark is Indicator.WARN, "an unconfirmed large change is never a green ✓ (nor a red ✗)"
 
 
+@pytest.mark.parametrize(
+    ("change", "detectable", "expected"),
+    [
+        (_change(-0.23, 0.97, 4.05, 0.16), 4.31, Verdict.INCONCLUSIVE),  # the million-key dict's +97%, ≥ 431%
+        (_change(-0.6, -0.3, 0.2, 0.20), 0.60, Verdict.INCONCLUSIVE),  # −30%: as large as +43%
+        (_change(-0.05, 0.09, 0.25, 0.20), 0.18, Verdict.NO_CHANGE),  # +9%: under the red-cross 10%
+        (_change(0.0, 0.10, 0.3, 0.20), 0.18, Verdict.INCONCLUSIVE),  # +10% is the threshold itself
+        (_change(-0.2, -0.0909, 0.1, 0.20), 0.18, Verdict.NO_CHANGE),  # −9.09% = 1/1.10 − 1, just inside
+        (_change(0.1, 0.3, 0.4, 0.01), 0.50, Verdict.REGRESSED),  # significant: Criterion's rule, as before
+    ],
+)
+def test_an_unconfirmed_change_beyond_the_red_cross_threshold_is_inconclusive(
+    change: ChangeStatistics, detectable: float, expected: Verdict
+) -> None:
+    assert verdict(change, 0.05, 0.01, min_detectable_change=detectable, large_change=0.10) is expected
+
+
+def test_the_inconclusive_message_makes_no_claim_about_power() -> None:
+    assert (
+        Verdict.INCONCLUSIVE.message
+        == "Inconclusive: this comparison can neither confirm nor rule out a change this large."
+    )
+
+
 def test_verdict_strings_are_criterions() -> None:
     assert Verdict.REGRESSED.message == "Performance has regressed."
     assert Verdict.IMPROVED.message == "Performance has improved."
@@ -81,11 +105,14 @@ def test_indicator_thresholds(estimate: float, result: Verdict, expected: Indica
 
 
 def test_judge_uses_the_adjusted_p_value_when_given() -> None:
-    change = _change(0.2, 0.3, 0.4, 0.01)
+    change = _change(0.04, 0.06, 0.08, 0.01)
     assert judge(change, Settings(), "base").verdict is Verdict.REGRESSED
     adjusted = judge(change, Settings(), "base", p_value_adjusted=0.2)
     assert adjusted.verdict is Verdict.NO_CHANGE
     assert adjusted.change.p_value == 0.01
+    # +30% that the adjustment leaves unconfirmed is beyond the red-cross threshold: not "no change"
+    large = judge(_change(0.2, 0.3, 0.4, 0.01), Settings(), "base", p_value_adjusted=0.2)
+    assert large.verdict is Verdict.INCONCLUSIVE
 
 
 @pytest.mark.parametrize(

@@ -29,25 +29,29 @@ def verdict(
     significance_level: float,
     noise_threshold: float,
     min_detectable_change: float | None = None,
+    large_change: float | None = None,
 ) -> Verdict:
     """Criterion's decision, guarded against a calm verdict over a large change.
 
     ::
 
         p >= α, estimate ≥ detectable     → Inconclusive (the test should have seen it, and did not)
+        p >= α, estimate ≥ large          → Inconclusive (too large to call "no change" unconfirmed)
         p >= α                            → No change in performance detected.
         CI entirely below -noise          → Performance has improved.
         CI entirely above +noise          → Performance has regressed.
         otherwise                         → Change within noise threshold.
 
-    "Estimate ≥ detectable" compares the point estimate's size with the change the test detects with 80%
-    power, on the log scale, so a halving counts as much as a doubling. A test that cannot see a change it
-    was built to see says so, instead of printing "No change" beside +3784%.
+    Sizes compare on the log scale, so a halving counts as much as a doubling. "Detectable" is the change the
+    test detects with 80% power: a test that cannot see a change it was built to see says so, instead of
+    printing "No change" beside +3784%. "Large" is the seed's red-cross threshold (``fail_threshold``, 10%):
+    an estimate of +97% that a test of drifting code could not confirm (it could detect only 430%) is not
+    "no change" either, whatever the test's power.
     """
     if not change.p_value < significance_level:
-        if min_detectable_change is not None and abs(math.log1p(change.mean.point)) >= math.log1p(
-            min_detectable_change
-        ):
+        size = abs(math.log1p(change.mean.point))
+        bounds = (bound for bound in (min_detectable_change, large_change) if bound is not None)
+        if any(size >= math.log1p(bound) for bound in bounds):
             return Verdict.INCONCLUSIVE
         return Verdict.NO_CHANGE
     if change.mean.lower < -noise_threshold and change.mean.upper < -noise_threshold:
@@ -91,7 +95,7 @@ def judge(
     ``noise_threshold``, when given, replaces the setting (a test may need a wider band than configured)."""
     threshold = settings.noise_threshold if noise_threshold is None else noise_threshold
     tested = change if p_value_adjusted is None else _with_p(change, p_value_adjusted)
-    result = verdict(tested, settings.significance_level, threshold, min_detectable_change)
+    result = verdict(tested, settings.significance_level, threshold, min_detectable_change, settings.fail_threshold)
     return Comparison(
         baseline=baseline,
         change=change,

@@ -146,8 +146,9 @@ class Verdict(enum.Enum):
     IMPROVED = "improved"
     REGRESSED = "regressed"
     INCONCLUSIVE = "inconclusive"
-    """Not Criterion's: the estimate is a change the test should have seen, yet the test did not confirm it
-    (too little data, or data too spread): neither a regression nor "no change"."""
+    """Not Criterion's: the estimate is a change the test should have seen, or one larger than the red-cross
+    threshold, yet the test did not confirm it (too little data, or data too spread): neither a regression
+    nor "no change"."""
 
     @property
     def message(self) -> str:
@@ -159,7 +160,7 @@ _VERDICT_MESSAGES = {
     Verdict.WITHIN_NOISE: "Change within noise threshold.",
     Verdict.IMPROVED: "Performance has improved.",
     Verdict.REGRESSED: "Performance has regressed.",
-    Verdict.INCONCLUSIVE: "Inconclusive: a change this large should have been significant, and was not.",
+    Verdict.INCONCLUSIVE: "Inconclusive: this comparison can neither confirm nor rule out a change this large.",
 }
 
 

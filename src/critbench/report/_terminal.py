@@ -221,7 +221,10 @@ def _settle(comparison: Comparison) -> str:
         return "To settle it, measure more processes (--processes 20)."
     if comparison.unit is ComparisonUnit.COUNT:
         return "To settle it, count in more heap layouts (--layouts 7)."
-    return "To settle it, measure more processes (--processes 20), or side by side: critbench ab."
+    return (
+        "To settle it, measure more processes (--processes 20), side by side (critbench ab), "
+        "or count instructions (--measure instructions)."
+    )
 
 
 def target_text(target: TargetAssessment) -> str:
