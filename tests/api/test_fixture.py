@@ -107,6 +107,8 @@ def test_stats_are_pytest_benchmarks_descriptive_statistics() -> None:
     assert stats.ops == pytest.approx(6 / 115.0)
     odd = Stats([1.0, 2.0, 3.0, 4.0, 5.0])
     assert (odd.q1, odd.q3) == (1.75, 4.25)  # odd count, n = 4k+1: method 3
+    seven = Stats([7.0, 3.0, 1.0, 6.0, 2.0, 5.0, 4.0])
+    assert (seven.q1, seven.q3) == (2.25, 5.75)  # odd count, n = 4k+3: method 3's other weighting
 
 
 def test_metadata_from_samples_is_net_of_the_harness_overhead() -> None:

@@ -42,3 +42,16 @@ def test_show_fits_the_columns_to_the_longest_name(make_workspace: Callable[...,
     # under a header naming the columns
     header = next(line for line in lines if line.split()[:1] == ["benchmark"])
     assert header.index("[lower upper]") == by_name["t/short"].index("[")
+
+
+def test_list_fits_the_name_column_to_the_longest_name(make_workspace: Callable[..., Workspace]) -> None:
+    workspace = make_workspace()
+    long_name = "release-candidate-with-a-name-past-the-old-24-columns"
+    for name in ("main", long_name):
+        _save(workspace.output_root, name, {"short": 1.0})
+    listed = workspace.critbench("baselines", "list")
+    assert listed.returncode == 0, listed.stderr
+    rows = {line.split()[0]: line for line in listed.stdout.splitlines() if line.startswith("  ") and line.split()}
+    assert set(rows) == {"main", long_name}
+    # every row's save time starts in the same column, one space after the longest name
+    assert {row.index("2024-01-01T") for row in rows.values()} == {2 + len(long_name) + 1}

@@ -92,25 +92,12 @@ class Stats:
 
     @cached_property
     def q1(self) -> float:
-        data, n = self.sorted_data, self.rounds
-        if n == 1:
-            return data[0]
-        if n % 2:
-            k, rest = divmod(n, 4)
-            return 0.25 * data[k - 1] + 0.75 * data[k] if rest == 1 else 0.75 * data[k] + 0.25 * data[k + 1]
-        return statistics.median(data[: n // 2])
+        return _lower_quartile(self.sorted_data)
 
     @cached_property
     def q3(self) -> float:
-        data, n = self.sorted_data, self.rounds
-        if n == 1:
-            return data[0]
-        if n % 2:
-            k, rest = divmod(n, 4)
-            if rest == 1:
-                return 0.75 * data[3 * k] + 0.25 * data[3 * k + 1]
-            return 0.25 * data[3 * k + 1] + 0.75 * data[3 * k + 2]
-        return statistics.median(data[n // 2 :])
+        # The upper quartile is the lower quartile counted from the top (the methods are symmetric).
+        return _lower_quartile(self.sorted_data[::-1])
 
     @cached_property
     def iqr(self) -> float:
@@ -150,6 +137,19 @@ class Stats:
     def ops(self) -> float:
         """Operations per second: rounds over the summed time per iteration (1 / mean)."""
         return self.rounds / self.total if self.total else 0.0
+
+
+def _lower_quartile(ordered: Sequence[float]) -> float:
+    """The first quartile of ``ordered`` (sorted either way: descending gives the third) as pytest-benchmark
+    computes it: Wikipedia's "method 3" for an odd count, the median of the lower half ("method 2") for an
+    even one."""
+    n = len(ordered)
+    if n == 1:
+        return ordered[0]
+    if n % 2:
+        k, rest = divmod(n, 4)
+        return 0.25 * ordered[k - 1] + 0.75 * ordered[k] if rest == 1 else 0.75 * ordered[k] + 0.25 * ordered[k + 1]
+    return statistics.median(ordered[: n // 2])
 
 
 @dataclass

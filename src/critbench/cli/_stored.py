@@ -62,14 +62,15 @@ def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
             out.write(f"No saved baselines in {display_path(ctx.output_root)} (save one with --save-baseline NAME)\n")
             return 0
         out.write(f"Saved baselines in {display_path(ctx.output_root)}:\n")
+        width = max(len(item.name) for item in listed)
         for name, stored, problem in ((item.name, item.baseline, item.problem) for item in listed):
             if stored is None:
-                out.write(f"  {name:<24} cannot be read: {problem}\n")
+                out.write(f"  {name:<{width}} cannot be read: {problem}\n")
                 continue
             env = stored.run.environment
             commit = (env.git_commit or "")[:10] + (" (dirty)" if env.git_dirty else "")
             out.write(
-                f"  {name:<24} {stored.run.finished_at}  {len(stored.benchmarks):>4} benchmarks  {commit}\n".rstrip()
+                f"  {name:<{width}} {stored.run.finished_at}  {len(stored.benchmarks):>4} benchmarks  {commit}\n".rstrip()
                 + "\n"
             )
         return 0
