@@ -20,7 +20,7 @@ import numpy as np
 
 from critbench import stats
 from critbench.compare._counts import count_test
-from critbench.compare._process_figures import by_process
+from critbench.compare._process_figures import ByProcess, by_process
 from critbench.model import ComparisonUnit, ProcessStatistic, Samples, Settings
 
 
@@ -57,6 +57,21 @@ def paired_test(new: Samples, base: Samples, settings: Settings, key: str) -> Ch
     return ChangeTest(result, ComparisonUnit.PAIR, settings.noise_threshold)
 
 
+def _by_figures(
+    result: stats.ProcessChange, unit: ComparisonUnit, settings: Settings, figures: ByProcess, noise_floor: float
+) -> ChangeTest:
+    """A test of per-process figures: what they were, and what raised the floor, kept for the printout."""
+    return ChangeTest(
+        result,
+        unit,
+        settings.noise_threshold,
+        noise_floor=noise_floor,
+        process_statistic=figures.statistic,
+        window_gap=figures.window_gap,
+        window_spread=figures.window_spread,
+    )
+
+
 def change_test(new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str) -> ChangeTest:
     """The test the module docstring chooses for ``new`` against ``base``, at the noise floor ``noise_floor``."""
     if new.counted or base.counted:
@@ -82,14 +97,7 @@ def change_test(new: Samples, base: Samples, settings: Settings, noise_floor: fl
         )
         # The drift is in the test already (its interval excludes zero exactly when it is significant), so the
         # noise threshold stays the configured one: a band on top of the band would hide a doubling.
-        return ChangeTest(
-            coarse,
-            ComparisonUnit.RUN,
-            settings.noise_threshold,
-            noise_floor=max(band, noise_floor),
-            process_statistic=figures.statistic,
-            window_gap=figures.window_gap,
-        )
+        return _by_figures(coarse, ComparisonUnit.RUN, settings, figures, max(band, noise_floor))
     if new.process_count >= stats.MIN_PROCESSES and base.process_count >= stats.MIN_PROCESSES:
         per_process = by_process(new, base, noise_floor)
         result = stats.compare_processes(
@@ -101,15 +109,7 @@ def change_test(new: Samples, base: Samples, settings: Settings, noise_floor: fl
             noise_floor=per_process.noise_floor,
             rng=rng,
         )
-        return ChangeTest(
-            result,
-            ComparisonUnit.PROCESS,
-            settings.noise_threshold,
-            noise_floor=per_process.noise_floor,
-            process_statistic=per_process.statistic,
-            window_gap=per_process.window_gap,
-            window_spread=per_process.window_spread,
-        )
+        return _by_figures(result, ComparisonUnit.PROCESS, settings, per_process, per_process.noise_floor)
     by_sample = stats.sample_change(
         np.asarray(new.net_per_iteration_ns),
         np.asarray(base.net_per_iteration_ns),
