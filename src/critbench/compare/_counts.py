@@ -3,7 +3,11 @@
 The change test is ``stats.compare_counts`` on each side's per-layout counts, paired layout by layout when
 both sides counted the same layouts (the same seeded heaps), with a noise threshold of at least the
 configured one (0.1% for instructions) and the layouts' disagreement: a change no larger than what the
-heap's state alone moves the count by is never a regression. Its floor τ is the configured one (0.05%) for
+heap's state alone moves the count by is never a regression. With three or more paired layouts, one whose
+change is more than the configured threshold from the median change is set aside from the test and the
+disagreement (``stats.agreeing_layouts``): one layout jumping (its heap put in another state by a change
+elsewhere in the process) blinded the verdict to 2% slowdowns, and it cannot make unchanged code changed,
+since the median change is what the other layouts agree on. Its floor τ is the configured one (0.05%) for
 a routine whose count does not depend on the heap's state, and 0.4% for one whose does (:func:`count_floor`):
 a change elsewhere in the process moves such a count between runs, in every layout alike. The warnings say where a count does
 not mean what it seems: a routine that mostly waits (its instructions explain little of its time under
@@ -71,6 +75,11 @@ def count_test(
     new_counts, _ = stats.per_process_counts(new)
     base_counts, _ = stats.per_process_counts(base)
     paired = sorted(set(new.process)) == sorted(set(base.process))  # the same layouts, in process order
+    if paired:
+        # A layout whose heap moved between the runs is set aside (stats.agreeing_layouts); τ is still
+        # count_floor's, from every layout, so such a jump also keeps the state-free floor away.
+        kept = stats.agreeing_layouts(new_counts, base_counts, settings.noise_threshold)
+        new_counts, base_counts = new_counts[kept], base_counts[kept]
     result = stats.compare_counts(
         new_counts,
         base_counts,
