@@ -51,7 +51,8 @@ and -0219.json), those whose layouts disagreed moved by 0.135% and 0.043% RMS, a
 (``async_pipeline``: one layout −1.15%), those whose layouts agreed by at most 0.007%. A per-run floor of
 0.4% keeps such shifts out of the verdicts with room for their tail, and still detects 2% slowdowns of such
 code (detectable change 2.4% after the false-discovery adjustment over 60 benchmarks); the 2% slowdowns
-missed since the settling were limited by the threshold (one layout apart), not by this floor."""
+missed after the settling were limited by the threshold (one layout apart, now set aside), not by this
+floor."""
 
 
 def count_floor(new: Samples, base: Samples, noise_floor: float) -> float:
