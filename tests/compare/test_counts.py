@@ -150,7 +150,9 @@ def test_one_jumping_layout_neither_hides_a_two_percent_slowdown_nor_makes_uncha
     assert still.comparison is not None
     assert caught.comparison is not None
     assert still.comparison.verdict in (Verdict.NO_CHANGE, Verdict.WITHIN_NOISE)
+    assert still.comparison.layout_set_aside is None  # its median change is about zero: nothing to set aside
     assert caught.comparison.verdict is Verdict.REGRESSED
+    assert caught.comparison.layout_set_aside == 2
     # The threshold is the disagreement of the two layouts nearest the median change, not of all three
     # (0.86% to 1.17%, which called these slowdowns "within noise").
     d = [math.log(n / b) for n, b in zip(slower, base, strict=True)]
@@ -171,6 +173,7 @@ def test_unchanged_code_whose_heaps_all_moved_keeps_the_whole_disagreement() -> 
     assert outcome.comparison is not None
     assert outcome.comparison.verdict in (Verdict.NO_CHANGE, Verdict.WITHIN_NOISE)
     assert outcome.comparison.noise_threshold > 0.04
+    assert outcome.comparison.layout_set_aside is None
 
 
 def test_counts_are_judged_against_an_instruction_target_and_note_a_time_target() -> None:

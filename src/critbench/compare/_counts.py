@@ -69,17 +69,22 @@ def count_floor(new: Samples, base: Samples, noise_floor: float) -> float:
 
 def count_test(
     new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str
-) -> tuple[stats.ProcessChange, float]:
-    """``stats.compare_counts`` of the two sides' per-layout counts, and the threshold the verdict uses."""
+) -> tuple[stats.ProcessChange, float, int | None]:
+    """``stats.compare_counts`` of the two sides' per-layout counts, the threshold the verdict uses, and the
+    layout set aside (its process number), if one was."""
     if new.unit != base.unit:
         raise ValueError(f"the baseline holds {base.unit} and the new samples {new.unit}")
     new_counts, _ = stats.per_process_counts(new)
     base_counts, _ = stats.per_process_counts(base)
-    paired = sorted(set(new.process)) == sorted(set(base.process))  # the same layouts, in process order
+    layouts = sorted(set(new.process))
+    paired = layouts == sorted(set(base.process))  # the same layouts, in process order
+    set_aside = None
     if paired:
         # A layout whose heap moved between the runs is set aside (stats.agreeing_layouts); τ is still
         # count_floor's, from every layout, so such a jump also keeps the state-free floor away.
         kept = stats.agreeing_layouts(new_counts, base_counts, settings.noise_threshold)
+        if not kept.all():
+            set_aside = layouts[int((~kept).argmax())]
         new_counts, base_counts = new_counts[kept], base_counts[kept]
     result = stats.compare_counts(
         new_counts,
@@ -94,7 +99,7 @@ def count_test(
         disagreement = stats.paired_spread(new_counts, base_counts)
     else:
         disagreement = max(stats.layout_spread(new_counts), stats.layout_spread(base_counts))
-    return result, max(settings.noise_threshold, disagreement)
+    return result, max(settings.noise_threshold, disagreement), set_aside
 
 
 def _waits(counts: CountFigures) -> Caution | None:
