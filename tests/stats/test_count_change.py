@@ -158,6 +158,10 @@ def test_the_layout_farthest_from_the_median_change_is_set_aside_beyond_the_tole
     # settled its allocators (async_pipeline: +3.2%, -1.4%, -1.4%), and one layout apart around no change.
     assert stats.agreeing_layouts([1032.0, 986.0, 986.0], base, 0.001).all()
     assert stats.agreeing_layouts([1000.0, 1000.5, 990.0], base, 0.001).all()
+    # Unchanged fstring_format, measured: -0.0000%, +0.097%, -0.623%; the median says no change, all stay.
+    assert stats.agreeing_layouts(
+        [3_695_449.9, 3_718_327.1, 3_679_568.1], [3_695_450.1, 3_714_727.4, 3_702_571.1], 0.001
+    ).all()
     # ... and so does one on the median's side but within the tolerance of no change.
     assert stats.agreeing_layouts([1020.0, 1020.0, 1000.5], base, 0.001).all()
     # Two layouts: no median to stand for the others, nothing set aside however far apart.

@@ -64,18 +64,20 @@ def paired_spread(new: npt.ArrayLike, base: npt.ArrayLike) -> float:
 def agreeing_layouts(new: npt.ArrayLike, base: npt.ArrayLike, tolerance: float) -> npt.NDArray[np.bool_]:
     """Which paired layouts to judge the change on: all of them, except, with three or more, the one whose
     change ``d_k = log(new_k / base_k)`` lies farthest from the median change (the first on a tie), when it
-    lies more than ``log(1 + tolerance)`` from it and itself says the code changed the median's way (beyond
-    ``log(1 + tolerance)``, on the median's side of zero).
+    lies more than ``log(1 + tolerance)`` from it, and both it and the median say the code changed, the
+    same way (each beyond ``log(1 + tolerance)``, on the same side of zero).
 
     Layout k is the same seeded heap on both sides only as long as nothing else moved the heap between the
     runs; a change elsewhere in the process (the bench file, the package) can put one layout's heap in
     another state, and its count moves by what that state costs (measured: about 1% in one of three layouts
     of unchanged code, the other two within 0.2%). The median change is what the other layouts agree on, so
-    the one that jumped neither shifts the estimate nor widens the disagreement. A layout that contradicts
-    the others (no change, or the other way) stays: added work costs instructions in every heap, so such a
-    layout says the heaps moved by more than the change, two of them perhaps together (measured before the
-    worker settled its allocators: +3.2%, −1.4% and −1.4% for unchanged code), and then the whole
-    disagreement is the threshold. Two or more layouts that move together are what the floor τ is for.
+    the one that jumped neither shifts the estimate nor widens the disagreement. Where the median change is
+    within the tolerance (unchanged code), nothing is set aside: such code is judged on every layout, as
+    before. A layout that contradicts the others (no change, or the other way) stays: added work costs
+    instructions in every heap, so such a layout says the heaps moved by more than the change, two of them
+    perhaps together (measured before the worker settled its allocators: +3.2%, −1.4% and −1.4% for
+    unchanged code), and then the whole disagreement is the threshold. Two or more layouts that move
+    together are what the floor τ is for.
     """
     d = np.log(positive_counts(new, "new")) - np.log(positive_counts(base, "base"))
     kept = np.ones(d.size, dtype=bool)
@@ -83,7 +85,7 @@ def agreeing_layouts(new: npt.ArrayLike, base: npt.ArrayLike, tolerance: float) 
         median = float(np.median(d))
         farthest = int(np.argmax(np.abs(d - median)))
         far, limit = float(d[farthest]), math.log1p(tolerance)
-        if abs(far - median) > limit and abs(far) > limit and far * median > 0:
+        if abs(far - median) > limit and min(abs(far), abs(median)) > limit and far * median > 0:
             kept[farthest] = False
     return kept
 
