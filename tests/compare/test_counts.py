@@ -106,11 +106,74 @@ def test_a_change_inside_the_floor_is_within_noise_and_a_tiny_one_is_no_change()
 
 
 def test_a_change_no_larger_than_the_layout_spread_is_never_a_regression() -> None:
-    # The baseline's layouts spread by 3%; every new layout is 2% above the baseline's highest.
-    outcome = judged([10_506.0, 10_506.0, 10_506.0], [10_000.0, 10_300.0, 10_000.0])
+    # The baseline's layouts spread by 3%, with none apart from the others: the paired changes are +4.94%,
+    # +1.98% and +3.45%. Layout 0 is the farthest from the median (by 1.49% against layout 1's 1.47%) and is
+    # set aside; the other two disagree by 10,300 / 10,150 − 1 = 1.48%, and their 2.7% is not significant.
+    outcome = judged([10_506.0, 10_506.0, 10_506.0], [10_000.0, 10_300.0, 10_150.0])
     assert outcome.comparison is not None
-    assert outcome.comparison.noise_threshold == pytest.approx(0.03)
+    assert outcome.comparison.noise_threshold == pytest.approx(150 / 10_150)
     assert outcome.comparison.verdict is not Verdict.REGRESSED
+    # Two layouts, nothing to set aside: their 3% disagreement is the threshold.
+    two = judged([10_506.0, 10_506.0], [10_000.0, 10_300.0])
+    assert two.comparison is not None
+    assert two.comparison.noise_threshold == pytest.approx(0.03)
+    assert two.comparison.verdict is not Verdict.REGRESSED
+
+
+# Measured (experiments/instructions, results/acceptance-20261207-0229.json): in the comparison run one of
+# three layouts came out about 1% apart from the other two, in the unchanged (p0) and the +2% (p2) benchmark
+# alike; the baseline's layouts agreed to within 0.2%.
+JUMPED = {
+    "struct_roundtrip": (
+        [2_550_130.375, 2_550_144.125, 2_550_140.125],
+        [2_550_130.375, 2_556_150.125, 2_529_273.125],
+        [2_602_170.375, 2_608_310.125, 2_580_833.125],
+    ),
+    "async_pipeline": (
+        [751_494.212, 751_640.545, 751_367.878],
+        [751_494.212, 751_713.545, 742_764.545],
+        [771_970.795, 772_234.795, 763_033.128],
+    ),
+    "fstring_format": (
+        [3_695_450.125, 3_702_571.125, 3_695_461.125],
+        [3_695_450.125, 3_718_327.125, 3_679_568.125],
+        [3_770_077.125, 3_793_458.125, 3_753_907.125],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(JUMPED))
+def test_one_jumping_layout_neither_hides_a_two_percent_slowdown_nor_makes_unchanged_code_changed(name: str) -> None:
+    base, unchanged, slower = JUMPED[name]
+    still = judged(unchanged, base)
+    caught = judged(slower, base)
+    assert still.comparison is not None
+    assert caught.comparison is not None
+    assert still.comparison.verdict in (Verdict.NO_CHANGE, Verdict.WITHIN_NOISE)
+    assert still.comparison.layout_set_aside is None  # its median change is about zero: nothing to set aside
+    assert caught.comparison.verdict is Verdict.REGRESSED
+    assert caught.comparison.layout_set_aside == 2
+    # The threshold is the disagreement of the two layouts nearest the median change, not of all three
+    # (0.86% to 1.17%, which called these slowdowns "within noise").
+    d = [math.log(n / b) for n, b in zip(slower, base, strict=True)]
+    median = sorted(d)[1]
+    kept = sorted(d, key=lambda x: abs(x - median))[:2]
+    assert caught.comparison.noise_threshold == pytest.approx(max(0.001, math.expm1(abs(kept[0] - kept[1]))))
+    assert caught.comparison.noise_threshold < 0.005
+    assert caught.comparison.change.mean.point == pytest.approx(math.expm1(sum(kept) / 2))
+    assert caught.comparison.change.mean.point > 0.019
+
+
+def test_unchanged_code_whose_heaps_all_moved_keeps_the_whole_disagreement() -> None:
+    # Measured before the worker settled its allocators (results/acceptance-20261206-2332.json,
+    # async_pipeline, unchanged): +3.25%, -1.42%, -1.42%. Setting the +3.25% aside would leave two layouts
+    # agreeing on -1.42%, "improved"; it says the opposite of them, so all three stay and their 4.8%
+    # disagreement is the threshold.
+    outcome = judged([776_148.0, 740_968.0, 740_966.0], [751_730.0, 751_640.0, 751_636.0])
+    assert outcome.comparison is not None
+    assert outcome.comparison.verdict in (Verdict.NO_CHANGE, Verdict.WITHIN_NOISE)
+    assert outcome.comparison.noise_threshold > 0.04
+    assert outcome.comparison.layout_set_aside is None
 
 
 def test_counts_are_judged_against_an_instruction_target_and_note_a_time_target() -> None:
@@ -162,9 +225,12 @@ def test_heap_dependent_code_gets_the_state_floor_and_state_free_code_keeps_the_
 def test_a_shift_of_every_layout_in_heap_dependent_code_is_not_a_change() -> None:
     # Measured (experiments/instructions, fstring_format): unchanged code, a baseline and a run of a changed
     # bench file; every layout counted 0.76% to 1.21% more, because the heap behind the imports differed.
+    # Layout 0's +0.75% is 0.27% from the median +1.03% and set aside: the change is the others' +1.12%.
     outcome = judged([3_745_150.0, 3_744_556.0, 3_738_983.0], [3_716_986.0, 3_706_361.0, 3_694_150.0])
     assert outcome.comparison is not None
-    assert outcome.comparison.change.mean.point == pytest.approx(0.01, abs=5e-4)
+    assert outcome.comparison.change.mean.point == pytest.approx(
+        math.sqrt(3_744_556 / 3_706_361 * 3_738_983 / 3_694_150) - 1
+    )
     assert outcome.comparison.verdict not in (Verdict.REGRESSED, Verdict.IMPROVED)
     # The same code 3.7% to 4.2% slower is still a regression.
     slower = judged([3_855_500.0, 3_854_900.0, 3_849_200.0], [3_716_986.0, 3_706_361.0, 3_694_150.0])

@@ -142,3 +142,30 @@ def test_pairs_need_as_many_layouts_a_side() -> None:
             rng=np.random.default_rng(0),
             paired=True,
         )
+
+
+def test_the_layout_farthest_from_the_median_change_is_set_aside_beyond_the_tolerance() -> None:
+    base = [1000.0, 1000.0, 1000.0]
+    # Paired changes +2%, +2%, +1%: the third is log(1.02 / 1.01) = 0.99% from the median.
+    assert stats.agreeing_layouts([1020.0, 1020.0, 1010.0], base, 0.001).tolist() == [True, True, False]
+    assert stats.agreeing_layouts([1020.0, 1020.0, 1010.0], base, 0.0099).tolist() == [True, True, False]
+    assert stats.agreeing_layouts([1020.0, 1020.0, 1010.0], base, 0.01).tolist() == [True, True, True]
+    # The median is of the changes, not of the counts: the heaps' own costs cancel first.
+    assert stats.agreeing_layouts([1020.0, 2040.0, 3060.0], [1000.0, 2000.0, 3000.0], 0.001).all()
+    # Spread out (+2%, +2.5%, +1.6%): on the log scale +2.5% is 0.48% from the median and +1.6% 0.39%.
+    assert stats.agreeing_layouts([1020.0, 1025.0, 1016.0], base, 0.001).tolist() == [True, False, True]
+    # A layout that contradicts the others stays: unchanged code whose heaps all moved, before the worker
+    # settled its allocators (async_pipeline: +3.2%, -1.4%, -1.4%), and one layout apart around no change.
+    assert stats.agreeing_layouts([1032.0, 986.0, 986.0], base, 0.001).all()
+    assert stats.agreeing_layouts([1000.0, 1000.5, 990.0], base, 0.001).all()
+    # Unchanged fstring_format, measured: -0.0000%, +0.097%, -0.623%; the median says no change, all stay.
+    assert stats.agreeing_layouts(
+        [3_695_449.9, 3_718_327.1, 3_679_568.1], [3_695_450.1, 3_714_727.4, 3_702_571.1], 0.001
+    ).all()
+    # ... and so does one on the median's side but within the tolerance of no change.
+    assert stats.agreeing_layouts([1020.0, 1020.0, 1000.5], base, 0.001).all()
+    # Two layouts: no median to stand for the others, nothing set aside however far apart.
+    assert stats.agreeing_layouts([1000.0, 1100.0], [1000.0, 1000.0], 0.001).tolist() == [True, True]
+    # Five layouts of a +2% change, one 1% away: only it.
+    five = stats.agreeing_layouts([1020.0, 1020.5, 1019.5, 1010.0, 1020.0], [1000.0] * 5, 0.001)
+    assert five.tolist() == [True, True, True, False, True]

@@ -14,6 +14,7 @@ PUBLIC = {
     "SETTLE_MARGIN",
     "floor_dominates",
     "analyze_counts",
+    "agreeing_layouts",
     "compare_counts",
     "cycle_estimate",
     "layout_spread",

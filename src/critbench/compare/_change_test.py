@@ -38,6 +38,7 @@ class ChangeTest:
     process_statistic: ProcessStatistic | None = None
     window_gap: float | None = None
     window_spread: float | None = None
+    layout_set_aside: int | None = None
 
 
 def paired_test(new: Samples, base: Samples, settings: Settings, key: str) -> ChangeTest:
@@ -75,8 +76,8 @@ def _by_figures(
 def change_test(new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str) -> ChangeTest:
     """The test the module docstring chooses for ``new`` against ``base``, at the noise floor ``noise_floor``."""
     if new.counted or base.counted:
-        counted, threshold = count_test(new, base, settings, noise_floor, key)
-        return ChangeTest(counted, ComparisonUnit.COUNT, threshold)
+        counted, threshold, set_aside = count_test(new, base, settings, noise_floor, key)
+        return ChangeTest(counted, ComparisonUnit.COUNT, threshold, layout_set_aside=set_aside)
     rng = stats.make_rng(settings.seed, "change:" + key)
     if min(len(new.iters), len(base.iters)) < stats.MIN_SAMPLES_TO_TEST:
         # Each process's fastest window where kept (a busier run moves it least), against the drift such

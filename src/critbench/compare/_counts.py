@@ -3,7 +3,11 @@
 The change test is ``stats.compare_counts`` on each side's per-layout counts, paired layout by layout when
 both sides counted the same layouts (the same seeded heaps), with a noise threshold of at least the
 configured one (0.1% for instructions) and the layouts' disagreement: a change no larger than what the
-heap's state alone moves the count by is never a regression. Its floor τ is the configured one (0.05%) for
+heap's state alone moves the count by is never a regression. With three or more paired layouts, one whose
+change is more than the configured threshold from the median change is set aside from the test and the
+disagreement (``stats.agreeing_layouts``): one layout jumping (its heap put in another state by a change
+elsewhere in the process) blinded the verdict to 2% slowdowns, and it cannot make unchanged code changed,
+since the median change is what the other layouts agree on. Its floor τ is the configured one (0.05%) for
 a routine whose count does not depend on the heap's state, and 0.4% for one whose does (:func:`count_floor`):
 a change elsewhere in the process moves such a count between runs, in every layout alike. The warnings say where a count does
 not mean what it seems: a routine that mostly waits (its instructions explain little of its time under
@@ -47,7 +51,8 @@ and -0219.json), those whose layouts disagreed moved by 0.135% and 0.043% RMS, a
 (``async_pipeline``: one layout −1.15%), those whose layouts agreed by at most 0.007%. A per-run floor of
 0.4% keeps such shifts out of the verdicts with room for their tail, and still detects 2% slowdowns of such
 code (detectable change 2.4% after the false-discovery adjustment over 60 benchmarks); the 2% slowdowns
-missed since the settling were limited by the threshold (one layout apart), not by this floor."""
+missed after the settling were limited by the threshold (one layout apart, now set aside), not by this
+floor."""
 
 
 def count_floor(new: Samples, base: Samples, noise_floor: float) -> float:
@@ -64,13 +69,23 @@ def count_floor(new: Samples, base: Samples, noise_floor: float) -> float:
 
 def count_test(
     new: Samples, base: Samples, settings: Settings, noise_floor: float, key: str
-) -> tuple[stats.ProcessChange, float]:
-    """``stats.compare_counts`` of the two sides' per-layout counts, and the threshold the verdict uses."""
+) -> tuple[stats.ProcessChange, float, int | None]:
+    """``stats.compare_counts`` of the two sides' per-layout counts, the threshold the verdict uses, and the
+    layout set aside (its process number), if one was."""
     if new.unit != base.unit:
         raise ValueError(f"the baseline holds {base.unit} and the new samples {new.unit}")
     new_counts, _ = stats.per_process_counts(new)
     base_counts, _ = stats.per_process_counts(base)
-    paired = sorted(set(new.process)) == sorted(set(base.process))  # the same layouts, in process order
+    layouts = sorted(set(new.process))
+    paired = layouts == sorted(set(base.process))  # the same layouts, in process order
+    set_aside = None
+    if paired:
+        # A layout whose heap moved between the runs is set aside (stats.agreeing_layouts); τ is still
+        # count_floor's, from every layout, so such a jump also keeps the state-free floor away.
+        kept = stats.agreeing_layouts(new_counts, base_counts, settings.noise_threshold)
+        if not kept.all():
+            set_aside = layouts[int((~kept).argmax())]
+        new_counts, base_counts = new_counts[kept], base_counts[kept]
     result = stats.compare_counts(
         new_counts,
         base_counts,
@@ -84,7 +99,7 @@ def count_test(
         disagreement = stats.paired_spread(new_counts, base_counts)
     else:
         disagreement = max(stats.layout_spread(new_counts), stats.layout_spread(base_counts))
-    return result, max(settings.noise_threshold, disagreement)
+    return result, max(settings.noise_threshold, disagreement), set_aside
 
 
 def _waits(counts: CountFigures) -> Caution | None:

@@ -174,6 +174,7 @@ def evaluate(
                 process_statistic=test.process_statistic,
                 window_gap=test.window_gap,
                 window_spread=test.window_spread,
+                layout_set_aside=test.layout_set_aside,
             )
         judged = _with_targets(result, analysis, comparison)
         if judged.unit == "instructions":

@@ -90,6 +90,7 @@ def judge(
     process_statistic: ProcessStatistic | None = None,
     window_gap: float | None = None,
     window_spread: float | None = None,
+    layout_set_aside: int | None = None,
 ) -> Comparison:
     """A comparison under ``settings``' policy; the adjusted p-value, when given, is the one tested, and
     ``noise_threshold``, when given, replaces the setting (a test may need a wider band than configured)."""
@@ -110,6 +111,7 @@ def judge(
         process_statistic=process_statistic,
         window_gap=window_gap,
         window_spread=window_spread,
+        layout_set_aside=layout_set_aside,
     )
 
 

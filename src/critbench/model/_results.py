@@ -244,6 +244,10 @@ class Comparison:
     window_spread: float | None = None
     """With windows: the larger of the two sides' median process's fastest window over the fastest process's,
     less one (``stats.process_spread``); above 15% the noise floor was raised for drifting code."""
+    layout_set_aside: int | None = None
+    """For instruction counts: the heap layout left out of the test and of the threshold, because its change
+    lay apart from the other layouts' the same way (``stats.agreeing_layouts``); None when every layout was
+    used."""
 
 
 class TargetStatus(enum.Enum):

@@ -78,9 +78,10 @@ def basis(result: BenchmarkResult, comparison: Comparison) -> str:
     """What a count comparison's detectable change rests on."""
     figures = _figures(result)
     layouts = len(figures.per_process) if figures is not None else 0
+    aside = "" if comparison.layout_set_aside is None else f", layout {comparison.layout_set_aside} set aside"
     return (
-        f"of the instruction count; {fmt.count(layouts, 'layout')} a side, floor {comparison.noise_floor:.2%}, "
-        f"threshold {comparison.noise_threshold:.2%}"
+        f"of the instruction count; {fmt.count(layouts, 'layout')} a side{aside}, "
+        f"floor {comparison.noise_floor:.2%}, threshold {comparison.noise_threshold:.2%}"
     )
 
 

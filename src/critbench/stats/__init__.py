@@ -25,7 +25,7 @@ from critbench.stats._coarse_change import (
     compare_runs,
 )
 from critbench.stats._count_analysis import CACHE_EVENTS, analyze_counts, cycle_estimate, per_process_counts
-from critbench.stats._count_change import compare_counts, layout_spread, paired_spread
+from critbench.stats._count_change import agreeing_layouts, compare_counts, layout_spread, paired_spread
 from critbench.stats._distributions import regularized_incomplete_beta, t_critical, t_two_sided_p
 from critbench.stats._fdr import benjamini_hochberg
 from critbench.stats._figures import (
@@ -70,6 +70,7 @@ __all__ = [
     "OutlierClass",
     "ProcessChange",
     "SampleChange",
+    "agreeing_layouts",
     "analyze_counts",
     "analyze_samples",
     "benjamini_hochberg",
