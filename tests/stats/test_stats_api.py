@@ -58,6 +58,7 @@ PUBLIC = {
     "window_estimates",
     "window_gap",
     "window_noise_floor",
+    "drifts",
     "process_spread",
     "time_beyond_windows",
 }

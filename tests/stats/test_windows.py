@@ -62,6 +62,19 @@ def test_a_wide_spread_between_processes_raises_the_floor_even_when_the_gaps_are
     assert stats.window_noise_floor(0.03, [0.008, 0.004], [None, None]) == 0.03
 
 
+def test_a_middling_gap_raises_the_floor_only_with_a_middling_spread_in_the_same_run() -> None:
+    # CPU-bound string building at a load of 2: gap 1.23%, spread 1.9% -> steady. The dict of a million keys
+    # at a load of 4: gap 0.92%, spread 10.5% -> drifting.
+    assert stats.window_noise_floor(0.03, [0.0123, 0.0068], [0.019, 0.017]) == 0.03
+    assert stats.window_noise_floor(0.03, [0.0092, 0.0023], [0.105, 0.02]) == 0.12
+    # Both signs must come from one run: a gap in one and a spread in the other say nothing together.
+    assert stats.window_noise_floor(0.03, [0.0092, 0.0023], [0.02, 0.105]) == 0.03
+    assert stats.window_noise_floor(0.03, [0.0151, None], [None, None]) == 0.12
+    assert stats.drifts(0.009, 0.041)
+    assert not stats.drifts(0.009, None)
+    assert not stats.drifts(None, 0.1)
+
+
 def test_processes_in_states_far_apart_widen_the_floor_to_half_their_log_range() -> None:
     # Fastest windows of a side's processes 136% apart (median over fastest): tau = log(2.36) / 2 = 0.429.
     assert stats.window_noise_floor(0.03, [0.02, 0.03], [0.136, 1.36]) == pytest.approx(math.log(2.36) / 2)

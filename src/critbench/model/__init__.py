@@ -16,6 +16,8 @@ from critbench.model._figures import (
 from critbench.model._ids import BenchmarkId, Selection, Throughput, ThroughputKind
 from critbench.model._results import (
     PROCESS_SPREAD_LIMIT,
+    WEAK_GAP_LIMIT,
+    WEAK_SPREAD_LIMIT,
     WINDOW_GAP_LIMIT,
     BenchmarkInfo,
     BenchmarkResult,
@@ -73,6 +75,8 @@ __all__ = [
     "SETTING_NAMES",
     "UNITS",
     "WALL_EVENT",
+    "WEAK_GAP_LIMIT",
+    "WEAK_SPREAD_LIMIT",
     "WINDOW_GAP_LIMIT",
     "BenchTarget",
     "BenchmarkFigures",

@@ -191,9 +191,16 @@ class ProcessStatistic(enum.Enum):
     runs saved before windows were kept)."""
 
 
-WINDOW_GAP_LIMIT = 0.01
+WINDOW_GAP_LIMIT = 0.015
 """Median gap between a process's two fastest windows above which a benchmark's windows drift between runs
 the way memory-bound code's do (``stats.window_noise_floor`` then raises the noise floor)."""
+
+WEAK_GAP_LIMIT = 0.008
+"""A gap above this and, in the same run, a spread above :data:`WEAK_SPREAD_LIMIT`: two weaker signs that
+together say the windows drift (``stats.window_noise_floor``)."""
+
+WEAK_SPREAD_LIMIT = 0.04
+"""The spread that, with a gap above :data:`WEAK_GAP_LIMIT` in the same run, says the windows drift."""
 
 PROCESS_SPREAD_LIMIT = 0.15
 """The median process's fastest window over the fastest process's, less one, above which a benchmark's

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from critbench.model import (
     PROCESS_SPREAD_LIMIT,
+    WEAK_GAP_LIMIT,
+    WEAK_SPREAD_LIMIT,
     WINDOW_GAP_LIMIT,
     BenchmarkResult,
     Comparison,
@@ -209,6 +211,11 @@ def _raised_floor(comparison: Comparison) -> str:
         return (
             f" (raised: the median process's fastest window is {spread:.1%} above the fastest process's, "
             "as memory-bound code's are)"
+        )
+    if gap is not None and spread is not None and gap > WEAK_GAP_LIMIT and spread > WEAK_SPREAD_LIMIT:
+        return (
+            f" (raised: a process's two fastest windows differ by {gap:.1%} and the median process's fastest "
+            f"window is {spread:.1%} above the fastest process's, as memory-bound code's do)"
         )
     return ""
 

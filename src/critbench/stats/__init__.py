@@ -50,6 +50,7 @@ from critbench.stats._seeding import make_rng
 from critbench.stats._tukey import OutlierClass, classify_outliers, tukey_fences
 from critbench.stats._windows import (
     MEMORY_BOUND_NOISE_FLOOR,
+    drifts,
     process_spread,
     time_beyond_windows,
     window_estimates,
@@ -83,6 +84,7 @@ __all__ = [
     "cycle_estimate",
     "density_curve",
     "detectable_change",
+    "drifts",
     "faster_half",
     "floor_dominates",
     "gaussian_kde",
