@@ -199,7 +199,7 @@ WEAK_GAP_LIMIT = 0.008
 """A gap above this and, in the same run, a spread above :data:`WEAK_SPREAD_LIMIT`: two weaker signs that
 together say the windows drift (``stats.window_noise_floor``)."""
 
-WEAK_SPREAD_LIMIT = 0.04
+WEAK_SPREAD_LIMIT = 0.10
 """The spread that, with a gap above :data:`WEAK_GAP_LIMIT` in the same run, says the windows drift."""
 
 PROCESS_SPREAD_LIMIT = 0.15
