@@ -142,8 +142,8 @@ def test_windows_that_drift_like_memory_bound_code_raise_the_noise_floor() -> No
     comparison = judged.comparison
     assert comparison is not None
     assert comparison.window_gap == pytest.approx(0.02)
-    assert comparison.noise_floor == 0.12
-    assert comparison.min_detectable_change == pytest.approx(math.expm1((1.959964 + 0.841621) * math.sqrt(2) * 0.12))
+    assert comparison.noise_floor == 0.40
+    assert comparison.min_detectable_change == pytest.approx(math.expm1((1.959964 + 0.841621) * math.sqrt(2) * 0.40))
     assert comparison.verdict is Verdict.NO_CHANGE, "+10% is inside 12% of drift a run"
 
 

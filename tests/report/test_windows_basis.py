@@ -33,7 +33,7 @@ def test_windows_on_both_sides_are_named() -> None:
 def test_a_floor_raised_for_drifting_windows_says_why() -> None:
     line = _line(_samples(1000, (1000.0, 1025.0)), _samples(1000, (1000.0, 1002.0)))
     assert line.endswith(
-        "(of each process's fastest ~0.1 ms window; noise floor 12.0% (raised: a process's two fastest windows "
+        "(of each process's fastest ~0.1 ms window; noise floor 40.0% (raised: a process's two fastest windows "
         "differ by 2.5%, as memory-bound code's do), 10 processes)"
     )
 
@@ -52,8 +52,28 @@ def test_a_floor_raised_for_processes_far_apart_says_why() -> None:
     )
     line = _line(spread, _samples(1000, (1000.0, 1002.0)))
     assert line.endswith(
-        "(of each process's fastest ~0.1 ms window; noise floor 12.0% (raised: the median process's fastest "
+        "(of each process's fastest ~0.1 ms window; noise floor 40.0% (raised: the median process's fastest "
         "window is 18.0% above the fastest process's, as memory-bound code's are), 10 processes)"
+    )
+
+
+def test_a_floor_raised_by_a_gap_and_a_spread_together_names_both() -> None:
+    # Gaps of 1% in every process (over 0.8%, under 1.5%) and processes 0-24% apart (median 12%): neither
+    # sign alone, both together.
+    count = 100
+    fastest = tuple(1000.0 * (1 + 0.06 * (i // 20)) * (1 if i % 10 == 0 else 1.01) for i in range(count))
+    both = Samples(
+        SamplingMode.FLAT,
+        (100.0,) * count,
+        (100_000.0,) * count,
+        tuple(i // 10 for i in range(count)),
+        fastest_ns=fastest,
+    )
+    line = _line(both, _samples(1000, (1000.0, 1002.0)))
+    assert line.endswith(
+        "(of each process's fastest ~0.1 ms window; noise floor 40.0% (raised: a process's two fastest windows "
+        "differ by 1.0% and the median process's fastest window is 12.0% above the fastest process's, as "
+        "memory-bound code's do), 10 processes)"
     )
 
 

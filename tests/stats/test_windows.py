@@ -38,10 +38,10 @@ def test_window_gap_without_two_windows_in_any_process_is_none() -> None:
 def test_noise_floor_is_kept_for_steady_windows_and_raised_for_drifting_ones() -> None:
     assert stats.window_noise_floor(0.03, [0.002, 0.004]) == 0.03
     assert stats.window_noise_floor(0.03, [0.002, WINDOW_GAP_LIMIT]) == 0.03
-    assert stats.window_noise_floor(0.03, [0.002, 0.021]) == stats.MEMORY_BOUND_NOISE_FLOOR == 0.12
+    assert stats.window_noise_floor(0.03, [0.002, 0.021]) == stats.MEMORY_BOUND_NOISE_FLOOR == 0.40
     assert stats.window_noise_floor(0.03, [None, None]) == 0.03
     # A configured floor wider than the memory-bound one stays.
-    assert stats.window_noise_floor(0.2, [0.05, None]) == 0.2
+    assert stats.window_noise_floor(0.5, [0.05, None]) == 0.5
 
 
 def test_process_spread_is_the_median_process_over_the_fastest_one() -> None:
@@ -58,7 +58,7 @@ def test_a_wide_spread_between_processes_raises_the_floor_even_when_the_gaps_are
     assert stats.window_noise_floor(0.03, [0.008, 0.004], [0.02, 0.033]) == 0.03
     assert stats.window_noise_floor(0.03, [0.008, 0.004], [0.02, PROCESS_SPREAD_LIMIT]) == 0.03
     assert stats.window_noise_floor(0.03, [0.008, 0.004], [None, 0.081]) == 0.03, "struct_pack reached 8.1%"
-    assert stats.window_noise_floor(0.03, [0.008, 0.004], [None, 0.16]) == 0.12
+    assert stats.window_noise_floor(0.03, [0.008, 0.004], [None, 0.16]) == 0.40
     assert stats.window_noise_floor(0.03, [0.008, 0.004], [None, None]) == 0.03
 
 
@@ -66,10 +66,10 @@ def test_a_middling_gap_raises_the_floor_only_with_a_middling_spread_in_the_same
     # CPU-bound string building at a load of 2: gap 1.23%, spread 1.9% -> steady. The dict of a million keys
     # at a load of 4: gap 0.92%, spread 10.5% -> drifting.
     assert stats.window_noise_floor(0.03, [0.0123, 0.0068], [0.019, 0.017]) == 0.03
-    assert stats.window_noise_floor(0.03, [0.0092, 0.0023], [0.105, 0.02]) == 0.12
+    assert stats.window_noise_floor(0.03, [0.0092, 0.0023], [0.105, 0.02]) == 0.40
     # Both signs must come from one run: a gap in one and a spread in the other say nothing together.
     assert stats.window_noise_floor(0.03, [0.0092, 0.0023], [0.02, 0.105]) == 0.03
-    assert stats.window_noise_floor(0.03, [0.0151, None], [None, None]) == 0.12
+    assert stats.window_noise_floor(0.03, [0.0151, None], [None, None]) == 0.40
     assert stats.drifts(0.009, 0.101)
     assert not stats.drifts(0.009, 0.079), "struct_pack at a load of 2: gap 0.90%, spread 7.9%"
     assert not stats.drifts(0.009, None)
@@ -79,8 +79,8 @@ def test_a_middling_gap_raises_the_floor_only_with_a_middling_spread_in_the_same
 def test_processes_in_states_far_apart_widen_the_floor_to_half_their_log_range() -> None:
     # Fastest windows of a side's processes 136% apart (median over fastest): tau = log(2.36) / 2 = 0.429.
     assert stats.window_noise_floor(0.03, [0.02, 0.03], [0.136, 1.36]) == pytest.approx(math.log(2.36) / 2)
-    # A spread whose half-log is under 12% leaves the memory-bound floor as it was.
-    assert stats.window_noise_floor(0.03, [0.02, 0.03], [0.06, 0.2]) == 0.12
+    # A spread whose half-log is under 40% leaves the memory-bound floor as it was.
+    assert stats.window_noise_floor(0.03, [0.02, 0.03], [0.06, 0.2]) == 0.40
 
 
 def test_time_beyond_windows_is_the_median_process_mean_time_over_its_fastest_window() -> None:
