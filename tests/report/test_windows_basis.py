@@ -18,6 +18,20 @@ def _samples(cost_ns: float, windows: tuple[float, float] | None) -> Samples:
     return Samples(SamplingMode.FLAT, iters, times, tuple(i // 10 for i in range(count)), fastest_ns=fastest)
 
 
+def _apart(step: float, per: int, gap: float) -> Samples:
+    """Ten processes of ten 1 µs samples whose fastest windows rise by ``step`` every ``per`` processes, each
+    process's other windows ``gap`` above its fastest."""
+    count = 100
+    fastest = tuple(1000.0 * (1 + step * (i // (10 * per))) * (1 if i % 10 == 0 else 1 + gap) for i in range(count))
+    return Samples(
+        SamplingMode.FLAT,
+        (100.0,) * count,
+        (100_000.0,) * count,
+        tuple(i // 10 for i in range(count)),
+        fastest_ns=fastest,
+    )
+
+
 def _line(new: Samples, base: Samples) -> str:
     result = BenchmarkResult(info=BenchmarkInfo(BenchmarkId("g", "f"), settings=SETTINGS), samples=new)
     (judged,) = evaluate([result], {"g/f": base}, "before").results
@@ -41,16 +55,7 @@ def test_a_floor_raised_for_drifting_windows_says_why() -> None:
 def test_a_floor_raised_for_processes_far_apart_says_why() -> None:
     # Small gaps within each process, but the processes' fastest windows lie 0-18% above the fastest one
     # (median 9%), as the million-key dict's did: the floor is raised by the second signal.
-    count = 100
-    fastest = tuple(1000.0 * (1 + 0.04 * (i // 10)) * (1 if i % 10 == 0 else 1.002) for i in range(count))
-    spread = Samples(
-        SamplingMode.FLAT,
-        (100.0,) * count,
-        (100_000.0,) * count,
-        tuple(i // 10 for i in range(count)),
-        fastest_ns=fastest,
-    )
-    line = _line(spread, _samples(1000, (1000.0, 1002.0)))
+    line = _line(_apart(0.04, 1, 0.002), _samples(1000, (1000.0, 1002.0)))
     assert line.endswith(
         "(of each process's fastest ~0.1 ms window; noise floor 40.0% (raised: the median process's fastest "
         "window is 18.0% above the fastest process's, as memory-bound code's are), 10 processes)"
@@ -60,16 +65,7 @@ def test_a_floor_raised_for_processes_far_apart_says_why() -> None:
 def test_a_floor_raised_by_a_gap_and_a_spread_together_names_both() -> None:
     # Gaps of 1% in every process (over 0.8%, under 1.5%) and processes 0-24% apart (median 12%): neither
     # sign alone, both together.
-    count = 100
-    fastest = tuple(1000.0 * (1 + 0.06 * (i // 20)) * (1 if i % 10 == 0 else 1.01) for i in range(count))
-    both = Samples(
-        SamplingMode.FLAT,
-        (100.0,) * count,
-        (100_000.0,) * count,
-        tuple(i // 10 for i in range(count)),
-        fastest_ns=fastest,
-    )
-    line = _line(both, _samples(1000, (1000.0, 1002.0)))
+    line = _line(_apart(0.06, 2, 0.01), _samples(1000, (1000.0, 1002.0)))
     assert line.endswith(
         "(of each process's fastest ~0.1 ms window; noise floor 40.0% (raised: a process's two fastest windows "
         "differ by 1.0% and the median process's fastest window is 12.0% above the fastest process's, as "
