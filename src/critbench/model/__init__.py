@@ -40,6 +40,7 @@ from critbench.model._results import (
     TargetStatus,
     TukeyFences,
     Verdict,
+    drifts,
 )
 from critbench.model._run import (
     LAST_RUN,
@@ -127,6 +128,7 @@ __all__ = [
     "TukeyFences",
     "Verdict",
     "describe_baseline",
+    "drifts",
     "from_data",
     "measure_defaults",
     "parse_duration_ns",

@@ -207,6 +207,15 @@ PROCESS_SPREAD_LIMIT = 0.15
 windows drift between runs the way memory-bound code's do (the second signal of ``stats.window_noise_floor``)."""
 
 
+def drifts(gap: float | None, spread: float | None) -> bool:
+    """Whether one run's windows drift like memory-bound code's (``stats._windows`` has the measurements): a
+    gap over :data:`WINDOW_GAP_LIMIT`, a spread over :data:`PROCESS_SPREAD_LIMIT`, or both over their weaker
+    limits."""
+    if (gap is not None and gap > WINDOW_GAP_LIMIT) or (spread is not None and spread > PROCESS_SPREAD_LIMIT):
+        return True
+    return gap is not None and spread is not None and gap > WEAK_GAP_LIMIT and spread > WEAK_SPREAD_LIMIT
+
+
 class Indicator(enum.Enum):
     """The seed's status indicator on the size of a change estimate."""
 
@@ -247,7 +256,8 @@ class Comparison:
     """For the by-process test, which figure of each process it compared; None for the other units."""
     window_gap: float | None = None
     """With windows: the larger of the two sides' median gap between a process's two fastest windows
-    (``stats.window_gap``); above ``stats.WINDOW_GAP_LIMIT`` the noise floor was raised for drifting code."""
+    (``stats.window_gap``); with the spread, it decides whether the floor was raised for drifting code
+    (:func:`drifts`)."""
     window_spread: float | None = None
     """With windows: the larger of the two sides' median process's fastest window over the fastest process's,
     less one (``stats.process_spread``); above 15% the noise floor was raised for drifting code."""

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 
 from critbench.model import (
     PROCESS_SPREAD_LIMIT,
-    WEAK_GAP_LIMIT,
-    WEAK_SPREAD_LIMIT,
     WINDOW_GAP_LIMIT,
     BenchmarkResult,
     Comparison,
@@ -34,6 +32,7 @@ from critbench.model import (
     TargetAssessment,
     TargetStatus,
     Verdict,
+    drifts,
 )
 from critbench.report import _counts as counts
 from critbench.report import _format as fmt
@@ -212,7 +211,7 @@ def _raised_floor(comparison: Comparison) -> str:
             f" (raised: the median process's fastest window is {spread:.1%} above the fastest process's, "
             "as memory-bound code's are)"
         )
-    if gap is not None and spread is not None and gap > WEAK_GAP_LIMIT and spread > WEAK_SPREAD_LIMIT:
+    if drifts(gap, spread):  # neither sign alone: both weaker ones together
         return (
             f" (raised: a process's two fastest windows differ by {gap:.1%} and the median process's fastest "
             f"window is {spread:.1%} above the fastest process's, as memory-bound code's do)"

@@ -50,7 +50,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from critbench.model import PROCESS_SPREAD_LIMIT, WEAK_GAP_LIMIT, WEAK_SPREAD_LIMIT, WINDOW_GAP_LIMIT
+from critbench.model import drifts
 
 MEMORY_BOUND_NOISE_FLOOR = 0.40
 """τ for benchmarks whose windows drift. The drift experiment's memory walk needed 6–12% for at most 5% false
@@ -98,17 +98,9 @@ def process_spread(estimates: npt.ArrayLike) -> float | None:
     return float(np.median(values) / np.min(values) - 1)
 
 
-def drifts(gap: float | None, spread: float | None) -> bool:
-    """Whether one run's windows drift like memory-bound code's (module docstring): a gap over
-    :data:`WINDOW_GAP_LIMIT`, a spread over :data:`PROCESS_SPREAD_LIMIT`, or both over their weaker limits."""
-    if (gap is not None and gap > WINDOW_GAP_LIMIT) or (spread is not None and spread > PROCESS_SPREAD_LIMIT):
-        return True
-    return gap is not None and spread is not None and gap > WEAK_GAP_LIMIT and spread > WEAK_SPREAD_LIMIT
-
-
 def window_noise_floor(configured: float, gaps: Sequence[float | None], spreads: Sequence[float | None] = ()) -> float:
     """τ for a comparison by windows: the configured floor, raised to :data:`MEMORY_BOUND_NOISE_FLOOR` when
-    either side's windows drift like memory-bound code's (:func:`drifts`; ``gaps`` and ``spreads`` side by
+    either side's windows drift like memory-bound code's (``model.drifts``; ``gaps`` and ``spreads`` side by
     side), and further to half the log of the wider side's spread when that is larger.
 
     The last is for code whose processes land in states far apart (a million-key dict: some processes' fastest
