@@ -15,6 +15,7 @@ passes in (see :func:`make_rng`). This package imports only numpy, the standard 
   :func:`gaussian_kde` — the building blocks, for reports and tests.
 """
 
+from critbench.model import drifts
 from critbench.stats._bootstrap import percentile_interval
 from critbench.stats._change_statistics import SampleChange, compare_samples, sample_change, welch_t
 from critbench.stats._coarse_change import (
@@ -50,7 +51,6 @@ from critbench.stats._seeding import make_rng
 from critbench.stats._tukey import OutlierClass, classify_outliers, tukey_fences
 from critbench.stats._windows import (
     MEMORY_BOUND_NOISE_FLOOR,
-    drifts,
     process_spread,
     time_beyond_windows,
     window_estimates,
