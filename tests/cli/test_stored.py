@@ -55,3 +55,18 @@ def test_list_fits_the_name_column_to_the_longest_name(make_workspace: Callable[
     assert set(rows) == {"main", long_name}
     # every row's save time starts in the same column, one space after the longest name
     assert {row.index("2024-01-01T") for row in rows.values()} == {2 + len(long_name) + 1}
+
+
+def test_the_actions_take_the_location_options_after_them(
+    make_workspace: Callable[..., Workspace], tmp_path: Path
+) -> None:
+    workspace = make_workspace()
+    _save(workspace.output_root, "main", {"short": 1.0})
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for action in (("list",), ("show", "main")):
+        after = workspace.critbench("baselines", *action, "--workspace", str(workspace.root), cwd=elsewhere)
+        before = workspace.critbench("baselines", "--workspace", str(workspace.root), *action, cwd=elsewhere)
+        assert after.returncode == 0, after.stderr
+        assert after.stdout == before.stdout
+        assert "main" in after.stdout
