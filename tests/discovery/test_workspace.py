@@ -373,3 +373,12 @@ def test_a_workspace_without_packages_says_so(tmp_path: Path) -> None:
         select_targets(empty, ["x"], None)
     with pytest.raises(DiscoveryError, match=r"targets: none"):
         select_targets(empty, [], "x")
+
+
+def test_a_benchmark_id_given_as_the_target_is_pointed_to_the_filter(workspace: Workspace) -> None:
+    with pytest.raises(
+        DiscoveryError,
+        match=r"targets: memory, speed\); a benchmark id is a filter, after --: -- "
+        r"'speed/parse'$",
+    ):
+        select_targets(workspace, [], "speed/parse")

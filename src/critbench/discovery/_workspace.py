@@ -285,6 +285,7 @@ def select_targets(workspace: Workspace, packages: list[str], target: str | None
         matching = [t for t in targets if t.name == target]
         if not matching:
             known = ", ".join(sorted({t.name for t in targets})) or "none"
-            raise DiscoveryError(f"no bench target named {target!r} (targets: {known})")
+            hint = f"; a benchmark id is a filter, after --: -- {target!r}" if "/" in target else ""
+            raise DiscoveryError(f"no bench target named {target!r} (targets: {known}){hint}")
         return matching
     return targets
