@@ -16,7 +16,7 @@ from critbench.cli._context import Context, make_context
 from critbench.cli._history import history_command, sparkline
 from critbench.cli._options import HistoryOptions, Locations
 from critbench.errors import UsageError
-from critbench.model import BenchmarkResult, RunRecord, Verdict
+from critbench.model import BenchmarkResult, RunRecord, Verdict, ab_key
 from critbench.storage import LAST_RUN
 from critbench.storage._history import HistoryStore
 from tests.conftest import Workspace
@@ -101,6 +101,20 @@ def test_lists_the_stored_runs(context: Context) -> None:
         "",
         "'critbench history ID' shows one benchmark's series.",
     ]
+
+
+def test_an_ab_run_names_revision_a_by_its_short_commit(context: Context) -> None:
+    commit = "9b620dec6026e2339af4964e4467ca0ecf6534eb"
+    _record(
+        context,
+        [
+            (make_run(1, compared_with=ab_key(commit)), [make_result("kernel/startup", 1_000_000.0)]),
+            (make_run(2, compared_with=ab_key("/tmp/release-1.0")), [make_result("kernel/startup", 1_000_000.0)]),
+        ],
+    )
+    rows = _history(context).splitlines()[3:5]
+    assert rows[0].endswith("  vs 9b620dec60 (ab)"), rows
+    assert rows[1].endswith("  vs /tmp/release-1.0 (ab)"), rows
 
 
 def test_limit_keeps_the_latest_runs(context: Context) -> None:

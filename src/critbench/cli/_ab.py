@@ -20,7 +20,7 @@ from critbench.cli._options import AbOptions, RunOptions
 from critbench.cli._pipeline import Judged, gates, now, open_history, preflight, publish, warn, write_reports
 from critbench.cli._run import run_settings
 from critbench.errors import NothingMatched, RevisionError, UsageError
-from critbench.model import BenchTarget, Caution, CautionKind, RunRecord, to_data
+from critbench.model import BenchTarget, Caution, CautionKind, RunRecord, ab_key, to_data
 
 if TYPE_CHECKING:
     from critbench.engine import Checkout, Checkouts, RevisionCode
@@ -138,7 +138,7 @@ def interleaved(ctx: Context, options: AbOptions, argv: Sequence[str], *, announ
         finished_at=now(),
         environment=capture_environment(ctx.workspace.root, __version__),
         command=shlex.join(["critbench", *argv]),
-        compared_with=f"ab:{side_a.commit or side_a.label}",
+        compared_with=ab_key(side_a.commit or side_a.label),
         settings=to_data(settings),
     )
     evaluation = evaluate(paired.results, paired.samples_a, label, paired=not paired.by_process)

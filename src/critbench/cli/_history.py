@@ -16,7 +16,7 @@ from critbench.cli._columns import table
 from critbench.cli._context import Context
 from critbench.cli._options import HistoryOptions
 from critbench.errors import UsageError
-from critbench.model import HistoryPoint, Verdict
+from critbench.model import HistoryPoint, Verdict, describe_baseline
 from critbench.storage import LAST_RUN, HistoryStore, StoredRun
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
@@ -87,7 +87,7 @@ def _commit(commit: str | None, dirty: bool | None) -> str:
 
 
 def _baseline_name(name: str) -> str:
-    return "previous run" if name in (LAST_RUN, "the previous run") else name
+    return "previous run" if name in (LAST_RUN, "the previous run") else describe_baseline(name)
 
 
 def _baselines(saved_as: str | None, compared_with: str | None, verdict: Verdict | None = None) -> str:

@@ -43,6 +43,7 @@ from critbench.model._results import (
     drifts,
 )
 from critbench.model._run import (
+    AB_PREFIX,
     LAST_RUN,
     PREVIOUS_RUN,
     BusyProcess,
@@ -51,6 +52,7 @@ from critbench.model._run import (
     HistoryPoint,
     RunRecord,
     RunSummary,
+    ab_key,
     describe_baseline,
 )
 from critbench.model._samples import UNITS, WALL_EVENT, Samples
@@ -69,6 +71,7 @@ from critbench.model._units import parse_duration_ns, parse_instructions, parse_
 from critbench.model._workspace import BenchTarget, Package
 
 __all__ = [
+    "AB_PREFIX",
     "LAST_RUN",
     "PREVIOUS_RUN",
     "PROCESS_SPREAD_LIMIT",
@@ -127,6 +130,7 @@ __all__ = [
     "ThroughputKind",
     "TukeyFences",
     "Verdict",
+    "ab_key",
     "describe_baseline",
     "drifts",
     "from_data",

@@ -14,9 +14,28 @@ PREVIOUS_RUN = ".previous"
 """The key of the run before the last, so the last comparison can be rebuilt."""
 
 
+AB_PREFIX = "ab:"
+"""What an ``ab`` run's record compares with: this prefix, then revision A's commit (its label without one)."""
+
+
+def ab_key(revision: str) -> str:
+    """The key an ``ab`` run's record stores for revision A (a commit hash, or a label such as a folder)."""
+    return AB_PREFIX + revision
+
+
 def describe_baseline(key: str) -> str:
-    """How a message names the stored run ``key``: "the previous run" for the hidden last run, else the key."""
-    return "the previous run" if key in (LAST_RUN, PREVIOUS_RUN) else key
+    """How a message names the stored run ``key``: "the previous run" for the hidden last run, revision A's
+    short commit for an ``ab`` run's, else the key."""
+    if key in (LAST_RUN, PREVIOUS_RUN):
+        return "the previous run"
+    if key.startswith(AB_PREFIX):
+        revision = key.removeprefix(AB_PREFIX)
+        return f"{revision[:10] if _is_commit(revision) else revision} (ab)"
+    return key
+
+
+def _is_commit(revision: str) -> bool:
+    return len(revision) == 40 and all(c in "0123456789abcdef" for c in revision)
 
 
 @dataclass(frozen=True)
