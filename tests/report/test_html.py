@@ -6,6 +6,7 @@ preparation, so the pages show what a run would show. Browser checks are in test
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from typing import Any
@@ -294,3 +295,28 @@ def test_history_page_has_a_chart_per_benchmark_the_runs_and_their_stability(
 
 def test_rendering_is_pure_and_repeatable(data: ReportInput, files: dict[str, bytes]) -> None:
     assert render_html_report(data) == files
+
+
+def test_the_summary_counts_inconclusive_comparisons(data: ReportInput) -> None:
+    """As the terminal's summary does: a benchmark that was neither confirmed nor ruled out is not 'unchanged'."""
+    first = next(result for result in data.results if result.comparison is not None)
+    assert first.comparison is not None
+    was = first.comparison.verdict
+    doubtful = dataclasses.replace(
+        first, comparison=dataclasses.replace(first.comparison, verdict=Verdict.INCONCLUSIVE)
+    )
+    results = tuple(doubtful if result is first else result for result in data.results)
+    index = pages(render_html_report(dataclasses.replace(data, results=results)))["index.html"]
+    assert '<span class="warn">1 inconclusive</span>' in index
+    before = pages(render_html_report(data))["index.html"]
+    assert "inconclusive</span>" not in before
+    unchanged = re.compile(r"(\d+) unchanged</span>")
+    moved = was not in (Verdict.REGRESSED, Verdict.IMPROVED)
+    assert int(unchanged.findall(index)[0]) == int(unchanged.findall(before)[0]) - moved
+
+
+def test_ids_wrap_after_a_slash_never_inside_a_name(files: dict[str, bytes]) -> None:
+    index = pages(files)["index.html"]
+    assert '">group/<wbr>linear</a></td>' in index
+    assert "&lt;/<wbr>script&gt;" in index  # each part escaped on its own
+    assert "td.id { overflow-wrap: break-word; }" in files["assets/report.css"].decode()

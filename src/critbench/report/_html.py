@@ -87,6 +87,8 @@ def _summary(data: ReportInput) -> list[tuple[str, int, str]]:
             ("improved", len(summary.improved), "improved"),
             ("unchanged", len(summary.unchanged), ""),
         ]
+        if summary.inconclusive:
+            items.append(("inconclusive", len(summary.inconclusive), "warn"))
         if summary.not_compared:
             items.append(("not in the baseline", len(summary.not_compared), ""))
     items.append(("failed", len(summary.failed), "failed" if summary.failed else ""))

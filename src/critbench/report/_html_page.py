@@ -24,6 +24,7 @@ from critbench.report._terminal import p_clause
 
 if TYPE_CHECKING:
     import jinja2
+    from markupsafe import Markup
 
 _SLUG_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -59,13 +60,22 @@ def script_json(value: Any) -> str:
 def _environment() -> jinja2.Environment:
     import jinja2
 
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.DictLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["breakable"] = _breakable
+    return environment
+
+
+def _breakable(benchmark_id: str) -> Markup:
+    """An id that a narrow column wraps after a slash, never inside a name."""
+    from markupsafe import Markup, escape
+
+    return Markup("/<wbr>").join(escape(part) for part in benchmark_id.split("/"))
 
 
 def render_page(

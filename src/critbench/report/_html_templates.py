@@ -68,7 +68,7 @@ INDEX = """\
 <th class="num" data-type="number">Change</th><th></th><th>Verdict</th><th data-type="number">Target</th>\
 {% if show_memory %}<th class="num" data-type="number">Memory</th>{% endif %}</tr></thead>
 <tbody>
-{% for row in rows %}<tr data-id="{{ row.id }}"><td class="id"><a href="{{ row.href }}">{{ row.id }}</a></td>\
+{% for row in rows %}<tr data-id="{{ row.id }}"><td class="id"><a href="{{ row.href }}">{{ row.id|breakable }}</a></td>\
 <td><a href="{{ row.group_href }}">{{ row.group }}</a></td>\
 {% if row.failure %}<td class="failed" colspan="{{ 6 if show_memory else 5 }}" data-sort="">FAILED: {{ row.failure }}</td>\
 {% else %}{{ time_cell(row) }}{{ change_cells(row) }}\
@@ -137,7 +137,7 @@ aria-label="{{ chart.title }}"></div></div>
 <thead><tr><th>Benchmark</th><th class="num" data-type="number">{{ typical_label }}</th><th class="num" data-type="number">Change</th>\
 <th></th><th>Verdict</th></tr></thead>
 <tbody>
-{% for row in rows %}<tr data-id="{{ row.id }}"><td class="id"><a href="{{ row.href }}">{{ row.id }}</a></td>\
+{% for row in rows %}<tr data-id="{{ row.id }}"><td class="id"><a href="{{ row.href }}">{{ row.id|breakable }}</a></td>\
 {% if row.failure %}<td class="failed" colspan="4">FAILED: {{ row.failure }}</td>\
 {% else %}{{ time_cell(row) }}{{ change_cells(row) }}{% endif %}</tr>
 {% endfor %}</tbody>
@@ -164,7 +164,7 @@ HISTORY = """\
 <table id="stability" class="sortable"><thead><tr><th>Benchmark</th><th class="num" data-type="number">Runs</th>\
 <th class="num" data-type="number">Mean</th><th class="num" data-type="number">Std. dev.</th>\
 <th class="num" data-type="number">CV</th></tr></thead>
-<tbody>{% for row in stability %}<tr><td class="id"><a href="{{ row.href }}">{{ row.id }}</a></td>\
+<tbody>{% for row in stability %}<tr><td class="id"><a href="{{ row.href }}">{{ row.id|breakable }}</a></td>\
 <td class="num">{{ row.runs }}</td><td class="num" data-sort="{{ row.mean_sort }}">{{ row.mean }}</td>\
 <td class="num" data-sort="{{ row.std_sort }}">{{ row.std }}</td><td class="num" data-sort="{{ row.cv_sort }}">{{ row.cv }}</td></tr>
 {% endfor %}</tbody></table>{% endif %}
