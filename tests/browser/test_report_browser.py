@@ -234,6 +234,9 @@ def test_benchmark_page_draws_distribution_regression_overlay_change_and_history
     assert points == 3
     assert page.locator("table.statistics th", has_text="Slope").count() == 1
     assert page.locator("th", has_text="Change in throughput").count() == 1
+    # A chart's tools: save, zoom and reset; nothing that would send an offline report to a web service.
+    tools = page.eval_on_selector_all("#chart-pdf .modebar-btn", "buttons => buttons.map(b => b.dataset.title)")
+    assert sorted(tools) == ["Download plot as a PNG", "Reset axes", "Zoom"]
 
 
 def test_parametrised_page_shows_its_iteration_times_and_its_id_as_text(report: Path, open_page: Any) -> None:

@@ -75,7 +75,20 @@ REPORT_JS = """\
     plot_bgcolor: "#ffffff"
   };
   var AXIS = { gridcolor: "#e8eaef", linecolor: "#c4c9d2", automargin: true };
-  var CONFIG = { responsive: true, displaylogo: false, scrollZoom: false };
+  // Zoom, reset and save only: the full bar reaches over the legends above the charts, and "Share chart"
+  // would send a report meant to stay offline to a web service.
+  var CONFIG = {
+    responsive: true,
+    displaylogo: false,
+    scrollZoom: false,
+    displayModeBar: "hover",
+    showSendToCloud: false,
+    showEditInChartStudio: false,
+    modeBarButtonsToRemove: [
+      "sendChartToCloud", "pan2d", "select2d", "lasso2d", "zoomIn2d", "zoomOut2d", "autoScale2d", "toggleSpikelines",
+      "hoverClosestCartesian", "hoverCompareCartesian"
+    ]
+  };
 
   function pageData() {
     var node = document.getElementById("critbench-data");
