@@ -78,6 +78,18 @@ def test_long_options_are_never_matched_by_prefix(make_workspace: Callable[..., 
         assert "unrecognized arguments" in err, abbreviated
 
 
+def test_the_harness_arguments_have_their_own_help(make_workspace: Callable[..., Workspace]) -> None:
+    """``cargo bench -- --help`` shows the harness's flags; so does ``critbench run -- --help``, measuring nothing."""
+    ws = make_workspace()
+    ws.package("pkg", "pkg", {"t": TARGET})
+    result = ws.critbench("run", "--", "--help")
+    assert result.returncode == errors.EXIT_OK, result.stderr
+    assert result.stdout.startswith("usage: critbench run|ab|bisect ... -- [harness options] [FILTER]")
+    assert "--save-baseline NAME" in result.stdout
+    assert "--measurement-time SECONDS" in result.stdout
+    assert not ws.output_root.exists()
+
+
 def test_nothing_matched_exits_2(make_workspace: Callable[..., Workspace]) -> None:
     ws = make_workspace()
     ws.package("pkg", "pkg", {"t": TARGET})

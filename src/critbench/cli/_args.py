@@ -348,6 +348,10 @@ def split_harness(argv: list[str]) -> tuple[list[str], list[str]]:
 
 
 def parse_harness(args: list[str]) -> dict[str, Any]:
-    parser = _Parser(prog="critbench run -- (harness arguments)", add_help=False)
+    parser = _Parser(
+        prog="critbench run -- (harness arguments)",
+        usage="critbench run|ab|bisect ... -- [harness options] [FILTER]",
+        description="Criterion's bench-harness arguments, after '--' (run, ab and bisect; cargo bench -- ...).",
+    )
     add_harness_options(parser, with_filter=True)
     return vars(parser.parse_args(args))
