@@ -51,6 +51,13 @@ class Workspace:
     config: WorkspaceConfig
     packages: tuple[Package, ...]
 
+    @property
+    def root_package_name(self) -> str:
+        """The name of the root's own package, under which the workspace's pytest suites are stored (whether
+        ``critbench run --pytest`` or a plain ``pytest`` session measured them)."""
+        pyproject = self.root / "pyproject.toml"
+        return package_name(self.root, _read_pyproject(pyproject) if pyproject.is_file() else {}, self.root)
+
     def package(self, name: str) -> Package:
         for package in self.packages:
             if package.name == name:

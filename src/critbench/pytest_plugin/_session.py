@@ -100,7 +100,7 @@ class BenchSession:
         )
         self.environment = capture_environment(ctx.workspace.root, __version__)
         target = BenchTarget(
-            package=ctx.workspace.root.name,
+            package=ctx.workspace.root_package_name,
             name="pytest",
             path=Path(config.rootpath),
             package_root=Path(config.invocation_params.dir),
