@@ -70,3 +70,16 @@ def test_the_actions_take_the_location_options_after_them(
         assert after.returncode == 0, after.stderr
         assert after.stdout == before.stdout
         assert "main" in after.stdout
+
+
+def test_showing_or_deleting_a_missing_baseline_says_so_in_its_own_words(
+    make_workspace: Callable[..., Workspace],
+) -> None:
+    workspace = make_workspace()
+    _save(workspace.output_root, "main", {"short": 1.0})
+    for action in ("show", "delete"):
+        missing = workspace.critbench("baselines", action, "gone")
+        assert missing.returncode == 2
+        assert missing.stderr == f"error: no baseline 'gone' to {action} (saved baselines: main)\n"
+    compared = workspace.critbench("compare", "gone")
+    assert "Baseline 'gone' must exist before comparison is allowed" in compared.stderr

@@ -11,7 +11,7 @@ from critbench.cli._options import BaselinesOptions, CompareOptions
 from critbench.cli._pipeline import Judged, gates, publish, warn
 from critbench.errors import UsageError
 from critbench.model import RunRecord
-from critbench.storage import LAST_RUN, BaselineStore, check_baseline_name
+from critbench.storage import LAST_RUN, BaselineNotFound, BaselineStore, check_baseline_name
 
 
 def compare_command(ctx: Context, options: CompareOptions) -> int:
@@ -76,13 +76,16 @@ def baselines_command(ctx: Context, options: BaselinesOptions) -> int:
         return 0
     assert options.name is not None
     name = check_baseline_name(options.name)
-    if action == "delete":
-        tidied = store.delete(name)
-        out.write(f"Deleted baseline '{name}'\n")
-        if (message := tidied.message()) is not None:
-            ctx.stderr.write(message + "\n")
-        return 0
-    stored = store.load(name)
+    try:
+        if action == "delete":
+            tidied = store.delete(name)
+            out.write(f"Deleted baseline '{name}'\n")
+            if (message := tidied.message()) is not None:
+                ctx.stderr.write(message + "\n")
+            return 0
+        stored = store.load(name)
+    except BaselineNotFound as missing:
+        raise BaselineNotFound(name, missing.available, wanted_to=action) from None
     run = stored.run
     env = run.environment
     out.write(f"Baseline '{name}' — saved {run.finished_at} by: {run.command}\n")

@@ -58,10 +58,16 @@ from critbench.storage._names import NAME, check_baseline_name, describe, is_key
 
 
 class BaselineNotFound(StorageError):
-    def __init__(self, name: str, available: list[str]) -> None:
+    """No baseline ``name``: said in Criterion's words when it was wanted for a comparison, else plainly
+    (``wanted_to``: "show", "delete")."""
+
+    def __init__(self, name: str, available: list[str], wanted_to: str | None = None) -> None:
         self.name = name
         self.available = available
         listing = ", ".join(available) if available else "none saved yet"
+        if wanted_to is not None:
+            super().__init__(f"no baseline '{name}' to {wanted_to} (saved baselines: {listing})")
+            return
         super().__init__(
             f"Baseline '{name}' must exist before comparison is allowed; try --save-baseline {name} "
             f"(saved baselines: {listing})"
