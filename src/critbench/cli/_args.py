@@ -319,11 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("name", metavar="NAME")
     delete = actions.add_parser("delete", help="delete a baseline")
     delete.add_argument("name", metavar="NAME")
-    for action in (
-        listed,
-        show,
-        delete,
-    ):  # `baselines list --workspace DIR` as well as `baselines --workspace DIR list`
+    # `baselines list --workspace DIR` as well as `baselines --workspace DIR list`
+    for action in (listed, show, delete):
         _add_locations(action, suppress=True)
     history = commands.add_parser("history", help="a benchmark's typical time over the stored runs")
     _add_locations(history, suppress=True)

@@ -17,7 +17,7 @@ from critbench.cli._context import Context
 from critbench.cli._options import HistoryOptions
 from critbench.errors import UsageError
 from critbench.model import HistoryPoint, Verdict, describe_baseline
-from critbench.storage import LAST_RUN, HistoryStore, StoredRun
+from critbench.storage import HistoryStore, StoredRun
 
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 
@@ -87,7 +87,7 @@ def _commit(commit: str | None, dirty: bool | None) -> str:
 
 
 def _baseline_name(name: str) -> str:
-    return "previous run" if name in (LAST_RUN, "the previous run") else describe_baseline(name)
+    return describe_baseline(name).removeprefix("the ")  # records before keys were stored: "the previous run"
 
 
 def _baselines(saved_as: str | None, compared_with: str | None, verdict: Verdict | None = None) -> str:

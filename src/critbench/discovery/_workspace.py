@@ -50,13 +50,9 @@ class Workspace:
     root: Path
     config: WorkspaceConfig
     packages: tuple[Package, ...]
-
-    @property
-    def root_package_name(self) -> str:
-        """The name of the root's own package, under which the workspace's pytest suites are stored (whether
-        ``critbench run --pytest`` or a plain ``pytest`` session measured them)."""
-        pyproject = self.root / "pyproject.toml"
-        return package_name(self.root, _read_pyproject(pyproject) if pyproject.is_file() else {}, self.root)
+    root_package_name: str
+    """The name of the root's own package (:func:`package_name`), under which the workspace's pytest suites
+    are stored, whether ``critbench run --pytest`` or a plain ``pytest`` session measured them."""
 
     def package(self, name: str) -> Package:
         for package in self.packages:
@@ -263,19 +259,19 @@ def load_workspace(root: Path, pytest_paths: tuple[str, ...] = ()) -> Workspace:
         description = project.get("description", "") if isinstance(project.get("description"), str) else ""
         packages.append(Package(name=name, root=folder, targets=targets, description=description))
     suites = tuple(dict.fromkeys((*config.pytest, *pytest_paths)))
+    root_name = package_name(root, data, root)
     if suites:
-        packages = _with_pytest_suites(root, data, packages, suites, import_roots)
-    return Workspace(root=root, config=config, packages=tuple(packages))
+        packages = _with_pytest_suites(root, root_name, packages, suites, import_roots)
+    return Workspace(root=root, config=config, packages=tuple(packages), root_package_name=root_name)
 
 
 def _with_pytest_suites(
-    root: Path, data: dict[str, Any], packages: list[Package], suites: tuple[str, ...], import_roots: tuple[str, ...]
+    root: Path, name: str, packages: list[Package], suites: tuple[str, ...], import_roots: tuple[str, ...]
 ) -> list[Package]:
     """The root's package (made if the root has no benches/) gains a pytest target per suite."""
     own_root = str(_import_root(root))
     paths = (own_root, *(path for path in import_roots if path != own_root))
     existing = next((package for package in packages if package.root == root), None)
-    name = existing.name if existing else package_name(root, data, root)
     targets = tuple(pytest_target(name, root, suite, paths) for suite in suites)
     if existing is not None:
         index = packages.index(existing)
